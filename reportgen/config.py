@@ -1,0 +1,363 @@
+"""reportgen.toml -> typed settings with defaults; every problem collected and reported at once."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import tomllib
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reportgen.errors import ConfigError
+from reportgen.i18n.ui import _
+
+CONFIG_NAME = "reportgen.toml"
+
+
+def opt(default, doc: str, **kw):
+    """Return a dataclass field carrying its documentation (shown by `reportgen config --help`)."""
+    if isinstance(default, (list, dict)):
+        return field(default_factory=lambda d=default: type(d)(d), metadata={"doc": doc}, **kw)
+    return field(default=default, metadata={"doc": doc}, **kw)
+
+
+@dataclass
+class ReportSettings:
+    """What the report is about and where it goes."""
+
+    organisation: str = opt("", "Organisation named on the title slide and in the PDF header.")
+    title: str = opt("", "Report title; empty: the translated default title.")
+    period: str = opt("", "Period covered, e.g. 2026-Q3; empty: the last complete quarter before today.")
+    languages: list[str] = opt(["fr", "ru", "en"], "Languages to build when --lang is not given.")
+    formats: list[str] = opt(["pptx", "pdf"], "Formats to build when --format is not given.")
+    output: str = opt("output", "Folder under which output/<period>/ is written.")
+    currency: str = opt("RUB", "ISO 4217 code of the money columns (income, balance).")
+    template: str = opt("", "A corporate .pptx whose layouts the deck uses; empty: the bundled one.")
+    templates: str = opt("", "A folder of HTML templates that override the bundled PDF templates.")
+
+
+@dataclass
+class DataSettings:
+    """Which data file is read and how."""
+
+    path: str = opt("", "Data file (CSV, XLSX, Parquet); empty: the bundled sample.")
+    kind: str = opt("customers", "Input kind: customers (one row per client).")
+    encoding: str = opt("auto", "Text encoding of a CSV file: auto, utf-8, cp1251, latin-1, ...")
+    separator: str = opt("auto", "CSV separator: auto, ',', ';', 'tab' or '|'.")
+    sheet: str = opt("", "XLSX sheet name; empty: the first sheet.")
+    max_bad_row_share: float = opt(0.01, "Share of ragged rows (wrong number of fields) skipped before the load stops.")
+    max_unparsed_share: float = opt(0.0, "Share of non-numbers tolerated in a numeric column (treated as missing).")
+    max_xlsx_uncompressed_mb: int = opt(512, "Largest uncompressed size of an XLSX file, in MB.")
+    max_xlsx_ratio: int = opt(100, "Largest compression ratio of a member of an XLSX file.")
+
+
+@dataclass
+class ColumnSettings:
+    """Which column plays which role; anything left empty is detected from names and types."""
+
+    id: str = opt("", "Client id column (read as text: 007 stays 007).")
+    churn: str = opt("", "Churn flag column (1/0, true/false, yes/no, oui/non, да/нет).")
+    income: str = opt("", "Income column (money).")
+    balance: str = opt("", "Account balance column (money).")
+    products: str = opt("", "Number of products column.")
+    credit_card: str = opt("", "Has-a-credit-card flag column.")
+    property: str = opt("", "Property (equity) score column.")
+    activity: str = opt("", "Recently-active flag column.")
+    age: str = opt("", "Age column.")
+    gender: str = opt("", "Gender column.")
+    region: str = opt("", "City or region column.")
+    score: str = opt("", "Credit score column.")
+    tenure: str = opt("", "Tenure (years as a client) column.")
+    numeric: list[str] = opt([], "Further numeric features.")
+    categorical: list[str] = opt([], "Further categorical features.")
+    binary: list[str] = opt([], "Further yes/no features.")
+    ignore: list[str] = opt([], "Columns left out of the analysis.")
+
+
+@dataclass
+class AnalysisSettings:
+    """Parameters of the tests, segments and clusters."""
+
+    alpha: float = opt(0.05, "Significance level, after Holm's correction.")
+    min_segment_size: int = opt(500, "Smallest churn-prone segment, in clients.")
+    min_segment_share: float = opt(0.05, "Smallest segment as a share of the table, used when that is smaller.")
+    segments_min: int = opt(3, "Fewest churn-prone segments to report (when the data allows).")
+    segments_max: int = opt(5, "Most churn-prone segments to report.")
+    max_conditions: int = opt(3, "Most conditions combined in one segment.")
+    max_overlap: float = opt(0.3, "Largest Jaccard index allowed between two reported segments.")
+    clusters_min: int = opt(2, "Smallest number of clusters tried.")
+    clusters_max: int = opt(8, "Largest number of clusters tried.")
+    min_cluster_share: float = opt(0.02, "Smallest cluster as a share of the table.")
+    random_state: int = opt(42, "Seed of KMeans, the bootstrap and the samples.")
+    bootstrap_resamples: int = opt(2000, "Resamples of the bootstrap interval of a difference of medians.")
+    playbook: str = opt("", "Recommendation playbook (TOML); empty: the bundled one.")
+
+
+@dataclass
+class EmailSettings:
+    """SMTP server and recipients of `reportgen send`."""
+
+    host: str = opt("", "SMTP server host name.")
+    port: int = opt(587, "SMTP port (587 for STARTTLS, 465 for implicit TLS).")
+    security: str = opt("starttls", "starttls, tls (implicit) or none (only for a server on this machine).")
+    user: str = opt("", "Login name; empty: no authentication.")
+    password_env: str = opt("REPORTGEN_SMTP_PASSWORD", "Environment variable holding the password.")
+    sender: str = opt("", "From address, e.g. 'Analytics <analytics@bank.example>'.")
+    reply_to: str = opt("", "Reply-To address; empty: none.")
+    timeout: float = opt(30.0, "Socket timeout in seconds.")
+    cafile: str = opt("", "CA bundle that signs the server's certificate; empty: the system's.")
+    recipients: dict = opt({}, "Recipients per language: fr = ['a@x.org', ...].")
+
+
+@dataclass
+class Settings:
+    """All settings of a run; `source` is the file they came from (None: defaults)."""
+
+    report: ReportSettings = field(default_factory=ReportSettings)
+    data: DataSettings = field(default_factory=DataSettings)
+    columns: ColumnSettings = field(default_factory=ColumnSettings)
+    analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
+    email: EmailSettings = field(default_factory=EmailSettings)
+    labels: dict = field(default_factory=dict, metadata={"doc": "Column labels per language: [labels.fr] age = 'Âge'."})
+    value_labels: dict = field(
+        default_factory=dict, metadata={"doc": "Value labels: [value_labels.city.fr] 'Ярославль' = 'Iaroslavl'."}
+    )
+    ranges: dict = field(default_factory=dict, metadata={"doc": "Plausible ranges: age = [18, 100]."})
+    source: Path | None = None
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def base_dir(self) -> Path:
+        """Return the folder relative paths in the config are resolved against."""
+        return self.source.parent if self.source else Path.cwd()
+
+    def resolve(self, path: str) -> Path:
+        """Return `path` resolved against the config file's folder."""
+        p = Path(path).expanduser()
+        return p if p.is_absolute() else self.base_dir / p
+
+
+SECTIONS = {
+    "report": ReportSettings,
+    "data": DataSettings,
+    "columns": ColumnSettings,
+    "analysis": AnalysisSettings,
+    "email": EmailSettings,
+}
+FREE_SECTIONS = ("labels", "value_labels", "ranges")
+
+
+def find_config(explicit: str | Path | None) -> Path | None:
+    """Return the config file to use: the explicit one, else ./reportgen.toml if present."""
+    if explicit:
+        path = Path(explicit).expanduser()
+        if not path.is_file():
+            raise ConfigError(
+                _("Config file {path} does not exist.").format(path=path),
+                hint=_("Check the path given to --config."),
+            )
+        return path
+    default = Path.cwd() / CONFIG_NAME
+    return default if default.is_file() else None
+
+
+def load_settings(explicit: str | Path | None = None) -> Settings:
+    """Return the settings from the config file (or defaults); raise ConfigError listing every problem."""
+    path = find_config(explicit)
+    if path is None:
+        return validate(Settings())
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
+    except UnicodeDecodeError:
+        raise ConfigError(_("Config file {path} is not UTF-8 text.").format(path=path), hint=_("Save it as UTF-8."))
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(
+            _("Config file {path} is not valid TOML: {error}").format(path=path, error=exc),
+            hint=_("Fix the line named above; strings need quotes, lists square brackets."),
+        )
+    return settings_from_dict(raw, source=path)
+
+
+def settings_from_dict(raw: dict, source: Path | None = None) -> Settings:
+    """Return settings built from a parsed TOML dict; raise ConfigError listing every problem."""
+    problems: list[str] = []
+    warnings: list[str] = []
+    kwargs = {}
+    for key, value in raw.items():
+        if key in SECTIONS:
+            if not isinstance(value, dict):
+                problems.append(_("[{section}] must be a table of settings.").format(section=key))
+                continue
+            kwargs[key] = _build_section(SECTIONS[key], key, value, problems, warnings)
+        elif key in FREE_SECTIONS:
+            if not isinstance(value, dict):
+                problems.append(_("[{section}] must be a table.").format(section=key))
+                continue
+            kwargs[key] = value
+        else:
+            warnings.append(
+                _("unknown section or key '{key}' is ignored (known: {known})").format(
+                    key=key, known=", ".join([*SECTIONS, *FREE_SECTIONS])
+                )
+            )
+    settings = Settings(**kwargs, source=source)
+    settings.warnings.extend(warnings)
+    return validate(settings, problems)
+
+
+def _build_section(cls, section: str, values: dict, problems: list[str], warnings: list[str]):
+    """Return an instance of the section dataclass `cls`, collecting type problems and unknown keys."""
+    hints = typing.get_type_hints(cls)
+    known = {f.name for f in dataclasses.fields(cls)}
+    kwargs = {}
+    for key, value in values.items():
+        if key not in known:
+            warnings.append(
+                _("unknown key '{key}' in [{section}] is ignored (known: {known})").format(
+                    key=key, section=section, known=", ".join(sorted(known))
+                )
+            )
+            continue
+        expected = hints[key]
+        converted = _coerce(value, expected)
+        if converted is _BAD:
+            problems.append(
+                _("[{section}] {key} = {value!r}: expected {type}").format(
+                    section=section, key=key, value=value, type=_type_name(expected)
+                )
+            )
+            continue
+        kwargs[key] = converted
+    return cls(**kwargs)
+
+
+_BAD = object()
+
+
+def _coerce(value, expected):
+    """Return `value` as the annotated type, or _BAD when it cannot be."""
+    origin = typing.get_origin(expected)
+    if origin in (typing.Union, types.UnionType):
+        for arg in typing.get_args(expected):
+            got = _coerce(value, arg)
+            if got is not _BAD:
+                return got
+        return _BAD
+    if origin is list:
+        (item,) = typing.get_args(expected)
+        if isinstance(value, str) and item is str:
+            return [v.strip() for v in value.split(",") if v.strip()]
+        if not isinstance(value, list):
+            return _BAD
+        items = [_coerce(v, item) for v in value]
+        return _BAD if any(i is _BAD for i in items) else items
+    if expected is dict:
+        return value if isinstance(value, dict) else _BAD
+    if expected is bool:
+        return value if isinstance(value, bool) else _BAD
+    if expected is int:
+        return value if isinstance(value, int) and not isinstance(value, bool) else _BAD
+    if expected is float:
+        return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else _BAD
+    if expected is str:
+        return value if isinstance(value, str) else _BAD
+    return value
+
+
+def _type_name(expected) -> str:
+    """Return a readable name for a type annotation."""
+    names = {str: _("text"), int: _("a whole number"), float: _("a number"), bool: _("true or false"), dict: _("a table")}
+    if typing.get_origin(expected) is list:
+        return _("a list of {item}").format(item=_type_name(typing.get_args(expected)[0]))
+    return names.get(expected, str(expected))
+
+
+def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
+    """Return `settings` after cross-field checks; raise ConfigError listing all problems."""
+    from reportgen.i18n.catalogs import LANGUAGES
+
+    problems = list(problems or [])
+    r, a, d, e = settings.report, settings.analysis, settings.data, settings.email
+    bad_langs = [lang for lang in r.languages if lang not in LANGUAGES]
+    if bad_langs:
+        problems.append(_("[report] languages: unknown {langs} (use fr, ru, en)").format(langs=", ".join(bad_langs)))
+    bad_formats = [f for f in r.formats if f not in ("pptx", "pdf")]
+    if bad_formats:
+        problems.append(_("[report] formats: unknown {formats} (use pptx, pdf)").format(formats=", ".join(bad_formats)))
+    if r.period and not _valid_period(r.period):
+        problems.append(_("[report] period = {period!r}: use the form 2026-Q3").format(period=r.period))
+    if len(r.currency) != 3 or not r.currency.isalpha():
+        problems.append(_("[report] currency = {c!r}: use an ISO 4217 code such as RUB or EUR").format(c=r.currency))
+    if not 0 < a.alpha < 0.5:
+        problems.append(_("[analysis] alpha must be between 0 and 0.5"))
+    if a.clusters_min < 2 or a.clusters_max < a.clusters_min:
+        problems.append(_("[analysis] clusters_min must be at least 2 and no more than clusters_max"))
+    if a.segments_min < 1 or a.segments_max < a.segments_min:
+        problems.append(_("[analysis] segments_min must be at least 1 and no more than segments_max"))
+    if not 1 <= a.max_conditions <= 4:
+        problems.append(_("[analysis] max_conditions must be between 1 and 4"))
+    if not 0 < a.max_overlap <= 1:
+        problems.append(_("[analysis] max_overlap must be between 0 and 1"))
+    if a.min_segment_size < 1 or not 0 < a.min_segment_share < 1:
+        problems.append(_("[analysis] min_segment_size must be positive and min_segment_share between 0 and 1"))
+    if a.bootstrap_resamples < 100:
+        problems.append(_("[analysis] bootstrap_resamples must be at least 100"))
+    if not 0 <= d.max_bad_row_share < 1 or not 0 <= d.max_unparsed_share < 1:
+        problems.append(_("[data] max_bad_row_share and max_unparsed_share must be between 0 and 1"))
+    if d.separator not in ("auto", ",", ";", "tab", "\t", "|"):
+        problems.append(_("[data] separator = {sep!r}: use auto, ',', ';', 'tab' or '|'").format(sep=d.separator))
+    if e.security not in ("starttls", "tls", "none"):
+        problems.append(_("[email] security = {s!r}: use starttls, tls or none").format(s=e.security))
+    if not isinstance(e.recipients, dict) or any(
+        k not in LANGUAGES or not isinstance(v, list) or not all(isinstance(x, str) for x in v)
+        for k, v in e.recipients.items()
+    ):
+        problems.append(_("[email.recipients] must map fr, ru or en to a list of addresses"))
+    for column, bounds in settings.ranges.items():
+        if not (isinstance(bounds, list) and len(bounds) == 2 and all(isinstance(b, (int, float)) for b in bounds)
+                and bounds[0] <= bounds[1]):
+            problems.append(_("[ranges] {column} must be [low, high], two numbers").format(column=column))
+    for lang, labels in settings.labels.items():
+        if lang not in LANGUAGES or not isinstance(labels, dict):
+            problems.append(_("[labels.{lang}] must be a table under fr, ru or en").format(lang=lang))
+    for column, per_lang in settings.value_labels.items():
+        if not isinstance(per_lang, dict) or any(k not in LANGUAGES or not isinstance(v, dict) for k, v in per_lang.items()):
+            problems.append(_("[value_labels.{column}] must hold tables fr, ru or en of value = label").format(column=column))
+    if problems:
+        where = settings.source or _("the command line")
+        raise ConfigError(
+            _("The configuration in {where} has problems:").format(where=where),
+            problems=problems,
+            hint=_("Fix every line above; `reportgen config` prints every setting with its meaning."),
+        )
+    return settings
+
+
+def _valid_period(period: str) -> bool:
+    """Return True for a period of the form YYYY-Qn."""
+    import re
+
+    return re.fullmatch(r"\d{4}-Q[1-4]", period) is not None
+
+
+def default_period(today: dt.date | None = None) -> str:
+    """Return the last complete quarter before `today` (2026-11-24 -> 2026-Q3)."""
+    today = today or dt.date.today()
+    quarter = (today.month - 1) // 3 + 1
+    year, quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
+    return f"{year}-Q{quarter}"
+
+
+def describe_settings() -> list[tuple[str, str, str]]:
+    """Return (key, default, meaning) for every setting, for `reportgen config`."""
+    rows = []
+    for section, cls in SECTIONS.items():
+        for f in dataclasses.fields(cls):
+            default = f.default if f.default is not dataclasses.MISSING else f.default_factory()
+            rows.append((f"{section}.{f.name}", repr(default), f.metadata.get("doc", "")))
+    for f in dataclasses.fields(Settings):
+        if f.name in FREE_SECTIONS:
+            rows.append((f.name, "{}", f.metadata["doc"]))
+    return rows

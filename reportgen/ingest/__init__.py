@@ -1,0 +1,50 @@
+"""Loading input files: readers by file type, then builders by input kind (customer tables today)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from reportgen.config import Settings
+from reportgen.errors import ConfigError, DataError, Location
+from reportgen.i18n.ui import _
+from reportgen.ingest.customers import build_customers
+from reportgen.ingest.dataset import Dataset
+from reportgen.ingest.readers import RawTable, read_table
+
+# Input kinds: each turns a raw table into a Dataset. Transaction logs (one row per purchase) join here.
+KINDS: dict[str, Callable[[RawTable, Settings], Dataset]] = {
+    "customers": build_customers,
+}
+
+
+def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) -> Dataset:
+    """Return the dataset in `path` read as `kind` (default: the config's); raise DataError or ConfigError."""
+    kind = kind or settings.data.kind
+    builder = KINDS.get(kind)
+    if builder is None:
+        raise ConfigError(
+            _("Unknown input kind {kind!r}.").format(kind=kind),
+            hint=_("Use one of: {kinds}.").format(kinds=", ".join(KINDS)),
+        )
+    raw = read_table(path, settings.data)
+    _check_named_columns(raw, settings)
+    return builder(raw, settings)
+
+
+def _check_named_columns(raw: RawTable, settings: Settings) -> None:
+    """Raise DataError when [ranges] or [value_labels] name a column the file does not have."""
+    present = set(raw.frame.columns)
+    named = set(settings.ranges) | set(settings.value_labels)
+    missing = sorted(named - present)
+    if missing:
+        raise DataError(
+            _("Columns named in the config are not in the data: {names}.").format(names=", ".join(missing)),
+            hint=_("Fix [ranges] or [value_labels]; the file has: {present}.").format(
+                present=", ".join(raw.frame.columns)
+            ),
+            location=Location(file=raw.path, column=missing[0]),
+        )
+
+
+__all__ = ["Dataset", "KINDS", "load_dataset"]

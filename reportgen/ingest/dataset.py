@@ -1,0 +1,33 @@
+"""The loaded table handed to the analysis: typed frame, roles, quality summary and where it came from."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from reportgen.ingest.roles import Roles
+
+
+@dataclass
+class Dataset:
+    """A typed table (index: row numbers as the user sees them in the file) with its roles and quality."""
+
+    frame: pd.DataFrame
+    roles: Roles
+    quality: dict
+    path: str
+    kind: str
+    file_format: str
+    encoding: str | None = None
+    separator: str | None = None
+
+    def source_dict(self) -> dict:
+        """Return where the data came from, as plain data."""
+        return {
+            "path": self.path,
+            "kind": self.kind,
+            "format": self.file_format,
+            "encoding": self.encoding,
+            "separator": {"\t": "tab"}.get(self.separator, self.separator),
+        }

@@ -1,0 +1,100 @@
+"""The data-quality summary: rows read and used, missing values, duplicates, repeated ids, implausible values."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from reportgen.config import Settings
+from reportgen.ingest.readers import RawTable
+from reportgen.ingest.roles import Roles
+
+# Plausible ranges by semantic role; [ranges] in the config adds or overrides them per column.
+DEFAULT_RANGES: dict[str, tuple[float, float]] = {
+    "age": (14, 110),
+    "products": (0, 100),
+    "income": (0, math.inf),
+    "property": (0, math.inf),
+    "tenure": (0, 100),
+}
+EXAMPLES = 10
+
+
+def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: Settings) -> tuple[pd.DataFrame, dict]:
+    """Return the frame cleaned for analysis and the quality summary of what was found and done.
+
+    Exact duplicate rows and rows without a churn flag are dropped; values out of their plausible range
+    become missing; repeated ids with differing rows are kept (they are different clients) and reported.
+    """
+    rows_read = len(frame) + raw.skipped_count
+    missing = {c: int(frame[c].isna().sum()) for c in frame.columns}
+
+    out_of_range = {}
+    for column, (low, high) in _ranges(roles, settings).items():
+        if column not in frame.columns or not pd.api.types.is_numeric_dtype(frame[column]):
+            continue
+        values = frame[column]
+        mask = values.notna() & ((values < low) | (values > high))
+        if mask.any():
+            out_of_range[column] = {
+                "count": int(mask.sum()),
+                "low": _plain(low),
+                "high": _plain(high),
+                "rows": [int(r) for r in mask[mask].index[:EXAMPLES]],
+                "values": [_plain(v) for v in values[mask].head(EXAMPLES)],
+            }
+            frame[column] = values.mask(mask)
+
+    duplicated = frame.duplicated(keep="first")
+    duplicate_rows = {"count": int(duplicated.sum()), "rows": [int(r) for r in duplicated[duplicated].index[:EXAMPLES]]}
+    frame = frame[~duplicated]
+
+    no_churn = frame[roles.churn].isna()
+    missing_churn = {"count": int(no_churn.sum()), "rows": [int(r) for r in no_churn[no_churn].index[:EXAMPLES]]}
+    frame = frame[~no_churn].copy()
+    frame[roles.churn] = frame[roles.churn].astype("int8")
+
+    repeated = {"ids": 0, "rows": 0, "examples": []}
+    if roles.id:
+        ids = frame[roles.id]
+        again = ids.notna() & ids.duplicated(keep=False)
+        repeated = {
+            "ids": int(ids[again].nunique()),
+            "rows": int(again.sum()),
+            "examples": [str(v) for v in pd.unique(ids[again])[:EXAMPLES]],
+        }
+
+    quality = {
+        "rows_read": int(rows_read),
+        "rows_used": int(len(frame)),
+        "columns": int(raw.frame.shape[1]),
+        "skipped_rows": {"count": int(raw.skipped_count), "rows": list(raw.skipped_lines[:EXAMPLES])},
+        "missing": missing,
+        "missing_churn": missing_churn,
+        "duplicate_rows": duplicate_rows,
+        "repeated_ids": repeated,
+        "out_of_range": out_of_range,
+        "ignored_columns": dict(roles.ignored),
+    }
+    return frame, quality
+
+
+def _ranges(roles: Roles, settings: Settings) -> dict[str, tuple[float, float]]:
+    """Return the plausible range of each numeric column: role defaults, then the config."""
+    ranges = {}
+    for role, (low, high) in DEFAULT_RANGES.items():
+        column = roles.semantic.get(role)
+        if column and column in roles.numeric:
+            ranges[column] = (low, high)
+    for column, (low, high) in settings.ranges.items():
+        ranges[column] = (float(low), float(high))
+    return ranges
+
+
+def _plain(value) -> float | int | None:
+    """Return a JSON-friendly number (inf becomes None: 'no bound')."""
+    value = float(value)
+    if math.isinf(value):
+        return None
+    return int(value) if value.is_integer() else value

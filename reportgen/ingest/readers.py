@@ -1,0 +1,281 @@
+"""Read CSV, XLSX and Parquet files into a raw frame indexed by the row number a user sees in the file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from reportgen.config import DataSettings
+from reportgen.errors import DataError, Location
+from reportgen.i18n.ui import _, ngettext
+from reportgen.ingest.encoding import decode
+
+SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
+_SNIFF_LINES = 200
+
+
+@dataclass
+class RawTable:
+    """A table as read, before roles and types: text cells (CSV) or typed cells (XLSX, Parquet)."""
+
+    frame: pd.DataFrame
+    path: str
+    file_format: str
+    encoding: str | None = None
+    separator: str | None = None
+    # ragged rows that were skipped: their line numbers
+    skipped_lines: list[int] = field(default_factory=list)
+    skipped_count: int = 0
+
+
+def read_table(path: str | Path, settings: DataSettings) -> RawTable:
+    """Return the raw table in `path`; raise DataError for a missing, empty or unreadable file."""
+    path = Path(path)
+    shown = str(path)
+    if not path.exists():
+        raise DataError(
+            _("The data file does not exist."),
+            hint=_("Check the path given to --data (or data.path in the config)."),
+            location=Location(file=shown),
+        )
+    if not path.is_file():
+        raise DataError(_("The data path is a folder, not a file."), hint=_("Name the file itself."),
+                        location=Location(file=shown))
+    if path.stat().st_size == 0:
+        raise DataError(_("The data file is empty."), hint=_("Export the table again, with its header and rows."),
+                        location=Location(file=shown))
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise DataError(
+            _("Unsupported file type {suffix!r}.").format(suffix=suffix or "?"),
+            hint=_("Use a .csv, .tsv, .txt, .xlsx or .parquet file; save an old .xls as .xlsx."),
+            location=Location(file=shown),
+        )
+    table = reader(path, settings)
+    _check_columns(table)
+    if table.frame.empty:
+        raise DataError(
+            _("The data file has a header but no rows."),
+            hint=_("Export the table again with its rows."),
+            location=Location(file=shown),
+        )
+    return table
+
+
+def read_csv(path: Path, settings: DataSettings) -> RawTable:
+    """Return a CSV file as text cells; detect encoding and separator, count and skip ragged rows."""
+    shown = str(path)
+    decoded = decode(path.read_bytes(), shown, settings.encoding)
+    text = decoded.text
+    if not text.strip():
+        raise DataError(_("The data file is empty."), hint=_("Export the table again, with its header and rows."),
+                        location=Location(file=shown))
+    sep = SEPARATORS[settings.separator] if settings.separator != "auto" else sniff_separator(text)
+    header, good_lines, bad = _scan_records(text, sep)
+    _check_duplicate_names([h.strip() for h in header], shown)
+    if len(header) < 2:
+        raise DataError(
+            _("The file has a single column; its rows are probably separated by another character."),
+            hint=_("Give the separator with --separator (',', ';', 'tab' or '|') or in data.separator."),
+            location=Location(file=shown, column=header[0][:60] if header else None),
+        )
+    if not good_lines and not bad:
+        raise DataError(_("The data file has a header but no rows."), hint=_("Export the table again with its rows."),
+                        location=Location(file=shown))
+    total = len(good_lines) + len(bad)
+    bad_lines = [start for start, _count in bad]
+    if bad and len(bad) > settings.max_bad_row_share * total:
+        expected = len(header)
+        raise DataError(
+            ngettext(
+                "{n} row has a different number of fields than the header ({expected}).",
+                "{n} rows have a different number of fields than the header ({expected}).",
+                len(bad),
+            ).format(n=len(bad), expected=expected),
+            hint=_("Check the separator and quoting of those rows; to skip such rows, raise "
+                   "data.max_bad_row_share (now {share})." ).format(share=settings.max_bad_row_share),
+            location=Location(file=shown, rows=bad_lines[:10], total=len(bad)),
+        )
+    skip = set()
+    for start, nlines in bad:
+        # line numbers are 1-based; pandas' skiprows counts physical lines from 0
+        skip.update(range(start - 1, start - 1 + nlines))
+    frame = pd.read_csv(
+        io.StringIO(text),
+        sep=sep,
+        dtype=str,
+        skiprows=skip or None,
+        skip_blank_lines=True,
+        engine="c",
+    )
+    if len(frame) == len(good_lines):
+        frame.index = pd.Index(good_lines, name="row")
+    else:  # multi-line quoted cells: physical and logical rows differ, fall back to record order
+        frame.index = pd.RangeIndex(2, 2 + len(frame), name="row")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return RawTable(frame, shown, "csv", decoded.encoding, sep, bad_lines[:20], len(bad))
+
+
+def sniff_separator(text: str) -> str:
+    """Return the separator that splits the first lines into the most consistent number (>1) of fields."""
+    head = "\n".join(text.splitlines()[:_SNIFF_LINES])
+    best, best_score = ",", (-1, -1)
+    for sep in (",", ";", "\t", "|"):
+        rows = [r for r in csv.reader(io.StringIO(head), delimiter=sep) if r]
+        if not rows:
+            continue
+        width = len(rows[0])
+        if width < 2:
+            continue
+        consistent = sum(len(r) == width for r in rows)
+        score = (consistent, width)
+        if score > best_score:
+            best, best_score = sep, score
+    return best
+
+
+def _scan_records(text: str, sep: str) -> tuple[list[str], list[int], list[tuple[int, int]]]:
+    """Return (header, start lines of good records, (start line, line count) of ragged records)."""
+    reader = csv.reader(io.StringIO(text), delimiter=sep)
+    header: list[str] | None = None
+    good: list[int] = []
+    bad: list[tuple[int, int]] = []
+    previous = 0
+    width = 0
+    for record in reader:
+        start, previous = previous + 1, reader.line_num
+        if not record or (len(record) == 1 and not record[0].strip()):
+            continue
+        if header is None:
+            header, width = record, len(record)
+            continue
+        if len(record) == width:
+            good.append(start)
+        else:
+            bad.append((start, previous - start + 1))
+    return header or [], good, bad
+
+
+def read_xlsx(path: Path, settings: DataSettings) -> RawTable:
+    """Return the first (or configured) sheet; refuse zip bombs and files that are not XLSX."""
+    shown = str(path)
+    check_xlsx_archive(path, settings)
+    try:
+        sheets = pd.read_excel(path, sheet_name=settings.sheet or 0, dtype=object, engine="openpyxl")
+    except ValueError as exc:
+        if settings.sheet and "not found" in str(exc).lower():
+            raise DataError(
+                _("The workbook has no sheet named {sheet!r}.").format(sheet=settings.sheet),
+                hint=_("Give an existing sheet name in data.sheet, or leave it empty for the first sheet."),
+                location=Location(file=shown),
+            )
+        raise _unreadable_xlsx(shown, exc)
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, zipfile errors, XML errors)
+        raise _unreadable_xlsx(shown, exc)
+    frame = sheets
+    frame = frame.dropna(how="all")
+    frame.index = pd.Index(frame.index + 2, name="row")  # Excel numbers rows from 1, the header is row 1
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return RawTable(frame, shown, "xlsx")
+
+
+def check_xlsx_archive(path: Path, settings: DataSettings) -> None:
+    """Raise DataError unless `path` is a zip whose members stay within the size and ratio limits."""
+    shown = str(path)
+    if not zipfile.is_zipfile(path):
+        raise _unreadable_xlsx(shown, None)
+    limit = settings.max_xlsx_uncompressed_mb * 1024 * 1024
+    with zipfile.ZipFile(path) as archive:
+        members = archive.infolist()
+        total = sum(m.file_size for m in members)
+        worst = max(members, key=lambda m: m.file_size / max(m.compress_size, 1), default=None)
+    if total > limit:
+        raise DataError(
+            _("The workbook expands to {size} MB, more than the limit of {limit} MB.").format(
+                size=total // (1024 * 1024), limit=settings.max_xlsx_uncompressed_mb
+            ),
+            hint=_("Export the sheet to CSV, or raise data.max_xlsx_uncompressed_mb if you trust the file."),
+            location=Location(file=shown),
+        )
+    # small members compress well for innocent reasons; a large member with a huge ratio is a bomb
+    if worst is not None and worst.file_size > 1024 * 1024:
+        ratio = worst.file_size / max(worst.compress_size, 1)
+        if ratio > settings.max_xlsx_ratio:
+            raise DataError(
+                _("The workbook part {part} expands {ratio}:1, more than the limit of {limit}:1.").format(
+                    part=worst.filename, ratio=int(ratio), limit=settings.max_xlsx_ratio
+                ),
+                hint=_("Export the sheet to CSV, or raise data.max_xlsx_ratio if you trust the file."),
+                location=Location(file=shown),
+            )
+
+
+def _unreadable_xlsx(shown: str, exc: Exception | None) -> DataError:
+    """Return the error for a file that is not a readable XLSX workbook."""
+    reason = f" ({type(exc).__name__}: {exc})" if exc else ""
+    return DataError(
+        _("The file is not a readable Excel workbook (.xlsx){reason}.").format(reason=reason),
+        hint=_("Open it in Excel or LibreOffice and save it again as .xlsx, or export it to CSV."),
+        location=Location(file=shown),
+    )
+
+
+def read_parquet(path: Path, settings: DataSettings) -> RawTable:
+    """Return a Parquet file's table; raise DataError when it is not Parquet."""
+    shown = str(path)
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow's ArrowInvalid, OSError and friends
+        raise DataError(
+            _("The file is not a readable Parquet file ({error}).").format(error=f"{type(exc).__name__}: {exc}"),
+            hint=_("Write it again with pandas or pyarrow, or export the table to CSV."),
+            location=Location(file=shown),
+        )
+    frame = frame.reset_index(drop=True)
+    frame.index = pd.Index(frame.index + 1, name="row")
+    frame.columns = [str(c).strip() for c in frame.columns]
+    return RawTable(frame, shown, "parquet")
+
+
+def _check_duplicate_names(names: list[str], shown: str) -> None:
+    """Raise DataError when a column name appears twice (its role would be ambiguous)."""
+    seen, dupes = set(), set()
+    for name in names:
+        if name and name in seen:
+            dupes.add(name)
+        seen.add(name)
+    if dupes:
+        raise DataError(
+            _("Column names appear more than once: {names}.").format(names=", ".join(sorted(dupes))),
+            hint=_("Rename the columns so that each name is unique."),
+            location=Location(file=shown),
+        )
+
+
+def _check_columns(table: RawTable) -> None:
+    """Raise DataError for duplicate column names; name empty ones column_<n>."""
+    names = list(table.frame.columns)
+    _check_duplicate_names(names, table.path)
+    renamed = {}
+    for i, name in enumerate(names, start=1):
+        if not name or name.lower().startswith("unnamed:"):
+            renamed[name] = f"column_{i}"
+    if renamed:
+        table.frame = table.frame.rename(columns=renamed)
+
+
+READERS = {
+    ".csv": read_csv,
+    ".tsv": read_csv,
+    ".txt": read_csv,
+    ".xlsx": read_xlsx,
+    ".xlsm": read_xlsx,
+    ".parquet": read_parquet,
+    ".pq": read_parquet,
+}

@@ -1,0 +1,244 @@
+"""Map columns to roles (id, churn flag, income, numeric and categorical features...) from config, names and types."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from reportgen.config import ColumnSettings
+from reportgen.errors import DataError, Location
+from reportgen.i18n.ui import _
+from reportgen.ingest.values import is_missing_text, looks_like_flags, parse_numbers
+
+# Semantic roles: the kind of values each must hold, and the names it goes by in English, French and Russian.
+SEMANTIC_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "income": ("numeric", ("est_salary", "estimated_salary", "salary", "income", "annual_income", "monthly_income",
+                           "revenu", "revenus", "salaire", "revenu_estime", "salaire_estime", "доход", "зарплата",
+                           "заработная_плата", "оценочный_доход", "доход_клиента")),
+    "balance": ("numeric", ("balance", "account_balance", "solde", "encours", "баланс", "остаток",
+                            "остаток_на_счете")),
+    "products": ("numeric", ("products", "num_of_products", "numofproducts", "n_products", "nb_produits", "produits",
+                             "nombre_produits", "nombre_de_produits", "продукты", "количество_продуктов",
+                             "кол_во_продуктов", "число_продуктов")),
+    "credit_card": ("binary", ("credit_card", "hascrcard", "has_cr_card", "has_credit_card", "creditcard",
+                               "carte_credit", "carte_de_credit", "кредитная_карта", "кредитка")),
+    "property": ("numeric", ("equity", "property", "property_score", "patrimoine", "score_patrimoine",
+                             "собственность", "баллы_собственности", "имущество", "оценка_собственности")),
+    "activity": ("binary", ("last_activity", "is_active", "isactivemember", "is_active_member", "active", "activity",
+                            "actif", "activite", "derniere_activite", "активность", "активный", "последняя_активность")),
+    "age": ("numeric", ("age", "age_client", "возраст")),
+    "gender": ("categorical", ("gender", "sex", "sexe", "genre", "пол")),
+    "region": ("categorical", ("city", "region", "geography", "country", "branch", "ville", "agence", "pays",
+                               "город", "регион", "филиал", "страна", "область")),
+    "score": ("numeric", ("score", "credit_score", "creditscore", "score_credit", "scoring", "кредитный_рейтинг",
+                          "скоринг", "скоринговый_балл", "кредитный_скоринг")),
+    "tenure": ("numeric", ("tenure", "seniority", "anciennete", "стаж", "срок_обслуживания", "срок_жизни")),
+}
+ID_NAMES = ("id", "userid", "user_id", "client_id", "clientid", "customer_id", "customerid", "id_client", "idclient",
+            "client", "customer", "num_client", "numero_client", "no_client", "клиент", "id_клиента", "код_клиента",
+            "номер_клиента", "клиент_id", "ид", "идентификатор", "идентификатор_клиента")
+CHURN_NAMES = ("churn", "churned", "exited", "attrition", "attrited", "left", "is_churn", "churn_flag", "churn_label",
+               "attrition_flag", "desabonnement", "resiliation", "depart", "parti", "отток", "ушел", "уход",
+               "отток_клиента", "ушел_из_банка")
+
+# A text column with more distinct values than this is a name or free text, not a category.
+MAX_LEVELS = 30
+# Share of cells that must read as numbers for an unmapped column to count as numeric.
+NUMERIC_SHARE = 0.98
+
+
+@dataclass
+class Roles:
+    """Which column plays which role, where each choice came from, and what was left out and why."""
+
+    churn: str
+    id: str | None = None
+    semantic: dict[str, str] = field(default_factory=dict)
+    numeric: list[str] = field(default_factory=list)
+    categorical: list[str] = field(default_factory=list)
+    binary: list[str] = field(default_factory=list)
+    ignored: dict[str, str] = field(default_factory=dict)
+    sources: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def features(self) -> list[str]:
+        """Return every feature column, in table order of kinds: numeric, binary, categorical."""
+        return [*self.numeric, *self.binary, *self.categorical]
+
+    def kind(self, column: str) -> str:
+        """Return 'numeric', 'binary' or 'categorical' for a feature column; raise KeyError otherwise."""
+        for kind in ("numeric", "binary", "categorical"):
+            if column in getattr(self, kind):
+                return kind
+        raise KeyError(column)
+
+    def role_of(self, column: str) -> str | None:
+        """Return the semantic role of `column` (income, age, ...) or None."""
+        return next((r for r, c in self.semantic.items() if c == column), None)
+
+    def to_dict(self) -> dict:
+        """Return the roles as plain data for the context."""
+        return dataclasses.asdict(self)
+
+
+def normalise_name(name: str) -> str:
+    """Return a column name folded for matching: lower case, Latin accents dropped, '_' between words."""
+    text = unicodedata.normalize("NFKD", str(name).strip().lower())
+    # drop combining marks only after Latin letters: Russian 'й' must stay 'й'
+    kept = []
+    for ch in text:
+        if unicodedata.combining(ch) and kept and kept[-1].isascii():
+            continue
+        kept.append(ch)
+    text = unicodedata.normalize("NFC", "".join(kept)).replace("ё", "е")
+    return re.sub(r"[^0-9a-zа-я]+", "_", text).strip("_")
+
+
+def _matches(name: str, synonyms: tuple[str, ...]) -> bool:
+    """Return True when the folded `name` is one of `synonyms`, with or without underscores."""
+    folded = normalise_name(name)
+    squashed = folded.replace("_", "")
+    return any(folded == s or squashed == s.replace("_", "") for s in synonyms)
+
+
+def detect_roles(frame: pd.DataFrame, columns: ColumnSettings, path: str) -> Roles:
+    """Return the roles of the frame's columns: config first, then names, then value types.
+
+    Raise DataError when a configured column is absent or no churn column can be found.
+    """
+    present = list(frame.columns)
+    configured = _configured(columns)
+    missing = sorted({c for cols in configured.values() for c in cols if c not in present})
+    if missing:
+        raise DataError(
+            _("Columns named in the config are not in the data: {names}.").format(names=", ".join(missing)),
+            hint=_("Fix the [columns] section; the file has: {present}.").format(present=", ".join(present)),
+            location=Location(file=path, column=missing[0]),
+        )
+    sources: dict[str, str] = {}
+    taken: set[str] = set(columns.ignore)
+    ignored = {c: "ignored_by_config" for c in columns.ignore}
+
+    def take(column: str | None, source: str) -> str | None:
+        if column:
+            taken.add(column)
+            sources[column] = source
+        return column
+
+    churn = take(columns.churn, "config") or take(_find(present, CHURN_NAMES, taken), "name")
+    if churn is None:
+        churn = take(_find_by_token(present, CHURN_NAMES, taken), "name")
+    if churn is None:
+        raise DataError(
+            _("No churn column found."),
+            hint=_("Name it in the config ([columns] churn = \"...\"); the file has: {present}. "
+                   "Recognised names include churn, exited, attrition, отток.").format(present=", ".join(present)),
+            location=Location(file=path),
+        )
+    id_col = take(columns.id, "config") or take(_find(present, ID_NAMES, taken), "name")
+
+    roles = Roles(churn=churn, id=id_col, ignored=ignored, sources=sources)
+    kinds: dict[str, str] = {}
+    for role, (kind, names) in SEMANTIC_ROLES.items():
+        column = getattr(columns, role)
+        if column:
+            take(column, "config")
+        else:
+            column = _find(present, names, taken)
+            if column is None or _infer_kind(frame[column]) not in _compatible(kind):
+                continue
+            take(column, "name")
+        roles.semantic[role] = column
+        kinds[column] = kind
+    for kind in ("numeric", "categorical", "binary"):
+        for column in getattr(columns, kind):
+            take(column, "config")
+            kinds[column] = kind
+    for column in present:
+        if column in taken:
+            continue
+        kind = _infer_kind(frame[column])
+        if kind in ("numeric", "categorical", "binary"):
+            take(column, "type")
+            kinds[column] = kind
+        else:
+            ignored[column] = kind
+    for column in present:  # keep the table's order within each kind
+        kind = kinds.get(column)
+        if kind:
+            getattr(roles, kind).append(column)
+    return roles
+
+
+def _configured(columns: ColumnSettings) -> dict[str, list[str]]:
+    """Return every column the config names, keyed by setting."""
+    named = {}
+    for f in dataclasses.fields(columns):
+        value = getattr(columns, f.name)
+        values = value if isinstance(value, list) else ([value] if value else [])
+        if values:
+            named[f.name] = values
+    return named
+
+
+def _find(present: list[str], synonyms: tuple[str, ...], taken: set[str]) -> str | None:
+    """Return the first free column whose name is one of `synonyms`."""
+    return next((c for c in present if c not in taken and _matches(c, synonyms)), None)
+
+
+def _find_by_token(present: list[str], synonyms: tuple[str, ...], taken: set[str]) -> str | None:
+    """Return the first free column with a synonym as one word of its name ('churn_2026q3')."""
+    for column in present:
+        if column in taken:
+            continue
+        words = set(normalise_name(column).split("_"))
+        if words & set(synonyms):
+            return column
+    return None
+
+
+def _compatible(kind: str) -> tuple[str, ...]:
+    """Return the inferred kinds a semantic role of `kind` accepts (a 0/1 column can count as numeric)."""
+    return {"numeric": ("numeric", "binary"), "binary": ("binary",), "categorical": ("categorical", "binary")}[kind]
+
+
+# Rows looked at to guess a column's kind; the full column is parsed (and checked) afterwards.
+KIND_SAMPLE = 20_000
+
+
+_ID_WORDS = {"id", "no", "num", "number", "code", "key", "ref", "numero", "номер", "код", "ид"}
+
+
+def _looks_like_identifier(name: str, values: pd.Series, population: int) -> bool:
+    """Return True for unique whole numbers named like an id, or numbering rows densely (1, 2, 3...)."""
+    if len(values) <= 50 or not values.is_unique or not (values == values.round()).all():
+        return False
+    named = bool(set(normalise_name(name).split("_")) & _ID_WORDS)
+    dense = values.max() - values.min() + 1 <= 2 * population
+    return named or dense
+
+
+def _infer_kind(series: pd.Series) -> str:
+    """Return 'binary', 'numeric', 'categorical', or the reason id a column is left out."""
+    population = len(series)
+    if len(series) > KIND_SAMPLE:
+        series = series.sample(KIND_SAMPLE, random_state=0)
+    missing = is_missing_text(series)
+    present = series[~missing]
+    if present.empty:
+        return "empty_column"
+    if looks_like_flags(present):
+        return "binary"
+    parsed = parse_numbers(present)
+    if (~parsed.failed).mean() >= NUMERIC_SHARE:
+        if _looks_like_identifier(str(series.name), parsed.values.dropna(), population):
+            return "looks_like_an_identifier"
+        return "numeric"
+    levels = present.astype("string").str.strip().nunique()
+    if levels <= MAX_LEVELS and levels < max(2, 0.5 * len(present)):
+        return "categorical"
+    return "too_many_levels"
