@@ -51,9 +51,9 @@ class Formatter:
         """Return the plural form that fits `n` (Russian has three), translated."""
         return self.translations.ngettext(singular, plural, _plural_n(n))
 
-    def count(self, n: int | float, singular: str, plural: str) -> str:
-        """Return '{n} thing(s)' with the right plural form and the number formatted."""
-        return self.ngettext(singular, plural, n).format(n=self.number(n))
+    def count(self, n: int | float, singular: str, plural: str, **fields) -> str:
+        """Return '{n} thing(s)' with the right plural form, the number formatted and other fields filled."""
+        return self.ngettext(singular, plural, n).format(n=self.number(n), **fields)
 
     # --- numbers ----------------------------------------------------------------------------
     def number(self, value: float | int | None, digits: int = 0) -> str:

@@ -1,0 +1,169 @@
+"""The `reportgen` command: parse arguments, call one pipeline function, print the result; nothing else."""
+
+from __future__ import annotations
+
+import functools
+import sys
+import traceback
+
+import click
+
+from reportgen import __version__
+from reportgen.console import Reporter
+from reportgen.errors import ReportgenError, UserError
+from reportgen.i18n.ui import _, set_ui_language
+
+CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _split_list(ctx, param, value):
+    """Return a comma- or space-separated option as a tuple ('fr,ru' -> ('fr', 'ru'))."""
+    if not value:
+        return ()
+    items = []
+    for part in value if isinstance(value, tuple) else (value,):
+        items.extend(p.strip() for p in part.replace(" ", ",").split(",") if p.strip())
+    return tuple(items)
+
+
+def common(func):
+    """Add --debug, -v/--verbose and -q/--quiet to a command and hand it a Reporter."""
+
+    @click.option("--debug", is_flag=True, help=_("Show tracebacks of errors."))
+    @click.option("-v", "--verbose", is_flag=True, help=_("Print more detail."))
+    @click.option("-q", "--quiet", is_flag=True, help=_("Print only results and errors."))
+    @click.pass_context
+    @functools.wraps(func)
+    def wrapper(ctx, *args, debug, verbose, quiet, **kwargs):
+        state = ctx.ensure_object(dict)
+        state["debug"] = state.get("debug") or debug
+        reporter = Reporter(-1 if quiet or state.get("quiet") else (1 if verbose or state.get("verbose") else 0))
+        state["reporter"] = reporter
+        return func(reporter, *args, **kwargs)
+
+    return wrapper
+
+
+def data_options(func):
+    """Add the options that choose and read the data file."""
+    func = click.option("--data", "data", metavar="FILE", help=_("Data file (CSV, XLSX, Parquet); default: data.path in the config, else the bundled sample."))(func)
+    func = click.option("--config", "config", metavar="FILE", help=_("Config file; default: ./reportgen.toml if present."))(func)
+    func = click.option("--encoding", metavar="NAME", help=_("Encoding of a CSV file (default: detected)."))(func)
+    func = click.option("--separator", metavar="SEP", help=_("CSV separator: ',', ';', 'tab' or '|' (default: detected)."))(func)
+    func = click.option("--sheet", metavar="NAME", help=_("XLSX sheet (default: the first)."))(func)
+    return func
+
+
+@click.group(context_settings=CONTEXT_SETTINGS, help=_(
+    "Quarterly churn and segmentation reports: decks and PDF summaries in French, Russian and English."))
+@click.version_option(__version__, prog_name="reportgen")
+@click.option("--debug", is_flag=True, help=_("Show tracebacks of errors."))
+@click.option("-v", "--verbose", is_flag=True, help=_("Print more detail."))
+@click.option("-q", "--quiet", is_flag=True, help=_("Print only results and errors."))
+@click.pass_context
+def cli(ctx, debug, verbose, quiet):
+    """Quarterly churn and segmentation reports: decks and PDF summaries in French, Russian and English."""
+    ctx.ensure_object(dict).update(debug=debug, verbose=verbose, quiet=quiet)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS,
+             help=_("Load and validate a data file; print the roles found and the data-quality summary."))
+@data_options
+@common
+def check(reporter: Reporter, data, config, encoding, separator, sheet):
+    """Load and validate a data file; print the roles found and the data-quality summary."""
+    from reportgen import pipeline
+    from reportgen.summaries import quality_lines, roles_lines, source_line
+
+    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet)
+    dataset = pipeline.load(settings, data, reporter)
+    for line in [source_line(dataset), *roles_lines(dataset), *quality_lines(dataset)]:
+        reporter.result(line)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS,
+             help=_("Analyse a data file and write the context (every figure the reports state) as JSON."))
+@data_options
+@click.option("-o", "--output", "output", metavar="FILE", default="context.json", show_default=True,
+              help=_("Where to write the context (JSON)."))
+@click.option("--period", metavar="YYYY-Qn", help=_("Period of the report (default: the last complete quarter)."))
+@click.option("--playbook", metavar="FILE", help=_("Recommendation playbook (TOML) replacing the bundled one."))
+@common
+def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output, period, playbook):
+    """Analyse a data file and write the context (every figure the reports state) as JSON."""
+    from reportgen import pipeline
+    from reportgen.atomic import write_text
+    from reportgen.context import dumps
+    from reportgen.summaries import roles_lines
+
+    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
+                                     period=period, playbook=playbook)
+    dataset = pipeline.load(settings, data, reporter)
+    for line in roles_lines(dataset):
+        reporter.detail(line)
+    context = pipeline.analyse(dataset, settings, reporter)
+    path = write_text(output, dumps(context))
+    reporter.result(_("Context written to {path}").format(path=path))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS,
+             help=_("Write a synthetic customer table with the columns and churn patterns of a regional bank."))
+@click.option("--rows", default=10_000, show_default=True, type=click.IntRange(min=1), help=_("Number of clients."))
+@click.option("--seed", default=42, show_default=True, type=int, help=_("Random seed: same seed, same file."))
+@click.option("-o", "--output", "output", metavar="FILE", default="sample_customers.csv", show_default=True,
+              help=_("File to write (.csv, .xlsx or .parquet)."))
+@click.option("--next-quarter-of", "previous", metavar="FILE",
+              help=_("Write the next quarter of this table instead (some clients gone, new ones, churn shifted)."))
+@common
+def sample(reporter: Reporter, rows, seed, output, previous):
+    """Write a synthetic customer table with the columns and churn patterns of a regional bank."""
+    from reportgen import pipeline
+
+    path = pipeline.write_sample(output, rows=rows, seed=seed, previous=previous, reporter=reporter)
+    reporter.result(_("Sample written to {path}").format(path=path))
+
+
+@cli.command(name="config", context_settings=CONTEXT_SETTINGS,
+             help=_("Print every setting of reportgen.toml with its default and meaning."))
+@common
+def config_help(reporter: Reporter):
+    """Print every setting of reportgen.toml with its default and meaning."""
+    from reportgen.config import describe_settings
+
+    for key, default, doc in describe_settings():
+        reporter.result(f"{key} = {default}")
+        reporter.result(f"    {_(doc)}")
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI and exit: 0 ok, 2 bad input or usage, 3 delivery failed, 1 internal error."""
+    set_ui_language(None)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    reporter = Reporter(-1 if ("-q" in argv or "--quiet" in argv) else 0)
+    try:
+        cli.main(args=argv, prog_name="reportgen", standalone_mode=False)
+    except click.exceptions.Abort:
+        reporter.err.print(_("Interrupted."))
+        sys.exit(130)
+    except click.ClickException as exc:  # usage errors: unknown option, bad value
+        exc.show()
+        sys.exit(2)
+    except ReportgenError as exc:
+        if debug:
+            traceback.print_exc()
+        reporter.error(exc)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        reporter.err.print(_("Interrupted."))
+        sys.exit(130)
+    except Exception as exc:  # a bug of ours: say so, and how to report it
+        if debug:
+            traceback.print_exc()
+        reporter.error(UserError(
+            _("Internal error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+            hint=_("This is a bug in reportgen. Run again with --debug and send the output to the developers."),
+        ))
+        sys.exit(1)
+    sys.exit(0)
+

@@ -1,0 +1,125 @@
+"""Assemble the context: the one JSON-serialisable contract between the analysis and the renderers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+
+from reportgen import __version__
+from reportgen.analysis.playbook import playbook_texts
+
+SCHEMA_VERSION = 1
+REQUIRED_KEYS = ("schema_version", "meta", "quality", "overview", "churn_by_factor", "tests", "segments")
+
+
+def build_context(dataset, results: dict, settings, playbook: dict, period: str) -> dict:
+    """Return the context of one run: meta, quality, results, playbook texts, action plan and method."""
+    report, analysis = settings.report, settings.analysis
+    context = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "meta": {
+            "period": period,
+            "dataset": dataset.path,
+            "input_kind": dataset.kind,
+            "source": dataset.source_dict(),
+            "rows_read": dataset.quality["rows_read"],
+            "rows_used": dataset.quality["rows_used"],
+            "organisation": report.organisation,
+            "title": report.title,
+            "currency": report.currency,
+            "config": str(settings.source) if settings.source else None,
+            "reportgen_version": __version__,
+        },
+        "roles": dataset.roles.to_dict(),
+        "labels": settings.labels,
+        "value_labels": settings.value_labels,
+        "quality": dataset.quality,
+        **results,
+        "playbook": {"source": playbook["source"], "rules": playbook_texts(playbook)},
+        "action_plan": action_plan(results["segments"]),
+        "method": {
+            "alpha": analysis.alpha,
+            "correction": "holm",
+            "confidence": 0.95,
+            "interval": "wilson",
+            "bootstrap_resamples": analysis.bootstrap_resamples,
+            "min_segment_size": results["segment_search"]["min_size"],
+            "max_conditions": analysis.max_conditions,
+            "max_overlap": analysis.max_overlap,
+            "clusters_range": [analysis.clusters_min, analysis.clusters_max],
+            "random_state": analysis.random_state,
+        },
+    }
+    return to_plain(context)
+
+
+def action_plan(segments: list[dict]) -> dict:
+    """Return the recommendations of the churn-prone segments grouped by horizon, each with its segments."""
+    plan: dict[str, dict[str, dict]] = {"short": {}, "medium": {}, "long": {}}
+    for segment in segments:
+        if segment["method"] != "rules":
+            continue
+        for rec in segment["recommendations"]:
+            entry = plan[rec["horizon"]].setdefault(
+                rec["id"], {"id": rec["id"], "priority": rec["priority"], "segments": [], "clients": 0})
+            entry["segments"].append(segment["id"])
+            entry["clients"] += segment["size"]
+    return {h: sorted(items.values(), key=lambda e: (-e["priority"], e["id"])) for h, items in plan.items()}
+
+
+def to_plain(value):
+    """Return `value` with numpy scalars and arrays made Python, NaN and inf made None, tuples made lists."""
+    if isinstance(value, dict):
+        return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [to_plain(v) for v in value]
+    if isinstance(value, np.ndarray):
+        return [to_plain(v) for v in value.tolist()]
+    if isinstance(value, (np.bool_, bool)):
+        return bool(value)
+    if isinstance(value, np.integer):
+        return int(value)
+    if isinstance(value, (np.floating, float)):
+        value = float(value)
+        return None if math.isnan(value) or math.isinf(value) else value
+    if isinstance(value, Path):
+        return str(value)
+    return value
+
+
+def dumps(context: dict) -> str:
+    """Return the context as JSON text (NaN is refused: it is not JSON)."""
+    return json.dumps(context, ensure_ascii=False, indent=1, allow_nan=False)
+
+
+def load_context(path: Path) -> dict:
+    """Return a context read from a context.json; raise DataError when it is not one."""
+    from reportgen.errors import DataError, Location
+    from reportgen.i18n.ui import _
+
+    try:
+        context = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise DataError(_("The context file does not exist."), hint=_("Run `reportgen build` or `reportgen analyze` first."),
+                        location=Location(file=str(path)))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise DataError(_("The file is not a reportgen context (invalid JSON: {error}).").format(error=exc),
+                        hint=_("Give a context.json written by `reportgen analyze` or `reportgen build`."),
+                        location=Location(file=str(path)))
+    missing = [k for k in REQUIRED_KEYS if not isinstance(context, dict) or k not in context]
+    if missing:
+        raise DataError(_("The file is not a reportgen context (missing: {keys}).").format(keys=", ".join(missing)),
+                        hint=_("Give a context.json written by `reportgen analyze` or `reportgen build`."),
+                        location=Location(file=str(path)))
+    if context["schema_version"] != SCHEMA_VERSION:
+        raise DataError(
+            _("The context has schema version {found}; this reportgen reads version {expected}.").format(
+                found=context["schema_version"], expected=SCHEMA_VERSION),
+            hint=_("Run the analysis again with this version of reportgen."),
+            location=Location(file=str(path)))
+    return context

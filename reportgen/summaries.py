@@ -1,0 +1,82 @@
+"""Text the CLI prints about a dataset: the roles found and the data-quality summary, in the UI language."""
+
+from __future__ import annotations
+
+from reportgen.i18n.formatting import Formatter
+from reportgen.i18n.labels import IGNORED_REASONS, ROLE_LABELS
+from reportgen.i18n.ui import _, ui_language
+from reportgen.ingest.dataset import Dataset
+
+
+def roles_lines(dataset: Dataset) -> list[str]:
+    """Return lines naming the column found for each role and the feature columns by kind."""
+    roles = dataset.roles
+    sources = {"config": _("from the config"), "name": _("by name"), "type": _("by type")}
+
+    def line(label: str, column: str | None) -> str:
+        how = sources.get(roles.sources.get(column, ""), "")
+        return f"  {label:<22} {column}" + (f"  ({how})" if how else "") if column else f"  {label:<22} —"
+
+    lines = [_("Roles found:"), line(_(ROLE_LABELS["id"]), roles.id), line(_(ROLE_LABELS["churn"]), roles.churn)]
+    lines += [line(_(ROLE_LABELS[role]), column) for role, column in roles.semantic.items()]
+    lines.append("  " + _("numeric features: {columns}").format(columns=", ".join(roles.numeric) or "—"))
+    lines.append("  " + _("yes/no features: {columns}").format(columns=", ".join(roles.binary) or "—"))
+    lines.append("  " + _("categorical features: {columns}").format(columns=", ".join(roles.categorical) or "—"))
+    for column, reason in roles.ignored.items():
+        lines.append("  " + _("left out: {column} ({reason})").format(
+            column=column, reason=_(IGNORED_REASONS.get(reason, reason))))
+    return lines
+
+
+def quality_lines(dataset: Dataset) -> list[str]:
+    """Return the data-quality summary: rows, missing values, duplicates, repeated ids, implausible values."""
+    q = dataset.quality
+    fmt = Formatter(ui_language())
+    n = fmt.number
+    lines = [_("Data quality:")]
+    lines.append("  " + _("rows read: {read}; rows used: {used}").format(read=n(q["rows_read"]), used=n(q["rows_used"])))
+    if q["skipped_rows"]["count"]:
+        lines.append("  " + fmt.count(q["skipped_rows"]["count"], "{n} ragged row skipped (lines {lines})",
+                                      "{n} ragged rows skipped (lines {lines})",
+                                      lines=", ".join(map(str, q["skipped_rows"]["rows"]))))
+    missing = {c: v for c, v in q["missing"].items() if v}
+    if missing:
+        lines.append("  " + _("missing values: {list}").format(
+            list=", ".join(f"{c} {n(v)}" for c, v in sorted(missing.items(), key=lambda kv: -kv[1]))))
+    else:
+        lines.append("  " + _("missing values: none"))
+    if q["missing_churn"]["count"]:
+        lines.append("  " + fmt.count(q["missing_churn"]["count"], "{n} row without a churn flag left out",
+                                      "{n} rows without a churn flag left out"))
+    lines.append("  " + fmt.count(q["duplicate_rows"]["count"], "{n} exact duplicate row (dropped)",
+                                  "{n} exact duplicate rows (dropped)"))
+    rep = q["repeated_ids"]
+    if rep["ids"]:
+        lines.append("  " + fmt.count(rep["ids"], "{n} id appears on several differing rows (kept: different clients)",
+                                      "{n} ids appear on several differing rows (kept: different clients)")
+                     + " — " + _("e.g. {ids}").format(ids=", ".join(rep["examples"][:5])))
+    else:
+        lines.append("  " + _("repeated ids: none"))
+    if q["out_of_range"]:
+        for column, info in q["out_of_range"].items():
+            bounds = f"[{'' if info['low'] is None else n(info['low'])}; {'' if info['high'] is None else n(info['high'])}]"
+            lines.append("  " + fmt.count(info["count"], "{n} value of {column} outside {bounds} treated as missing",
+                                          "{n} values of {column} outside {bounds} treated as missing",
+                                          column=column, bounds=bounds))
+    else:
+        lines.append("  " + _("values out of a plausible range: none"))
+    for column, count in q.get("unparsed", {}).items():
+        lines.append("  " + fmt.count(count, "{n} text value in numeric column {column} treated as missing",
+                                      "{n} text values in numeric column {column} treated as missing", column=column))
+    return lines
+
+
+def source_line(dataset: Dataset) -> str:
+    """Return one line naming the file, its format and how it was read."""
+    src = dataset.source_dict()
+    details = [src["format"].upper()]
+    if src["encoding"]:
+        details.append(src["encoding"])
+    if src["separator"]:
+        details.append(_("separator {sep!r}").format(sep=src["separator"]))
+    return _("Data: {path} ({details})").format(path=src["path"], details=", ".join(details))
