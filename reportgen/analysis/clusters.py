@@ -1,0 +1,128 @@
+"""Behavioural clusters: KMeans on scaled features, k chosen by silhouette, clusters of a handful refused.
+
+The fitted transform (imputation, log, one-hot levels, scaling) and the centroids are returned as plain
+data, so that a later quarter can assign its clients to the same clusters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.cluster import KMeans
+from sklearn.metrics import silhouette_score
+
+from reportgen.ingest.roles import Roles
+from reportgen.analysis.moments import skewness
+
+SILHOUETTE_SAMPLE = 2_000  # silhouette is quadratic in rows: 5.6 s on 10,000 rows, 0.25 s on 2,000
+FIT_SAMPLE = 100_000  # KMeans is fitted on at most this many rows, then every row is assigned
+MAX_ONE_HOT = 10
+SKEW_FOR_LOG = 2.0
+# After scaling, a 0/1 column splits the rows into two far-apart groups and drags KMeans into clustering
+# on gender or city alone. Yes/no features weigh half a numeric one, and a categorical feature's dummies
+# share half a weight between them, so the clusters describe behaviour (balance, products, activity...).
+FLAG_WEIGHT = 0.5
+
+
+def find_clusters(frame: pd.DataFrame, roles: Roles, settings) -> dict:
+    """Return the chosen clustering (k, candidates with silhouette and inertia, transform, centroids, labels)."""
+    transform = fit_transform_spec(frame, roles)
+    if not transform["columns"]:
+        return {"status": "not_computable", "reason": "no_usable_feature", "labels": None}
+    x = apply_transform(frame, transform)
+    distinct = len(np.unique(x, axis=0)) if len(x) <= 200_000 else len(x)
+    k_max = min(settings.clusters_max, distinct - 1, len(x) - 1)
+    if k_max < settings.clusters_min:
+        reason = "identical_rows" if distinct < 2 else "too_few_rows"
+        return {"status": "not_computable", "reason": reason, "labels": None, "transform": transform}
+    rng = np.random.default_rng(settings.random_state)
+    fit_rows = x if len(x) <= FIT_SAMPLE else x[rng.choice(len(x), FIT_SAMPLE, replace=False)]
+    sil_index = rng.choice(len(x), min(SILHOUETTE_SAMPLE, len(x)), replace=False)
+    candidates, models = [], {}
+    for k in range(settings.clusters_min, k_max + 1):
+        model = KMeans(n_clusters=k, n_init=4, random_state=settings.random_state).fit(fit_rows)
+        labels = model.predict(x)
+        shares = np.bincount(labels, minlength=k) / len(x)
+        sample_labels = labels[sil_index]
+        silhouette = (float(silhouette_score(x[sil_index], sample_labels))
+                      if len(np.unique(sample_labels)) > 1 else None)
+        accepted = bool(shares.min() >= settings.min_cluster_share and silhouette is not None)
+        candidates.append({"k": k, "silhouette": silhouette, "inertia": float(model.inertia_),
+                           "min_share": float(shares.min()), "accepted": accepted})
+        models[k] = (model, labels)
+    accepted = [c for c in candidates if c["accepted"]]
+    if accepted:
+        best = max(accepted, key=lambda c: c["silhouette"])
+        why = "best_silhouette"
+    else:  # every k leaves a tiny cluster: keep the most balanced split
+        best = max(candidates, key=lambda c: c["min_share"])
+        why = "most_balanced"
+    model, labels = models[best["k"]]
+    return {
+        "status": "ok",
+        "k": best["k"],
+        "choice": why,
+        "candidates": candidates,
+        "transform": transform,
+        "centroids": model.cluster_centers_.tolist(),
+        "fitted_on": int(len(fit_rows)),
+        "silhouette_sample": int(len(sil_index)),
+        "labels": labels,
+    }
+
+
+def fit_transform_spec(frame: pd.DataFrame, roles: Roles) -> dict:
+    """Return the feature transform as plain data: medians, logged columns, one-hot levels, scaling."""
+    columns, impute, logged, levels, dropped = [], {}, [], {}, []
+    for column in [*roles.numeric, *roles.binary]:
+        values = frame[column].astype(float)
+        if values.notna().sum() == 0 or values.nunique() < 2:
+            dropped.append(column)
+            continue
+        impute[column] = float(values.median())
+        filled = values.fillna(impute[column])
+        if filled.min() >= 0 and skewness(filled.to_numpy()) > SKEW_FOR_LOG:
+            logged.append(column)  # money columns: a few millionaires would otherwise make their own cluster
+        columns.append(column)
+    for column in roles.categorical:
+        counts = frame[column].value_counts()
+        if len(counts) < 2:
+            dropped.append(column)
+            continue
+        levels[column] = [str(v) for v in counts.index[:MAX_ONE_HOT]]
+        columns.extend(f"{column}={v}" for v in levels[column])
+    weights = [FLAG_WEIGHT if c in roles.binary else 1.0 for c in impute]
+    for kept in levels.values():
+        weights.extend([FLAG_WEIGHT / np.sqrt(len(kept))] * len(kept))
+    spec = {"columns": columns, "impute": impute, "log": logged, "levels": levels, "dropped": dropped,
+            "mean": [], "scale": [], "weights": weights}
+    raw = _encode(frame, spec)
+    spec["mean"] = raw.mean(axis=0).tolist()
+    spec["scale"] = [s if s > 0 else 1.0 for s in raw.std(axis=0).tolist()]
+    return spec
+
+
+def apply_transform(frame: pd.DataFrame, spec: dict) -> np.ndarray:
+    """Return the scaled, weighted feature matrix of `frame` under a transform from fit_transform_spec."""
+    scaled = (_encode(frame, spec) - np.asarray(spec["mean"])) / np.asarray(spec["scale"])
+    return scaled * np.asarray(spec["weights"])
+
+
+def assign_clusters(frame: pd.DataFrame, clusters: dict) -> np.ndarray:
+    """Return each row's nearest centroid under a stored clustering (for re-measuring a later quarter)."""
+    x = apply_transform(frame, clusters["transform"])
+    centroids = np.asarray(clusters["centroids"])
+    distances = ((x[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2)
+    return distances.argmin(axis=1)
+
+
+def _encode(frame: pd.DataFrame, spec: dict) -> np.ndarray:
+    """Return the unscaled matrix: imputed (and logged) numbers, then one-hot levels."""
+    parts = []
+    for column, median in spec["impute"].items():
+        values = frame[column].astype(float).fillna(median).to_numpy()
+        parts.append(np.log1p(np.clip(values, 0, None)) if column in spec["log"] else values)
+    for column, kept in spec["levels"].items():
+        values = frame[column].astype(object).to_numpy()
+        parts.extend((values == level).astype(float) for level in kept)
+    return np.column_stack(parts) if parts else np.empty((len(frame), 0))

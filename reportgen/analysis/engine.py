@@ -1,0 +1,66 @@
+"""Run the whole analysis of a customer table: overview, churn by factor, tests, segments, clusters, playbook."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from reportgen.analysis.clusters import find_clusters
+from reportgen.analysis.factors import churn_by_factor, churn_prone_intervals
+from reportgen.analysis.hypotheses import run_tests
+from reportgen.analysis.playbook import recommend
+from reportgen.analysis.profile import base_summary, profile
+from reportgen.analysis.rates import rate_summary
+from reportgen.analysis.rules import rule_mask
+from reportgen.analysis.segments import find_segments
+from reportgen.ingest.roles import Roles
+
+
+def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dict,
+                      step: Callable[[str], None] | None = None) -> dict:
+    """Return every analysis result as plain data; `step(name)` is called as each stage starts."""
+    step = step or (lambda _name: None)
+    churn = frame[roles.churn].to_numpy(dtype=int)
+    overview = rate_summary(int(churn.sum()), len(churn))
+    overall = overview["churn_rate"] or 0.0
+
+    step("factors")
+    factors = churn_by_factor(frame, roles, settings.alpha)
+    step("tests")
+    tests = run_tests(frame, roles, settings.alpha, settings.bootstrap_resamples, settings.random_state)
+    step("segments")
+    search = find_segments(frame, roles, factors, settings)
+    base = base_summary(frame, roles)
+    segments = []
+    for segment in search.pop("segments"):
+        mask = rule_mask(frame, segment["rule"])
+        segments.append(_finish(segment, frame, mask, roles, base, playbook))
+    step("clusters")
+    clusters = find_clusters(frame, roles, settings)
+    labels = clusters.pop("labels", None)
+    if clusters["status"] == "ok":
+        for index in range(clusters["k"]):
+            mask = labels == index
+            segment = {"id": f"C{index + 1}", "method": "kmeans", "cluster": index,
+                       **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
+                       "size": int(mask.sum()), "share": float(mask.mean())}
+            segments.append(_finish(segment, frame, mask, roles, base, playbook))
+    return {
+        "overview": overview,
+        "churn_by_factor": factors,
+        "churn_prone_intervals": churn_prone_intervals(factors),
+        "tests": tests,
+        "segment_search": search,
+        "segments": segments,
+        "clusters": clusters,
+        "base_profile": base,
+    }
+
+
+def _finish(segment: dict, frame: pd.DataFrame, mask: np.ndarray, roles: Roles, base: dict, playbook: dict) -> dict:
+    """Return the segment with its profile and recommendations."""
+    segment["profile"] = profile(frame, mask, roles, base)
+    segment["recommendations"] = recommend(segment, playbook, roles.semantic)
+    return segment

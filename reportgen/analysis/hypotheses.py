@@ -1,0 +1,232 @@
+"""Hypothesis tests: churned vs retained on numeric features, churn vs categorical features, Holm-corrected.
+
+Each test checks first that it can run (group sizes, variance, levels): one that cannot is reported as
+not computable with a reason, never as NaN or as the false p = 0 of a t-test on two constant groups.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from reportgen.analysis.rates import holm
+from reportgen.ingest.roles import Roles
+from reportgen.analysis.moments import skewness
+
+MIN_GROUP = 3  # smallest group a two-sample test is run on
+SKEW_LIMIT = 1.0  # |skewness| above which means mislead and the rank test leads
+SMALL_EXPECTED = 5  # expected count under which chi-square is replaced by Fisher's exact test
+DIRECT_BOOTSTRAP_MAX = 2_000  # above this group size the exact bootstrap law of the median is sampled instead
+
+QUESTION_NUMERIC = "numeric_difference"
+QUESTION_CATEGORICAL = "churn_association"
+
+
+def run_tests(frame: pd.DataFrame, roles: Roles, alpha: float, resamples: int, seed: int) -> list[dict]:
+    """Return every test (numeric and categorical features) with Holm-adjusted p-values and conclusions."""
+    churn = frame[roles.churn].to_numpy(dtype=int)
+    rng = np.random.default_rng(seed)
+    tests = []
+    for column in roles.numeric:
+        tests.append(numeric_test(frame[column], churn, column, resamples, rng))
+    for column in [*roles.binary, *roles.categorical]:
+        tests.append(categorical_test(frame[column], churn, column))
+    _adjust(tests, alpha)
+    return tests
+
+
+def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: int, rng: np.random.Generator) -> dict:
+    """Return Welch's t, Mann-Whitney U and a bootstrap interval of the median difference (churned - retained)."""
+    x = values.to_numpy(dtype=float)
+    present = ~np.isnan(x)
+    churned, retained = x[present & (churn == 1)], x[present & (churn == 0)]
+    test = {
+        "id": f"numeric:{column}",
+        "question": QUESTION_NUMERIC,
+        "feature": column,
+        "kind": "numeric",
+        "dropped_missing": int((~present).sum()),
+        "groups": {"churned": _describe(churned), "retained": _describe(retained)},
+    }
+    reason = _cannot_compare(churned, retained)
+    if reason:
+        return {**test, **_not_computable(reason)}
+    welch = _welch(churned, retained)
+    mann = _mann_whitney(churned, retained)
+    boot = bootstrap_median_difference(churned, retained, resamples, rng)
+    skew = max(abs(skewness(churned)), abs(skewness(retained)))
+    lead, why = (mann, "skewed") if skew > SKEW_LIMIT else (welch, "near_symmetric")
+    if lead["status"] != "ok":  # e.g. one group constant: the rank test may still run
+        lead, why = next(((m, "only_computable") for m in (welch, mann) if m["status"] == "ok"), (lead, why))
+    if lead["status"] != "ok":
+        return {**test, **_not_computable(lead["reason"]), "methods": [welch, mann, boot]}
+    return {
+        **test,
+        "status": "ok",
+        "method": lead["method"],
+        "lead_reason": why,
+        "skewness": skew,
+        "statistic": lead["statistic"],
+        "p_value": lead["p_value"],
+        "effect_size": lead["effect_size"],
+        "methods": [welch, mann, boot],
+    }
+
+
+def categorical_test(values: pd.Series, churn: np.ndarray, column: str) -> dict:
+    """Return chi-square (or Fisher's exact test when expected counts are small) with Cramér's V."""
+    present = values.notna().to_numpy()
+    table = pd.crosstab(values[present].astype(str).to_numpy(), churn[present])
+    test = {
+        "id": f"categorical:{column}",
+        "question": QUESTION_CATEGORICAL,
+        "feature": column,
+        "kind": "categorical",
+        "dropped_missing": int((~present).sum()),
+        "groups": {str(level): {"n": int(row.sum()), "churned": int(row.get(1, 0))} for level, row in table.iterrows()},
+    }
+    if table.shape[0] < 2:
+        return {**test, **_not_computable("one_level")}
+    if table.shape[1] < 2:
+        return {**test, **_not_computable("one_outcome")}
+    observed = table.to_numpy()
+    chi2, p, dof, expected = stats.chi2_contingency(observed, correction=False)
+    n = observed.sum()
+    cramers_v = math.sqrt(chi2 / (n * (min(observed.shape) - 1))) if n else 0.0
+    effect = {"name": "cramers_v", "value": cramers_v}
+    if expected.min() < SMALL_EXPECTED:
+        fisher = _fisher(observed)
+        if fisher is not None:
+            return {**test, "status": "ok", "method": "fisher_exact", "lead_reason": "small_expected_counts",
+                    "statistic": fisher[0], "p_value": fisher[1], "effect_size": effect, "dof": int(dof)}
+    return {**test, "status": "ok", "method": "chi_square", "lead_reason": "expected_counts_ok",
+            "statistic": float(chi2), "p_value": float(p), "effect_size": effect, "dof": int(dof)}
+
+
+def bootstrap_median_difference(a: np.ndarray, b: np.ndarray, resamples: int, rng: np.random.Generator,
+                                confidence: float = 0.95) -> dict:
+    """Return the median difference a - b with its percentile bootstrap interval."""
+    if len(a) < MIN_GROUP or len(b) < MIN_GROUP:
+        return {"method": "bootstrap_median_difference", **_not_computable("group_too_small")}
+    medians_a = _bootstrap_medians(a, resamples, rng)
+    medians_b = _bootstrap_medians(b, resamples, rng)
+    diff = medians_a - medians_b
+    tail = (1 - confidence) / 2
+    low, high = np.quantile(diff, [tail, 1 - tail])
+    return {
+        "method": "bootstrap_median_difference",
+        "status": "ok",
+        "estimate": float(np.median(a) - np.median(b)),
+        "ci": [float(low), float(high)],
+        "confidence": confidence,
+        "resamples": resamples,
+        "excludes_zero": bool(low > 0 or high < 0),
+    }
+
+
+def _bootstrap_medians(x: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
+    """Return `resamples` bootstrap medians of x.
+
+    Small groups are resampled directly. For large ones the median of a resample is an order statistic
+    whose law is known exactly: P(M* <= x_(j)) = P(Binomial(n, j/n) >= m) with m = ceil(n/2); drawing from
+    that law gives the same bootstrap distribution (of the lower median) in O(n) instead of O(n * resamples).
+    """
+    n = len(x)
+    if n <= DIRECT_BOOTSTRAP_MAX:
+        out = np.empty(resamples)
+        chunk = max(1, 2_000_000 // n)
+        for start in range(0, resamples, chunk):
+            size = min(chunk, resamples - start)
+            out[start:start + size] = np.median(x[rng.integers(0, n, size=(size, n))], axis=1)
+        return out
+    ordered = np.sort(x)
+    m = math.ceil(n / 2)
+    cdf = stats.binom.sf(m - 1, n, np.arange(1, n + 1) / n)  # P(M* <= x_(j)) for j = 1..n
+    picks = np.searchsorted(cdf, rng.random(resamples), side="left")
+    return ordered[np.minimum(picks, n - 1)]
+
+
+def _welch(a: np.ndarray, b: np.ndarray) -> dict:
+    """Return Welch's t-test with Cohen's d; not computable when both groups are constant."""
+    if a.var() == 0 and b.var() == 0:
+        return {"method": "welch_t", **_not_computable("zero_variance")}
+    t, p = stats.ttest_ind(a, b, equal_var=False)
+    pooled = math.sqrt((a.var(ddof=1) * (len(a) - 1) + b.var(ddof=1) * (len(b) - 1)) / (len(a) + len(b) - 2))
+    d = (a.mean() - b.mean()) / pooled if pooled > 0 else 0.0
+    return {"method": "welch_t", "status": "ok", "statistic": float(t), "p_value": float(p),
+            "effect_size": {"name": "cohens_d", "value": float(d)},
+            "difference": {"name": "mean", "value": float(a.mean() - b.mean())}}
+
+
+def _mann_whitney(a: np.ndarray, b: np.ndarray) -> dict:
+    """Return the Mann-Whitney U test with the rank-biserial correlation; not computable when all values tie."""
+    if np.all(a == a[0]) and np.all(b == a[0]):
+        return {"method": "mann_whitney", **_not_computable("all_values_equal")}
+    u, p = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+    r = 1 - 2 * u / (len(a) * len(b))  # rank-biserial: P(a < b) - P(a > b), here signed as a vs b
+    return {"method": "mann_whitney", "status": "ok", "statistic": float(u), "p_value": float(p),
+            "effect_size": {"name": "rank_biserial", "value": float(-r)},
+            "difference": {"name": "median", "value": float(np.median(a) - np.median(b))}}
+
+
+def _fisher(observed: np.ndarray) -> tuple[float, float] | None:
+    """Return (statistic, p) of Fisher's exact test, or None when the table is too large for it."""
+    if observed.shape[0] > 2 and observed.sum() > 2_000:
+        return None  # the r x c network algorithm grows too slow; chi-square is reported instead
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        result = stats.fisher_exact(observed)
+    stat = float(result.statistic) if np.isfinite(result.statistic) else None
+    return stat, float(result.pvalue)
+
+
+def _cannot_compare(a: np.ndarray, b: np.ndarray) -> str | None:
+    """Return why two groups cannot be compared (empty, too small), or None."""
+    if len(a) == 0 or len(b) == 0:
+        return "empty_group"
+    if len(a) < MIN_GROUP or len(b) < MIN_GROUP:
+        return "group_too_small"
+    if np.all(a == a[0]) and np.all(b == a[0]):
+        return "all_values_equal"
+    return None
+
+
+def _describe(x: np.ndarray) -> dict:
+    """Return n, mean, median, standard deviation and quartiles of a group (None when empty)."""
+    if len(x) == 0:
+        return {"n": 0, "mean": None, "median": None, "std": None, "q1": None, "q3": None}
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    return {"n": int(len(x)), "mean": float(x.mean()), "median": float(median),
+            "std": float(x.std(ddof=1)) if len(x) > 1 else None, "q1": float(q1), "q3": float(q3)}
+
+
+
+def _not_computable(reason: str) -> dict:
+    """Return the fields of a test that could not run."""
+    return {"status": "not_computable", "reason": reason, "statistic": None, "p_value": None,
+            "effect_size": None, "significant": False}
+
+
+def _adjust(tests: list[dict], alpha: float) -> None:
+    """Set p_adjusted and `significant` on every test and method: Holm over each p-value computed once.
+
+    The family is every method run (Welch and Mann-Whitney for numeric features, chi-square or Fisher for
+    categorical ones); a test's own p_adjusted is that of the method it leads with.
+    """
+    entries = []
+    for test in tests:
+        methods = [m for m in test.get("methods", []) if m.get("status") == "ok" and "p_value" in m]
+        entries.extend(methods if methods else ([test] if test["status"] == "ok" else []))
+    for entry, adjusted in zip(entries, holm([e["p_value"] for e in entries])):
+        entry["p_adjusted"] = adjusted
+        entry["significant"] = adjusted < alpha
+    for test in tests:
+        lead = next((m for m in test.get("methods", []) if m.get("method") == test.get("method")), None)
+        if lead is not None and test["status"] == "ok":
+            test["p_adjusted"], test["significant"] = lead["p_adjusted"], lead["significant"]
+        test.setdefault("p_adjusted", None)
+        test.setdefault("significant", False)
