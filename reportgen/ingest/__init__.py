@@ -29,20 +29,22 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
         )
     raw = read_table(path, settings.data)
     _check_named_columns(raw, settings)
-    return builder(raw, settings)
+    dataset = builder(raw, settings)
+    unused = sorted(set(settings.value_labels) - set(raw.frame.columns))
+    if unused:
+        # labels for another table's columns do no harm, but a typo should not pass unnoticed
+        dataset.warnings.append(_("[value_labels] names columns the data does not have: {names}").format(
+            names=", ".join(unused)))
+    return dataset
 
 
 def _check_named_columns(raw: RawTable, settings: Settings) -> None:
-    """Raise DataError when [ranges] or [value_labels] name a column the file does not have."""
-    present = set(raw.frame.columns)
-    named = set(settings.ranges) | set(settings.value_labels)
-    missing = sorted(named - present)
+    """Raise DataError when [ranges] names a column the file does not have (its cleaning would not happen)."""
+    missing = sorted(set(settings.ranges) - set(raw.frame.columns))
     if missing:
         raise DataError(
             _("Columns named in the config are not in the data: {names}.").format(names=", ".join(missing)),
-            hint=_("Fix [ranges] or [value_labels]; the file has: {present}.").format(
-                present=", ".join(raw.frame.columns)
-            ),
+            hint=_("Fix [ranges]; the file has: {present}.").format(present=", ".join(raw.frame.columns)),
             location=Location(file=raw.path, column=missing[0]),
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ class Dataset:
     file_format: str
     encoding: str | None = None
     separator: str | None = None
+    warnings: list[str] = field(default_factory=list)
 
     def source_dict(self) -> dict:
         """Return where the data came from, as plain data."""
