@@ -107,6 +107,33 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,
+             help=_("Build the decks and PDF summaries: analyse once, render every language and format."))
+@data_options
+@click.option("--lang", "languages", metavar="LANGS", callback=_split_list,
+              help=_("Languages, e.g. fr or fr,ru,en (default: report.languages in the config)."))
+@click.option("--format", "formats", metavar="FORMATS", callback=_split_list,
+              help=_("Formats: pptx, pdf or both (default: both)."))
+@click.option("--period", metavar="YYYY-Qn", help=_("Period of the report (default: the last complete quarter)."))
+@click.option("--out", metavar="DIR", help=_("Output folder (default: output/<period>/)."))
+@click.option("--template", metavar="FILE", help=_("Corporate .pptx whose layouts the deck uses."))
+@click.option("--templates", metavar="DIR", help=_("Folder of HTML templates overriding the bundled PDF template."))
+@click.option("--playbook", metavar="FILE", help=_("Recommendation playbook (TOML) replacing the bundled one."))
+@common
+def build(reporter: Reporter, data, config, encoding, separator, sheet, languages, formats, period, out, template,
+          templates, playbook):
+    """Build the decks and PDF summaries."""
+    from reportgen import pipeline
+    from reportgen.i18n.catalogs import check_language
+
+    languages = tuple(check_language(lang) for lang in languages)
+    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
+                                     languages=languages, formats=formats, period=period, template=template,
+                                     templates=templates, playbook=playbook)
+    for path in pipeline.build(settings, data, out, reporter):
+        reporter.result(str(path))
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS,
              help=_("Write a synthetic customer table with the columns and churn patterns of a regional bank."))
 @click.option("--rows", default=10_000, show_default=True, type=click.IntRange(min=1), help=_("Number of clients."))
 @click.option("--seed", default=42, show_default=True, type=int, help=_("Random seed: same seed, same file."))

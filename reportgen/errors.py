@@ -19,6 +19,18 @@ class ReportgenError(Exception):
         """Return extra lines (file, column, rows) shown under the message."""
         return []
 
+    def __reduce__(self):
+        """Return how to pickle the error with its hint and details (it crosses process boundaries)."""
+        return (_restore, (self.__class__, self.args, self.__dict__))
+
+
+def _restore(cls, args, state):
+    """Return an error rebuilt from its class, arguments and attributes."""
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
+
 
 class UserError(ReportgenError):
     """A mistake in the user's input, configuration or command line (exit code 2)."""

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import dataclasses
+import shutil
 from pathlib import Path
 
 from reportgen import config as config_mod
+from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
-from reportgen.context import build_context
+from reportgen.context import build_context, dumps
 from reportgen.i18n.ui import _
 from reportgen.ingest import Dataset, load_dataset
 from reportgen.paths import SAMPLE_DATA
@@ -64,6 +65,8 @@ def load(settings: Settings, data: str | None, reporter: Reporter) -> Dataset:
     path = data_path(settings, data)
     with reporter.step(_("Reading {path}").format(path=path)):
         dataset = load_dataset(path, settings)
+    for warning in dataset.warnings:
+        reporter.warn(warning)
     return dataset
 
 
@@ -90,6 +93,52 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter) -> dict:
     return build_context(dataset, results, settings, playbook, period_of(settings))
 
 
-def with_settings(settings: Settings, **changes) -> Settings:
-    """Return a copy of the settings with top-level sections replaced."""
-    return dataclasses.replace(settings, **changes)
+def output_dir(settings: Settings, out: str | None, period: str) -> Path:
+    """Return the build's folder: --out, else <report.output>/<period>/."""
+    if out:
+        return Path(out).expanduser()
+    return settings.resolve(settings.report.output) / period
+
+
+def build(settings: Settings, data: str | None, out: str | None, reporter: Reporter) -> list[Path]:
+    """Analyse once, write context.json, render every language and format; return the files written.
+
+    Everything is written to a hidden staging folder first and moved into place at the end, so a run
+    that fails never leaves a half-written or half-updated set of files.
+    """
+    from reportgen.render import RenderJob, publish, render_all, staging_dir
+
+    dataset = load(settings, data, reporter)
+    context = analyse(dataset, settings, reporter)
+    folder = output_dir(settings, out, context["meta"]["period"])
+    staging = staging_dir(folder)
+    try:
+        staged = [write_text(staging / "context.json", dumps(context))]
+        report = settings.report
+        job = RenderJob(
+            formats=tuple(report.formats), staging=staging,
+            template=settings.resolve(report.template) if report.template else None,
+            templates=settings.resolve(report.templates) if report.templates else None,
+        )
+        languages = list(dict.fromkeys(report.languages))
+        with reporter.step(_("Rendering {formats} in {langs}").format(
+                formats=", ".join(job.formats), langs=", ".join(languages))):
+            staged += render_all(context, languages, job,
+                                 done=lambda lang, fmt: reporter.detail(_("{lang}: {format} done").format(
+                                     lang=lang, format=fmt)))
+        return publish(staged, staging, folder)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter) -> Path:
+    """Write a synthetic customer table (or the next quarter of `previous`) and return its path."""
+    from reportgen.ingest.sample import generate_customers, next_quarter, read_sample, write_table
+
+    with reporter.step(_("Generating the sample")):
+        if previous:
+            frame = next_quarter(read_sample(previous), seed)
+        else:
+            frame = generate_customers(rows, seed)
+        write_table(frame, output)
+    return Path(output)

@@ -79,10 +79,10 @@ class Formatter:
         return format_percent(value, format=pattern, locale=self.locale)
 
     def points(self, value: float | None, digits: int = 1, signed: bool = True) -> str:
-        """Return a difference of two shares in percentage points: 0.054 -> '+5.4 pp'."""
+        """Return a value given in percentage points with its unit: 5.4 -> '+5.4 pp'."""
         if _missing(value):
             return "—"
-        number = self.number(abs(value) * 100, digits)
+        number = self.number(abs(value), digits)
         sign = ("+" if value > 0 else "−" if value < 0 else "") if signed else ("−" if value < 0 else "")
         return self.gettext("{value} pp").format(value=sign + number)
 

@@ -1,0 +1,109 @@
+"""Renderers: the context and a language in, files out. They know no pandas and compute no statistics."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class RenderJob:
+    """What to render: formats and templates; `staging` is the folder files are written to first."""
+
+    formats: tuple[str, ...]
+    staging: Path
+    template: Path | None = None
+    templates: Path | None = None
+
+
+def _deck(context: dict, lang: str, job: RenderJob) -> Path:
+    """Write deck_<lang>.pptx into the staging folder."""
+    from reportgen.render.deck import render_deck
+
+    return render_deck(context, lang, job.staging / f"deck_{lang}.pptx", job.template)
+
+
+def _pdf(context: dict, lang: str, job: RenderJob) -> Path:
+    """Write summary_<lang>.pdf (and its charts) into the staging folder."""
+    from reportgen.render.pdf import render_pdf
+
+    return render_pdf(context, lang, job.staging / f"summary_{lang}.pdf", job.staging / "charts", job.templates)
+
+
+# Writers keyed by format; the config refuses any other format before a run starts.
+WRITERS: dict[str, Callable[[dict, str, RenderJob], Path]] = {"pptx": _deck, "pdf": _pdf}
+
+
+def render_one(context: dict, lang: str, fmt: str, job: RenderJob) -> Path:
+    """Render one format of one language; return the staged file."""
+    return WRITERS[fmt](context, lang, job)
+
+
+def _warm_up(formats: tuple[str, ...]) -> None:
+    """Import the renderers and load the fonts once, before forking, so every worker starts ready."""
+    from reportgen.render.fonts import register_matplotlib
+    from reportgen.render.textfit import text_width
+
+    register_matplotlib()
+    text_width("x", 10)
+    if "pptx" in formats:
+        import reportgen.render.deck  # noqa: F401
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
+
+        import reportgen.render.pdf  # noqa: F401
+
+
+def render_all(context: dict, langs: list[str], job: RenderJob, done: Callable[[str, str], None]) -> list[Path]:
+    """Render every (language, format), in parallel processes when there are several cores.
+
+    `done(lang, fmt)` is called as each file is finished.
+    """
+    tasks = [(lang, fmt) for lang in langs for fmt in job.formats]
+    workers = min(len(tasks), os.cpu_count() or 1)
+    files = []
+    if workers <= 1:
+        for lang, fmt in tasks:
+            files.append(render_one(context, lang, fmt, job))
+            done(lang, fmt)
+        return files
+    _warm_up(job.formats)
+    # fork: the workers inherit the imports and fonts already loaded, instead of a second of imports each
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+        # the slow PDFs first, so the decks fill the gaps at the end
+        ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
+        futures = {pool.submit(render_one, context, lang, fmt, job): (lang, fmt) for lang, fmt in ordered}
+        for future in as_completed(futures):
+            files.append(future.result())
+            done(*futures[future])
+    return files
+
+
+def publish(staged: list[Path], staging: Path, out_dir: Path) -> list[Path]:
+    """Move the staged files (and charts) into `out_dir`, replacing older ones; return the final paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    final = []
+    for path in staged:
+        target = out_dir / path.name
+        os.replace(path, target)
+        final.append(target)
+    charts = staging / "charts"
+    if charts.is_dir():
+        (out_dir / "charts").mkdir(exist_ok=True)
+        for chart in charts.iterdir():
+            os.replace(chart, out_dir / "charts" / chart.name)
+    shutil.rmtree(staging, ignore_errors=True)
+    return final
+
+
+def staging_dir(out_dir: Path) -> Path:
+    """Return a fresh hidden folder inside `out_dir` where a build writes before publishing."""
+    path = out_dir / f".build-{uuid.uuid4().hex[:10]}"
+    path.mkdir(parents=True)
+    return path

@@ -1,0 +1,213 @@
+"""Slide primitives: titles, measured bullet lists, tables split across slides, figure cards, speaker notes.
+
+Every text is measured with the shipped font before it is placed: a list too long for its box is set in a
+smaller size, or split across slides; a table is cut into slides by measured row heights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pptx.dml.color import RGBColor
+from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
+from pptx.util import Emu, Pt
+
+from reportgen.render.deck_template import body_placeholders, title_placeholder
+from reportgen.render.fonts import FAMILY
+from reportgen.render.sanitize import clean_text
+from reportgen.render.textfit import LINE_HEIGHT, fitting_size, wrap
+
+EMU_PER_PT = 12700
+INSET_X = Emu(91440)  # PowerPoint's default left/right inset (0.1 in)
+INSET_Y = Emu(45720)  # top/bottom (0.05 in)
+BULLET_INDENT = Pt(22)  # level-1 bullet indent of the template, and a margin for other templates
+LEVEL_INDENT = Pt(26)
+BODY_SIZES = (20, 18, 16, 14)
+SMALLEST = 12
+TITLE_SIZES = (28, 24, 20, 18)
+TABLE_SIZE = 12
+CELL_MARGIN_Y = 3.6  # points, PowerPoint's default cell margins
+CELL_MARGIN_X = 7.2
+MAX_TABLE_ROWS = 15
+
+
+@dataclass
+class Item:
+    """One paragraph of a list: text, indent level (0 or 1) and weight."""
+
+    text: str
+    level: int = 0
+    bold: bool = False
+
+
+def rgb(hex_colour: str) -> RGBColor:
+    """Return an RGBColor from '#RRGGBB'."""
+    return RGBColor.from_string(hex_colour.lstrip("#"))
+
+
+def set_title(slide, text: str) -> None:
+    """Write a slide title at the largest size that fits its placeholder."""
+    ph = title_placeholder(slide)
+    text = clean_text(text, 200)
+    width = (ph.width - 2 * INSET_X) / EMU_PER_PT
+    height = (ph.height - 2 * INSET_Y) / EMU_PER_PT
+    size = fitting_size([(text, True)], width, height, TITLE_SIZES, space_ratio=0) or TITLE_SIZES[-1]
+    frame = ph.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.text = ""
+    run = frame.paragraphs[0].add_run()
+    run.text = text
+    run.font.size = Pt(size)
+
+
+def set_notes(slide, text: str) -> None:
+    """Write the speaker notes of a slide."""
+    slide.notes_slide.notes_text_frame.text = clean_text(text, 4000)
+
+
+def _inner(shape, bullets: bool) -> tuple[float, float]:
+    """Return the usable (width, height) in points of a shape's text area."""
+    width = (shape.width - 2 * INSET_X - (BULLET_INDENT + LEVEL_INDENT if bullets else 0)) / EMU_PER_PT
+    height = (shape.height - 2 * INSET_Y) / EMU_PER_PT
+    return width, height
+
+
+def list_size(shape, items: list[Item], bullets: bool = True) -> float | None:
+    """Return the largest body size at which `items` fit in `shape`, or None when even the smallest fails."""
+    width, height = _inner(shape, bullets)
+    return fitting_size([(i.text, i.bold) for i in items], width, height, (*BODY_SIZES, SMALLEST))
+
+
+def fill_list(shape, items: list[Item], size: float, bullets: bool = True) -> None:
+    """Write `items` into a placeholder or text box at `size` points (the caller has checked they fit)."""
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.text = ""
+    for index, item in enumerate(items):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.level = item.level if bullets else 0
+        paragraph.space_after = Pt(size * 0.4)
+        paragraph.line_spacing = 1.0
+        run = paragraph.add_run()
+        run.text = clean_text(item.text)
+        run.font.size = Pt(size)
+        run.font.bold = item.bold
+
+
+def split_items(shape, items: list[Item], bullets: bool = True) -> list[list[Item]]:
+    """Return `items` cut into chunks that each fit the shape at the smallest size, headings kept with text."""
+    chunks, current = [], []
+    width, height = _inner(shape, bullets)
+    for item in items:
+        trial = current + [item]
+        if current and fitting_size([(i.text, i.bold) for i in trial], width, height, (SMALLEST,)) is None:
+            # never leave a bold heading alone at the bottom of a slide
+            carry = [current.pop()] if current and current[-1].bold else []
+            chunks.append(current)
+            current = carry + [item]
+        else:
+            current = trial
+    if current:
+        chunks.append(current)
+    return [c for c in chunks if c]
+
+
+def text_box(slide, box: tuple[int, int, int, int], paragraphs: list[tuple[str, float, bool, str | None]],
+             align=PP_ALIGN.LEFT) -> None:
+    """Add a text box of paragraphs (text, size, bold, colour); shrink sizes until the text fits the box."""
+    x, y, cx, cy = box
+    shape = slide.shapes.add_textbox(x, y, cx, cy)
+    width, height = _inner(shape, bullets=False)
+    scale = 1.0
+    while scale > 0.4:
+        used = sum(len(wrap(t, width, s * scale, b)) * s * scale * LINE_HEIGHT for t, s, b, _c in paragraphs)
+        if used <= height:
+            break
+        scale -= 0.05
+    frame = shape.text_frame
+    frame.word_wrap = True
+    frame.auto_size = MSO_AUTO_SIZE.NONE
+    frame.vertical_anchor = MSO_ANCHOR.TOP
+    for index, (text, size, bold, colour) in enumerate(paragraphs):
+        paragraph = frame.paragraphs[0] if index == 0 else frame.add_paragraph()
+        paragraph.alignment = align
+        paragraph.line_spacing = 1.0
+        run = paragraph.add_run()
+        run.text = clean_text(text)
+        run.font.size = Pt(round(size * scale, 1))
+        run.font.bold = bold
+        run.font.name = FAMILY
+        if colour:
+            run.font.color.rgb = rgb(colour)
+
+
+def content_area(prs, slide) -> tuple[int, int, int, int]:
+    """Return (x, y, cx, cy) of the free area under the title, within the slide's margins."""
+    title = title_placeholder(slide)
+    margin = Emu(int(prs.slide_width * 0.045))
+    top = title.top + title.height + Emu(91440)
+    return title.left, top, title.width, prs.slide_height - top - margin
+
+
+def table_chunks(rows: list[list[str]], widths: list[int], height: int, size: float = TABLE_SIZE) -> list[list[int]]:
+    """Return lists of row indexes (header excluded) that fit `height` EMU with the header repeated."""
+    heights = [row_height(row, widths, size, bold=(i == 0)) for i, row in enumerate(rows)]
+    chunks, current, used = [], [], heights[0]
+    for index in range(1, len(rows)):
+        if current and (used + heights[index] > height or len(current) >= MAX_TABLE_ROWS):
+            chunks.append(current)
+            current, used = [], heights[0]
+        current.append(index)
+        used += heights[index]
+    if current:
+        chunks.append(current)
+    return chunks
+
+
+def row_height(row: list[str], widths: list[int], size: float, bold: bool = False) -> int:
+    """Return the height in EMU a table row needs for its tallest cell."""
+    lines = max(len(wrap(clean_text(text), (w / EMU_PER_PT) - 2 * CELL_MARGIN_X, size, bold)) for text, w in zip(row, widths))
+    return int((lines * size * LINE_HEIGHT + 2 * CELL_MARGIN_Y) * EMU_PER_PT) + 1
+
+
+def add_table(slide, box: tuple[int, int, int, int], rows: list[list[str]], widths: list[int], palette: dict,
+              size: float = TABLE_SIZE, highlight: set[int] | None = None) -> None:
+    """Add a table (first row: header) with measured row heights, in the deck's palette."""
+    x, y, cx, _cy = box
+    heights = [row_height(row, widths, size, bold=(i == 0)) for i, row in enumerate(rows)]
+    shape = slide.shapes.add_table(len(rows), len(widths), x, y, sum(widths), sum(heights))
+    table = shape.table
+    for index, width in enumerate(widths):
+        table.columns[index].width = width
+    for r, row in enumerate(rows):
+        table.rows[r].height = heights[r]
+        for c, text in enumerate(row):
+            cell = table.cell(r, c)
+            cell.margin_top = cell.margin_bottom = Pt(CELL_MARGIN_Y)
+            cell.margin_left = cell.margin_right = Pt(CELL_MARGIN_X)
+            frame = cell.text_frame
+            frame.word_wrap = True
+            frame.text = ""
+            run = frame.paragraphs[0].add_run()
+            run.text = clean_text(text)
+            run.font.size = Pt(size)
+            run.font.bold = r == 0
+            if r == 0:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = rgb(palette["primary"])
+                run.font.color.rgb = rgb("#FFFFFF")
+            elif highlight and r in highlight:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = rgb("#FBEBDD")
+                run.font.color.rgb = rgb(palette["text"])
+            else:
+                cell.fill.solid()
+                cell.fill.fore_color.rgb = rgb("#FFFFFF" if r % 2 else "#F3F6F8")
+                run.font.color.rgb = rgb(palette["text"])
+
+
+def placeholders(slide) -> list:
+    """Return the content placeholders of a slide, left to right."""
+    return body_placeholders(slide)
