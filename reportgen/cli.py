@@ -88,8 +88,10 @@ def check(reporter: Reporter, data, config, encoding, separator, sheet):
               help=_("Where to write the context (JSON)."))
 @click.option("--period", metavar="YYYY-Qn", help=_("Period of the report (default: the last complete quarter)."))
 @click.option("--playbook", metavar="FILE", help=_("Recommendation playbook (TOML) replacing the bundled one."))
+@click.option("--previous", metavar="FILE",
+              help=_("Last quarter's data file or context.json: adds what changed since then."))
 @common
-def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output, period, playbook):
+def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output, period, playbook, previous):
     """Analyse a data file and write the context (every figure the reports state) as JSON."""
     from reportgen import pipeline
     from reportgen.atomic import write_text
@@ -101,7 +103,7 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
     dataset = pipeline.load(settings, data, reporter)
     for line in roles_lines(dataset):
         reporter.detail(line)
-    context = pipeline.analyse(dataset, settings, reporter)
+    context = pipeline.analyse(dataset, settings, reporter, previous=previous)
     path = write_text(output, dumps(context))
     reporter.result(_("Context written to {path}").format(path=path))
 
@@ -118,9 +120,11 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
 @click.option("--template", metavar="FILE", help=_("Corporate .pptx whose layouts the deck uses."))
 @click.option("--templates", metavar="DIR", help=_("Folder of HTML templates overriding the bundled PDF template."))
 @click.option("--playbook", metavar="FILE", help=_("Recommendation playbook (TOML) replacing the bundled one."))
+@click.option("--previous", metavar="FILE",
+              help=_("Last quarter's data file or context.json: adds what changed since then."))
 @common
 def build(reporter: Reporter, data, config, encoding, separator, sheet, languages, formats, period, out, template,
-          templates, playbook):
+          templates, playbook, previous):
     """Build the decks and PDF summaries."""
     from reportgen import pipeline
     from reportgen.i18n.catalogs import check_language
@@ -129,7 +133,7 @@ def build(reporter: Reporter, data, config, encoding, separator, sheet, language
     settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
                                      languages=languages, formats=formats, period=period, template=template,
                                      templates=templates, playbook=playbook)
-    for path in pipeline.build(settings, data, out, reporter):
+    for path in pipeline.build(settings, data, out, reporter, previous=previous):
         reporter.result(str(path))
 
 

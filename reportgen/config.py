@@ -350,6 +350,17 @@ def default_period(today: dt.date | None = None) -> str:
     return f"{year}-Q{quarter}"
 
 
+def previous_period(period: str) -> str:
+    """Return the quarter before `period` ('2026-Q1' -> '2025-Q4'); other labels get ' (previous)'."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", period)
+    if not m:
+        return f"{period} (previous)"
+    year, quarter = int(m.group(1)), int(m.group(2))
+    return f"{year}-Q{quarter - 1}" if quarter > 1 else f"{year - 1}-Q4"
+
+
 def describe_settings() -> list[tuple[str, str, str]]:
     """Return (key, default, meaning) for every setting, for `reportgen config`."""
     rows = []

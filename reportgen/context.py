@@ -24,7 +24,7 @@ def build_context(dataset, results: dict, settings, playbook: dict, period: str)
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "meta": {
             "period": period,
-            "dataset": dataset.path,
+            "dataset": str(Path(dataset.path).resolve()),
             "input_kind": dataset.kind,
             "source": dataset.source_dict(),
             "rows_read": dataset.quality["rows_read"],

@@ -10,7 +10,8 @@ from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.context import build_context, dumps
-from reportgen.i18n.ui import _
+from reportgen.i18n.formatting import Formatter
+from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
 from reportgen.paths import SAMPLE_DATA
 from reportgen.playbook_file import DEFAULT_PLAYBOOK, load_playbook
@@ -76,10 +77,15 @@ def playbook_for(settings: Settings) -> dict:
     return load_playbook(path)
 
 
-def analyse(dataset: Dataset, settings: Settings, reporter: Reporter) -> dict:
-    """Return the context of the dataset: every figure the reports will state."""
+def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: str | None = None,
+            period: str | None = None) -> dict:
+    """Return the context of the dataset: every figure the reports will state.
+
+    With `previous` (last quarter's data file or context.json) the context gains a `comparison`.
+    """
     from reportgen.analysis.engine import analyse_customers  # scikit-learn is imported only when needed
 
+    period = period or period_of(settings)
     playbook = playbook_for(settings)
     labels = {
         "factors": _("Churn by factor"),
@@ -87,10 +93,50 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter) -> dict:
         "segments": _("Churn-prone segments"),
         "clusters": _("Clusters"),
     }
-    with reporter.step(_("Analysing {n} clients").format(n=dataset.quality["rows_used"])):
+    clients = Formatter(ui_language()).count(dataset.quality["rows_used"], "Analysing {n} client",
+                                             "Analysing {n} clients")
+    with reporter.step(clients):
         results = analyse_customers(dataset.frame, dataset.roles, settings.analysis, playbook,
                                     step=lambda name: reporter.detail(labels.get(name, name)))
-    return build_context(dataset, results, settings, playbook, period_of(settings))
+    if previous:
+        from reportgen.analysis.compare import compare_quarters
+
+        before, ids = load_previous(previous, settings, reporter, config_mod.previous_period(period))
+        with reporter.step(_("Comparing with {period}").format(period=before["meta"].get("period"))):
+            results["comparison"] = compare_quarters(dataset.frame, dataset.roles, results, before, ids,
+                                                     settings.analysis.alpha, settings.analysis.max_overlap)
+    return build_context(dataset, results, settings, playbook, period)
+
+
+def load_previous(path: str, settings: Settings, reporter: Reporter, period: str) -> tuple[dict, set[str] | None]:
+    """Return last quarter's context and client ids: from its context.json, or by analysing its data file.
+
+    A context.json holds no ids; they are read from the data file it names when that file still exists.
+    """
+    from reportgen.context import load_context
+
+    source = Path(path).expanduser()
+    if source.suffix.lower() == ".json":
+        context = load_context(source)
+        data = Path(context["meta"].get("dataset") or "")
+        ids = None
+        if context["meta"].get("source", {}).get("kind", "customers") == "customers" and data.is_file():
+            ids = _ids(load_dataset(data, settings))
+        else:
+            reporter.warn(_("The data file of {path} is not available: clients gained and lost are counted, not "
+                            "matched by id.").format(path=source))
+        return context, ids
+    dataset = load(settings, str(source), reporter)
+    quiet = Reporter(-1)
+    context = analyse(dataset, settings, quiet, period=period)
+    return context, _ids(dataset)
+
+
+def _ids(dataset: Dataset) -> set[str] | None:
+    """Return the client ids of a dataset, or None when it has no id column."""
+    if not dataset.roles.id:
+        return None
+    return set(dataset.frame[dataset.roles.id].dropna().astype(str))
 
 
 def output_dir(settings: Settings, out: str | None, period: str) -> Path:
@@ -100,7 +146,8 @@ def output_dir(settings: Settings, out: str | None, period: str) -> Path:
     return settings.resolve(settings.report.output) / period
 
 
-def build(settings: Settings, data: str | None, out: str | None, reporter: Reporter) -> list[Path]:
+def build(settings: Settings, data: str | None, out: str | None, reporter: Reporter,
+          previous: str | None = None) -> list[Path]:
     """Analyse once, write context.json, render every language and format; return the files written.
 
     Everything is written to a hidden staging folder first and moved into place at the end, so a run
@@ -109,7 +156,7 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     from reportgen.render import RenderJob, publish, render_all, staging_dir
 
     dataset = load(settings, data, reporter)
-    context = analyse(dataset, settings, reporter)
+    context = analyse(dataset, settings, reporter, previous=previous)
     folder = output_dir(settings, out, context["meta"]["period"])
     staging = staging_dir(folder)
     try:

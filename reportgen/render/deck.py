@@ -82,7 +82,8 @@ class DeckBuilder:
         self.objectives()
         self.data_and_method()
         self.key_figures()
-        self.extra_after_key_figures()
+        if self.ctx.get("comparison"):
+            self.what_changed()
         self.factor_slides()
         self.portrait()
         self.tests()
@@ -98,8 +99,23 @@ class DeckBuilder:
         self.appendix()
         return self.prs
 
-    def extra_after_key_figures(self) -> None:
-        """Add slides that follow the key figures (the comparison with the previous quarter, when present)."""
+    def what_changed(self) -> None:
+        """Add what changed since last quarter: the headline changes, then last quarter's segments today."""
+        comp = self.ctx["comparison"]
+        period = self.fmt.period(comp["previous"]["period"] or "")
+        title = self._("What changed since {period}").format(period=period)
+        notes = self._("Management asks first what changed. Churn, clients and each factor are compared with "
+                       "{period} on the same definitions; differences are tested (Holm-adjusted).").format(
+            period=period)
+        self.list_slides(title, [Item(line) for line in self.w.comparison_lines()], notes)
+        rows = self.w.remeasured_rows()
+        if rows:
+            header = [self._("Last quarter's segment"), self._("Clients then"), self._("Clients now"),
+                      self._("Churn then"), self._("Churn now"), self._("Verdict")]
+            self.table_slides(self._("Last quarter's segments today"), [header] + rows,
+                              [0.38, 0.1, 0.1, 0.1, 0.1, 0.22], self._(
+                                  "The same segment definitions measured on this quarter's clients: where churn "
+                                  "fell significantly, the retention actions worked."))
 
     def title_slide(self) -> None:
         """Add the title slide: title, period, organisation, date."""

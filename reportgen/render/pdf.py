@@ -85,6 +85,7 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
         "tests": tests[:MAX_TABLE_ROWS],
         "tests_omitted": max(0, len(tests) - MAX_TABLE_ROWS),
         "charts": chart_urls,
+        "comparison": _comparison_view(context, w),
         "quality": w.fmt.count(q["rows_used"], "{n} client analysed", "{n} clients analysed") + "; " + w._(
             "{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing values."
         ).format(dupes=w.fmt.number(q["duplicate_rows"]["count"]), ids=w.fmt.number(q["repeated_ids"]["ids"]),
@@ -93,6 +94,14 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
         "palette": charts.palette(),
         "ctx": context,
     }
+
+
+def _comparison_view(context: dict, w: Wording) -> dict | None:
+    """Return the 'what changed' section, or None without a previous quarter."""
+    if not context.get("comparison"):
+        return None
+    return {"period": w.fmt.period(context["comparison"]["previous"]["period"] or ""),
+            "lines": w.comparison_lines(), "segments": w.remeasured_rows()[:MAX_TABLE_ROWS]}
 
 
 def make_charts(context: dict, w: Wording, folder: Path) -> dict[str, str]:
