@@ -93,7 +93,7 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: 
         "segments": _("Churn-prone segments"),
         "clusters": _("Clusters"),
     }
-    clients = Formatter(ui_language()).count(dataset.quality["rows_used"], "Analysing {n} client",
+    clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
                                              "Analysing {n} clients")
     with reporter.step(clients):
         results = analyse_customers(dataset.frame, dataset.roles, settings.analysis, playbook,

@@ -36,7 +36,7 @@ def quality_lines(dataset: Dataset) -> list[str]:
     lines = [_("Data quality:")]
     lines.append("  " + _("rows read: {read}; rows used: {used}").format(read=n(q["rows_read"]), used=n(q["rows_used"])))
     if q["skipped_rows"]["count"]:
-        lines.append("  " + fmt.count(q["skipped_rows"]["count"], "{n} ragged row skipped (lines {lines})",
+        lines.append("  " + fmt.quantity(q["skipped_rows"]["count"], "{n} ragged row skipped (lines {lines})",
                                       "{n} ragged rows skipped (lines {lines})",
                                       lines=", ".join(map(str, q["skipped_rows"]["rows"]))))
     missing = {c: v for c, v in q["missing"].items() if v}
@@ -46,13 +46,13 @@ def quality_lines(dataset: Dataset) -> list[str]:
     else:
         lines.append("  " + _("missing values: none"))
     if q["missing_churn"]["count"]:
-        lines.append("  " + fmt.count(q["missing_churn"]["count"], "{n} row without a churn flag left out",
+        lines.append("  " + fmt.quantity(q["missing_churn"]["count"], "{n} row without a churn flag left out",
                                       "{n} rows without a churn flag left out"))
-    lines.append("  " + fmt.count(q["duplicate_rows"]["count"], "{n} exact duplicate row (dropped)",
+    lines.append("  " + fmt.quantity(q["duplicate_rows"]["count"], "{n} exact duplicate row (dropped)",
                                   "{n} exact duplicate rows (dropped)"))
     rep = q["repeated_ids"]
     if rep["ids"]:
-        lines.append("  " + fmt.count(rep["ids"], "{n} id appears on several differing rows (kept: different clients)",
+        lines.append("  " + fmt.quantity(rep["ids"], "{n} id appears on several differing rows (kept: different clients)",
                                       "{n} ids appear on several differing rows (kept: different clients)")
                      + " — " + _("e.g. {ids}").format(ids=", ".join(rep["examples"][:5])))
     else:
@@ -60,13 +60,13 @@ def quality_lines(dataset: Dataset) -> list[str]:
     if q["out_of_range"]:
         for column, info in q["out_of_range"].items():
             bounds = f"[{'' if info['low'] is None else n(info['low'])}; {'' if info['high'] is None else n(info['high'])}]"
-            lines.append("  " + fmt.count(info["count"], "{n} value of {column} outside {bounds} treated as missing",
+            lines.append("  " + fmt.quantity(info["count"], "{n} value of {column} outside {bounds} treated as missing",
                                           "{n} values of {column} outside {bounds} treated as missing",
                                           column=column, bounds=bounds))
     else:
         lines.append("  " + _("values out of a plausible range: none"))
     for column, count in q.get("unparsed", {}).items():
-        lines.append("  " + fmt.count(count, "{n} text value in numeric column {column} treated as missing",
+        lines.append("  " + fmt.quantity(count, "{n} text value in numeric column {column} treated as missing",
                                       "{n} text values in numeric column {column} treated as missing", column=column))
     return lines
 

@@ -29,8 +29,8 @@ METHOD_MAP = [
 ]
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}, "templates/**.txt": {"extensions": "jinja2.ext.i18n"}}
 # _/N_/gettext/ngettext as usual; `opt(default, doc)` documents a setting (its 2nd argument is shown to users);
-# `fmt.count(n, singular, plural)` is ngettext with the number formatted
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "opt": (2,), "count": (2, 3)}
+# `fmt.quantity(n, singular, plural)` is ngettext with the number formatted
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "opt": (2,), "quantity": (2, 3)}
 
 
 def extract() -> Catalog:

@@ -51,7 +51,7 @@ class Formatter:
         """Return the plural form that fits `n` (Russian has three), translated."""
         return self.translations.ngettext(singular, plural, _plural_n(n))
 
-    def count(self, n: int | float, singular: str, plural: str, **fields) -> str:
+    def quantity(self, n: int | float, singular: str, plural: str, **fields) -> str:
         """Return '{n} thing(s)' with the right plural form, the number formatted and other fields filled."""
         return self.ngettext(singular, plural, n).format(n=self.number(n), **fields)
 

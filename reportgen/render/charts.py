@@ -107,7 +107,7 @@ def segments_chart(segments: list[dict], w: Wording) -> bytes:
     ax.axvline(overall, color=colours["text"], linestyle="--", linewidth=1)
     for i, seg in zip(y, segments):
         ax.text(seg["churn_rate"], i, " " + w.fmt.percent(seg["churn_rate"]) + " · " +
-                w.fmt.count(seg["size"], "{n} client", "{n} clients"), va="center", fontsize=8, color=colours["text"])
+                w.fmt.quantity(seg["size"], "{n} client", "{n} clients"), va="center", fontsize=8, color=colours["text"])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.percent(v, 0)))
     ax.set_xlim(0, max(rates + [overall]) * 1.45)
     ax.set_title(w._("Churn in the churn-prone segments (dashed line: average)"), loc="left", fontsize=11,

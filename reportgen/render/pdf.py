@@ -86,7 +86,7 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
         "tests_omitted": max(0, len(tests) - MAX_TABLE_ROWS),
         "charts": chart_urls,
         "comparison": _comparison_view(context, w),
-        "quality": w.fmt.count(q["rows_used"], "{n} client analysed", "{n} clients analysed") + "; " + w._(
+        "quality": w.fmt.quantity(q["rows_used"], "{n} client analysed", "{n} clients analysed") + "; " + w._(
             "{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing values."
         ).format(dupes=w.fmt.number(q["duplicate_rows"]["count"]), ids=w.fmt.number(q["repeated_ids"]["ids"]),
                  missing=w.fmt.number(sum(q["missing"].values()))),

@@ -196,7 +196,7 @@ class Wording:
         if form == "ratio":
             return self.fmt.ratio(value)
         if form == "count":
-            return self.fmt.count(value, "{n} client", "{n} clients")
+            return self.fmt.quantity(value, "{n} client", "{n} clients")
         if form == "level":
             return self.value(figure.get("feature", ""), value)
         return self.fmt.smart_number(value)
@@ -281,7 +281,7 @@ class Wording:
         """Return the headline: how many clients left, and the churn rate with its interval."""
         o = self.context["overview"]
         low, high = o["churn_rate_ci"]
-        return self.fmt.count(
+        return self.fmt.quantity(
             o["churned"], "{n} client of {total} left: churn {rate} (95% interval {low}–{high}).",
             "{n} clients of {total} left: churn {rate} (95% interval {low}–{high}).",
             total=self.fmt.number(o["customers"]), rate=self.fmt.percent(o["churn_rate"]),
@@ -299,7 +299,7 @@ class Wording:
 
     def segment_finding(self, segment: dict) -> str:
         """Return a sentence on a segment: size and churn against the bank average."""
-        return self.fmt.count(
+        return self.fmt.quantity(
             segment["size"], "{name} ({n} client): churn {rate}, {ratio} the average.",
             "{name} ({n} clients): churn {rate}, {ratio} the average.",
             name=self.segment_name(segment), rate=self.fmt.percent(segment["churn_rate"]),
@@ -307,7 +307,7 @@ class Wording:
 
     def segment_summary(self, segment: dict) -> str:
         """Return a segment's size and churn against the average, without its name."""
-        return self.fmt.count(
+        return self.fmt.quantity(
             segment["size"], "{n} client, churn {rate}: {ratio} the average.",
             "{n} clients, churn {rate}: {ratio} the average.",
             rate=self.fmt.percent(segment["churn_rate"]), ratio=self.fmt.ratio(segment.get("lift_ratio")))
