@@ -18,6 +18,8 @@ LIBRARIES = {
     "pango-1.0": "libpango-1.0-0",
     "pangoft2-1.0": "libpangoft2-1.0-0",
     "harfbuzz": "libharfbuzz0b",
+    # without it WeasyPrint embeds whole fonts and warns that future versions will require it
+    "harfbuzz-subset": "libharfbuzz-subset0",
     "fontconfig": "fontconfig",
 }
 

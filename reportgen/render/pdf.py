@@ -140,6 +140,9 @@ def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: P
                             problems=[_("searched: {folder}").format(folder=f) for f in env.globals["folders"]],
                             hint=_("Put {name} in the folder given to --templates, or leave it out.").format(
                                 name=TEMPLATE_NAME))
+    except jinja2.TemplateSyntaxError as exc:
+        raise TemplateError(_("The PDF template cannot be rendered: {error}").format(
+            error=f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"), hint=_("Fix the template line named above."))
     try:
         html = template.render(**view(context, w, make_charts(context, w, chart_dir)))
     except jinja2.UndefinedError as exc:

@@ -1,0 +1,87 @@
+"""Helpers for reading decks and PDFs back: translations from the catalogs, text measured independently."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from babel.messages.pofile import read_po
+from PIL import ImageFont
+
+from tests.conftest import PROJECT
+
+FONT = PROJECT / "templates" / "fonts" / "NotoSans-Regular.ttf"
+FONT_BOLD = PROJECT / "templates" / "fonts" / "NotoSans-Bold.ttf"
+EMU_PER_PT = 12700
+
+
+@lru_cache(maxsize=None)
+def catalog(lang: str):
+    """Return the .po catalog of `lang`, read with Babel."""
+    path = PROJECT / "reportgen" / "i18n" / "locales" / lang / "LC_MESSAGES" / "reportgen.po"
+    with path.open("rb") as fh:
+        return read_po(fh, locale=lang)
+
+
+def tr(lang: str, message: str) -> str:
+    """Return the catalog's translation of `message` in `lang` (the message itself in English)."""
+    entry = catalog(lang).get(message)
+    if entry is None or not entry.string:
+        raise AssertionError(f"{message!r} has no {lang} translation")
+    return entry.string if isinstance(entry.string, str) else entry.string[0]
+
+
+@lru_cache(maxsize=64)
+def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont:
+    return ImageFont.truetype(str(FONT_BOLD if bold else FONT), int(round(size * 10)))
+
+
+def lines_needed(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
+    """Return how many lines `text` takes in a box `width_pt` wide (greedy word wrap, font at 10x)."""
+    font = _font(size_pt, bold)
+    total = 0
+    for paragraph in text.split("\n"):
+        line, count = "", 1
+        for word in paragraph.split(" "):
+            trial = f"{line} {word}".strip()
+            if font.getlength(trial) / 10 <= width_pt or not line:
+                line = trial
+                while font.getlength(line) / 10 > width_pt and len(line) > 1:  # a word wider than the box
+                    count += 1
+                    line = line[len(line) // 2:]
+            else:
+                count += 1
+                line = word
+        total += count
+    return total
+
+
+def line_height(size_pt: float) -> float:
+    """Return the height of one line in points from the font's own ascent and descent."""
+    ascent, descent = _font(size_pt, False).getmetrics()
+    return (ascent + descent) / 10
+
+
+def frame_height_pt(text_frame, width_emu: int, indent_pt: float = 0) -> float:
+    """Return the height in points the paragraphs of a text frame need at their run sizes."""
+    width = width_emu / EMU_PER_PT - 14.4  # default insets 0.1 in each side
+    total = 0.0
+    for paragraph in text_frame.paragraphs:
+        runs = [r for r in paragraph.runs if r.text]
+        if not runs:
+            continue
+        size = max(r.font.size.pt for r in runs)
+        bold = any(r.font.bold for r in runs)
+        text = "".join(r.text for r in runs)
+        extra = (paragraph.level or 0) * 26 + indent_pt  # bullet indents of the template's levels
+        total += lines_needed(text, width - extra, size, bold) * line_height(size)
+        total += paragraph.space_after.pt if paragraph.space_after is not None else 0
+    return total
+
+
+def pdf_text(path: Path) -> str:
+    """Return the text of every page of a PDF, spaces normalised (no-break spaces become spaces)."""
+    from pypdf import PdfReader
+
+    text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
+    return text.replace("\u00a0", " ").replace("\u202f", " ")

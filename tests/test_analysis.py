@@ -1,0 +1,353 @@
+"""The analysis engine: figures checked against independent pandas/scipy computations, and degenerate tables."""
+
+from __future__ import annotations
+
+import itertools
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+
+from reportgen.analysis.bands import make_bands
+from reportgen.analysis.engine import analyse_customers
+from reportgen.analysis.hypotheses import numeric_test
+from reportgen.analysis.rates import holm, wilson_interval
+from reportgen.config import AnalysisSettings, Settings
+from reportgen.console import Reporter
+from reportgen.context import dumps
+from reportgen.ingest import load_dataset
+from reportgen.ingest.roles import Roles
+from reportgen.pipeline import analyse, playbook_for
+from tests.conftest import settings as make_settings
+
+
+def context_of(path, settings: Settings | None = None) -> dict:
+    """Return the context of a data file, analysed with default (or given) settings."""
+    settings = settings or Settings()
+    return analyse(load_dataset(path, settings), settings, Reporter(-1), period="2026-Q3")
+
+
+def segment_mask(frame: pd.DataFrame, rule: list[dict]) -> pd.Series:
+    """Return the rows of a rule, evaluated here with pandas (not with the engine's code)."""
+    mask = pd.Series(True, index=frame.index)
+    for cond in rule:
+        col = frame[cond["feature"]]
+        if cond["op"] == "==":
+            mask &= col == cond["value"]
+        else:
+            if cond.get("low") is not None:
+                mask &= col >= cond["low"]
+            if cond.get("high") is not None:
+                mask &= col < cond["high"]
+            mask &= col.notna()
+    return mask
+
+
+@pytest.fixture(scope="module")
+def real_context(request):
+    """Return the context of the real bank table (module-scoped: analysed once)."""
+    from tests.conftest import REAL_DATA
+
+    if not REAL_DATA.is_file():
+        pytest.skip(f"{REAL_DATA} is absent")
+    return context_of(REAL_DATA)
+
+
+@pytest.fixture(scope="module")
+def real_frame():
+    """Return the real bank table read with pandas alone."""
+    from tests.conftest import REAL_DATA
+
+    if not REAL_DATA.is_file():
+        pytest.skip(f"{REAL_DATA} is absent")
+    return pd.read_csv(REAL_DATA)
+
+
+# --- the real table: the figures the issue names ---------------------------------------------
+
+@pytest.mark.realdata
+def test_overview_and_gender_on_the_real_table(real_context, real_frame):
+    expected_rate = real_frame["churn"].mean()
+    assert real_context["overview"]["churn_rate"] == pytest.approx(expected_rate)
+    assert round(real_context["overview"]["churn_rate"], 3) == 0.182
+    low, high = real_context["overview"]["churn_rate_ci"]
+    ci = stats.binomtest(int(real_frame["churn"].sum()), len(real_frame)).proportion_ci(method="wilson")
+    assert (low, high) == pytest.approx((ci.low, ci.high))
+    gender = next(f for f in real_context["churn_by_factor"] if f["factor"] == "gender")
+    rates = {lvl["label"]: lvl["churn_rate"] for lvl in gender["levels"]}
+    by_pandas = real_frame.groupby("gender")["churn"].mean()
+    assert rates["М"] == pytest.approx(by_pandas["М"]) and round(rates["М"], 3) == 0.236
+    assert rates["Ж"] == pytest.approx(by_pandas["Ж"]) and round(rates["Ж"], 3) == 0.128
+
+
+@pytest.mark.realdata
+def test_income_test_reports_welch_and_mann_whitney(real_context, real_frame):
+    test = next(t for t in real_context["tests"] if t["feature"] == "EST_SALARY")
+    methods = {m["method"]: m for m in test["methods"]}
+    churned = real_frame.loc[real_frame.churn == 1, "EST_SALARY"]
+    retained = real_frame.loc[real_frame.churn == 0, "EST_SALARY"]
+    welch_p = stats.ttest_ind(churned, retained, equal_var=False).pvalue
+    mw_p = stats.mannwhitneyu(churned, retained, alternative="two-sided").pvalue
+    assert methods["welch_t"]["p_value"] == pytest.approx(welch_p, rel=1e-6)
+    assert methods["welch_t"]["p_value"] == pytest.approx(0.89, abs=0.01)
+    assert methods["mann_whitney"]["p_value"] == pytest.approx(mw_p, rel=1e-3)
+    assert methods["mann_whitney"]["p_value"] == pytest.approx(0.0002, abs=0.0001)
+    # the skewed income must be led by the rank test, and the report must say why
+    assert test["method"] == "mann_whitney" and test["lead_reason"] == "skewed"
+    boot = methods["bootstrap_median_difference"]
+    assert boot["ci"][0] <= churned.median() - retained.median() <= boot["ci"][1]
+    assert boot["estimate"] == pytest.approx(churned.median() - retained.median())
+
+
+@pytest.mark.realdata
+def test_real_table_has_three_or_more_large_low_overlap_segments(real_context, real_frame):
+    segments = [s for s in real_context["segments"] if s["method"] == "rules"]
+    assert len(segments) >= 3
+    masks = {}
+    for seg in segments:
+        mask = segment_mask(real_frame, seg["rule"])
+        masks[seg["id"]] = mask
+        assert mask.sum() == seg["size"] >= 500
+        assert real_frame.loc[mask, "churn"].mean() == pytest.approx(seg["churn_rate"])
+        assert seg["churn_rate"] >= 0.40
+        assert len(seg["recommendations"]) >= 2
+        assert any(not r["generic"] for r in seg["recommendations"])
+    for a, b in itertools.combinations(masks.values(), 2):
+        assert (a & b).sum() / (a | b).sum() < 0.3
+
+
+@pytest.mark.realdata
+def test_real_table_has_clusters_with_profiles(real_context, real_frame):
+    clusters = real_context["clusters"]
+    assert clusters["status"] == "ok" and 2 <= clusters["k"] <= 8
+    assert len(clusters["centroids"]) == clusters["k"]
+    kmeans = [s for s in real_context["segments"] if s["method"] == "kmeans"]
+    assert len(kmeans) == clusters["k"]
+    assert sum(s["size"] for s in kmeans) == len(real_frame)
+    assert min(s["share"] for s in kmeans) >= 0.02
+    profile = kmeans[0]["profile"]["features"]
+    assert {"age", "balance", "city", "gender", "credit_card"} <= set(profile)
+    chosen = next(c for c in clusters["candidates"] if c["k"] == clusters["k"])
+    assert chosen["silhouette"] == max(c["silhouette"] for c in clusters["candidates"] if c["accepted"])
+
+
+@pytest.mark.realdata
+def test_profile_covers_every_feature(real_context, real_frame):
+    seg = next(s for s in real_context["segments"] if s["method"] == "rules")
+    mask = segment_mask(real_frame, seg["rule"])
+    part = real_frame[mask]
+    features = seg["profile"]["features"]
+    assert features["age"]["mean"] == pytest.approx(part["age"].mean())
+    assert features["balance"]["median"] == pytest.approx(part["balance"].median())
+    assert features["EST_SALARY"]["median"] == pytest.approx(part["EST_SALARY"].median())
+    assert features["credit_card"]["share"] == pytest.approx(part["credit_card"].mean())
+    assert features["last_activity"]["share"] == pytest.approx(part["last_activity"].mean())
+    majority = part["city"].value_counts(normalize=True)
+    assert features["city"]["majority"] == majority.index[0]
+    assert features["city"]["majority_share"] == pytest.approx(majority.iloc[0])
+    assert seg["profile"]["distinguishing"]
+
+
+# --- the bundled sample: the same checks, with no real data needed ------------------------------
+
+@pytest.fixture(scope="module")
+def sample_context(tmp_path_factory, sample_frame):
+    path = tmp_path_factory.mktemp("sample") / "customers.csv"
+    sample_frame.to_csv(path, index=False)
+    return context_of(path), sample_frame
+
+
+def test_churn_by_factor_matches_pandas_for_every_level(sample_context):
+    context, frame = sample_context
+    overall = frame["churn"].mean()
+    for factor in context["churn_by_factor"]:
+        column = factor["factor"]
+        for level in factor["levels"]:
+            if level["kind"] == "missing":
+                mask = frame[column].isna()
+            elif level["kind"] == "band":
+                mask = frame[column].notna()
+                if level["low"] is not None:
+                    mask &= frame[column] >= level["low"]
+                if level["high"] is not None:
+                    mask &= frame[column] < level["high"]
+            elif level["kind"] == "flag":
+                mask = frame[column] == level["value"]
+            else:
+                mask = frame[column] == level["value"]
+            assert mask.sum() == level["customers"], (column, level["label"])
+            rate = frame.loc[mask, "churn"].mean()
+            assert level["churn_rate"] == pytest.approx(rate)
+            assert level["lift_pp"] == pytest.approx((rate - overall) * 100)
+
+
+def test_bands_are_readable(sample_frame):
+    age = make_bands(sample_frame["age"])
+    assert age["edges"] and all(edge % 5 == 0 for edge in age["edges"])
+    balance = make_bands(sample_frame["balance"])
+    for edge in balance["edges"]:
+        mantissa = edge / 10 ** np.floor(np.log10(edge))
+        assert round(mantissa, 6) in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
+    products = make_bands(sample_frame["products"])
+    assert products["discrete"] and products["edges"] == sorted(products["edges"])
+
+
+def test_every_test_has_holm_adjusted_p_and_effect(sample_context):
+    context, _frame = sample_context
+    raw, adjusted = [], []
+    for test in context["tests"]:
+        assert test["status"] == "ok"
+        assert test["effect_size"]["value"] is not None
+        for method in test.get("methods", []) or [test]:
+            if method.get("p_value") is not None and method.get("method") != "bootstrap_median_difference":
+                raw.append(method["p_value"])
+                adjusted.append(method["p_adjusted"])
+    m = len(raw)
+    order = np.argsort(raw)
+    expected = np.empty(m)
+    running = 0.0
+    for rank, index in enumerate(order):  # Holm's step-down, written out again here
+        running = max(running, min(1.0, (m - rank) * raw[index]))
+        expected[index] = running
+    assert adjusted == pytest.approx(list(expected))
+
+
+def test_context_is_plain_json_with_the_contract_keys(sample_context):
+    context, _frame = sample_context
+    text = dumps(context)
+    again = json.loads(text)
+    for key in ("schema_version", "meta", "quality", "overview", "churn_by_factor", "tests", "segments"):
+        assert key in again
+    assert again["overview"]["churn_rate_ci"][0] < again["overview"]["churn_rate"] < again["overview"]["churn_rate_ci"][1]
+    assert "%" not in json.dumps(again["overview"]) and "," not in str(again["overview"]["churn_rate"])
+    for seg in again["segments"]:
+        for key in ("id", "method", "size", "share", "churn_rate", "lift_pp", "profile", "recommendations"):
+            assert key in seg
+    for test in again["tests"]:
+        for key in ("id", "question", "method", "statistic", "p_value", "p_adjusted", "effect_size", "significant"):
+            assert key in test
+
+
+def test_wilson_and_holm_against_independent_implementations():
+    ci = stats.binomtest(7, 40).proportion_ci(method="wilson")
+    assert wilson_interval(7, 40) == pytest.approx([ci.low, ci.high])
+    assert wilson_interval(0, 0) == [None, None]
+    assert holm([0.01, 0.04, 0.03]) == pytest.approx([0.03, 0.06, 0.06])
+
+
+# --- degenerate tables -----------------------------------------------------------------------
+
+def small_frame(n: int = 60, seed: int = 0, **overrides) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({
+        "client_id": [f"c{i:04d}" for i in range(n)],
+        "age": rng.integers(20, 70, n).astype(float),
+        "balance": rng.lognormal(12, 1, n),
+        "city": rng.choice(["A", "B", "C"], n),
+        "credit_card": rng.integers(0, 2, n).astype(float),
+        "churn": rng.integers(0, 2, n).astype("int8"),
+    })
+    for key, value in overrides.items():
+        frame[key] = value
+    return frame
+
+
+def roles_for(frame: pd.DataFrame) -> Roles:
+    numeric = [c for c in ("age", "balance", "flat") if c in frame]
+    categorical = [c for c in ("city",) if c in frame]
+    return Roles(churn="churn", id="client_id", semantic={"age": "age", "balance": "balance", "region": "city"},
+                 numeric=numeric, categorical=categorical, binary=["credit_card"])
+
+
+def run_engine(frame: pd.DataFrame, **analysis) -> dict:
+    settings = AnalysisSettings(**analysis)
+    result = analyse_customers(frame, roles_for(frame), settings, playbook_for(Settings()))
+    json.dumps(dumps_safe(result), allow_nan=False)  # plain data, no NaN
+    return result
+
+
+def dumps_safe(result: dict) -> dict:
+    from reportgen.context import to_plain
+
+    return to_plain(result)
+
+
+def test_no_churned_client():
+    result = run_engine(small_frame(churn=np.zeros(60, dtype="int8")))
+    assert result["overview"]["churn_rate"] == 0
+    assert all(s["method"] == "kmeans" for s in result["segments"])
+    for test in result["tests"]:
+        assert test["status"] == "not_computable" and test["p_value"] is None
+        assert test["reason"] in ("empty_group", "one_outcome")
+
+
+def test_all_churned():
+    result = run_engine(small_frame(churn=np.ones(60, dtype="int8")))
+    assert result["overview"]["churn_rate"] == 1
+    assert all(t["status"] == "not_computable" for t in result["tests"])
+    assert all(s["method"] == "kmeans" for s in result["segments"])
+
+
+def test_one_category_only():
+    result = run_engine(small_frame(city=["A"] * 60))
+    city = next(t for t in result["tests"] if t["feature"] == "city")
+    assert city["status"] == "not_computable" and city["reason"] == "one_level"
+
+
+def test_fewer_rows_than_clusters():
+    frame = small_frame(n=4)
+    result = run_engine(frame, clusters_min=5, clusters_max=8)
+    assert result["clusters"]["status"] == "not_computable"
+    assert result["clusters"]["reason"] == "too_few_rows"
+
+
+def test_constant_column_is_not_a_false_finding():
+    frame = small_frame(flat=np.full(60, 3.0))
+    result = run_engine(frame)
+    flat = next(t for t in result["tests"] if t["feature"] == "flat")
+    assert flat["status"] == "not_computable" and flat["p_value"] is None and not flat["significant"]
+    assert "flat" in result["clusters"]["transform"]["dropped"]
+
+
+def test_t_test_on_two_constant_groups_is_not_p_zero():
+    # scipy returns p = 0.0 here ("significant"); the engine must refuse to run it
+    values = pd.Series([1.0, 1.0, 1.0, 2.0, 2.0, 2.0])
+    churn = np.array([1, 1, 1, 0, 0, 0])
+    test = numeric_test(values, churn, "x", 200, np.random.default_rng(0))
+    welch = next(m for m in test["methods"] if m["method"] == "welch_t")
+    assert welch["status"] == "not_computable" and welch["reason"] == "zero_variance"
+    assert test["status"] == "ok" and test["method"] == "mann_whitney"
+
+
+def test_identical_rows_give_no_clusters():
+    frame = small_frame(age=np.full(60, 40.0), balance=np.full(60, 1000.0), city=["A"] * 60,
+                        credit_card=np.ones(60))
+    result = run_engine(frame)
+    assert result["clusters"]["status"] == "not_computable"
+
+
+def test_engine_works_on_a_telecom_table_with_a_config_mapping(tmp_path):
+    rng = np.random.default_rng(5)
+    n = 3000
+    contract = rng.choice(["Month-to-month", "One year", "Two year"], n, p=[0.55, 0.25, 0.2])
+    tenure = rng.integers(0, 72, n)
+    charges = rng.normal(70, 25, n).clip(18, 120).round(2)
+    logit = -2.2 + 1.6 * (contract == "Month-to-month") - 0.03 * tenure + 0.015 * (charges - 70)
+    churn = np.where(rng.random(n) < 1 / (1 + np.exp(-logit)), "Yes", "No")
+    frame = pd.DataFrame({"customerID": [f"{i:04d}-XYZ" for i in range(n)], "Contract": contract,
+                          "tenure_months": tenure, "MonthlyCharges": charges, "Left": churn})
+    path = tmp_path / "telecom.csv"
+    frame.to_csv(path, index=False)
+    settings = make_settings(columns={"id": "customerID", "churn": "Left", "tenure": "tenure_months"},
+                             analysis={"min_segment_size": 200})
+    context = context_of(path, settings)
+    assert context["overview"]["churn_rate"] == pytest.approx((churn == "Yes").mean())
+    factors = {f["factor"] for f in context["churn_by_factor"]}
+    assert factors == {"Contract", "tenure_months", "MonthlyCharges"}
+    segments = [s for s in context["segments"] if s["method"] == "rules"]
+    assert segments and all(s["size"] >= 150 for s in segments)
+    assert any(c["feature"] == "Contract" for s in segments for c in s["rule"])
+    for seg in segments:
+        assert len(seg["recommendations"]) >= 2  # generic rules fill in where no bank rule applies
