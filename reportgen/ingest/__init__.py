@@ -11,6 +11,7 @@ from reportgen.i18n.ui import _
 from reportgen.ingest.customers import build_customers
 from reportgen.ingest.dataset import Dataset
 from reportgen.ingest.readers import RawTable, read_table
+from reportgen.ingest.roles import id_columns
 
 # Input kinds: each turns a raw table into a Dataset. Transaction logs (one row per purchase) join here.
 KINDS: dict[str, Callable[[RawTable, Settings], Dataset]] = {
@@ -27,7 +28,7 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
             _("Unknown input kind {kind!r}.").format(kind=kind),
             hint=_("Use one of: {kinds}.").format(kinds=", ".join(KINDS)),
         )
-    raw = read_table(path, settings.data)
+    raw = read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
     _check_named_columns(raw, settings)
     dataset = builder(raw, settings)
     unused = sorted(set(settings.value_labels) - set(raw.frame.columns))

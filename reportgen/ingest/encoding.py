@@ -20,11 +20,11 @@ _LATIN_EXT = re.compile(r"[\u00c0-\u00ff]")
 
 # UTF-8 Cyrillic read as cp1251 ('РџРµС‚') or as Latin-1 ('Ð¯Ñ€'), then saved again: the mojibake
 # a previous tool already made. Two such pairs in a row never occur in real Russian or French text.
-MOJIBAKE = re.compile(
-    r"(?:[РС][\u0080-\u00bf\u0402-\u040f\u0452-\u045f\u2010-\u203a\u2116\u2122\u20ac]){2,}"
-    r"|(?:[ÐÑ][\u0080-\u00bf]){2,}"
-    r"|\ufffd"
-)
+_CP1252 = "\u20ac\u201a\u0192\u201e\u2026\u2020\u2021\u02c6\u2030\u0160\u2039\u0152\u017d\u2018\u2019\u201c\u201d" \
+    "\u2022\u2013\u2014\u02dc\u2122\u0161\u203a\u0153\u017e\u0178"
+_PAIR = (r"(?:[РС][\u0080-\u00bf\u0402-\u040f\u0452-\u045f\u2010-\u203a\u2116\u2122\u20ac]"
+         rf"|[ÐÑ][\u0080-\u00bf{_CP1252}])")
+MOJIBAKE = re.compile(rf"{_PAIR}{{2,}}|^\s*{_PAIR}\s*$|\ufffd")
 
 
 @dataclass
@@ -94,8 +94,9 @@ def _oddity(text: str) -> int:
         ascii_letters = sum(ch.isascii() for ch in word)
         if cyrillic and (ascii_letters or accented):
             odd += 1
-        elif accented * 2 > len(word):
-            # 'Ðîñòîâ': Russian read as Latin-1 is a run of accented letters, French words are not
+        elif accented == len(word) or (len(word) >= 4 and accented * 2 > len(word)):
+            # 'Ðîñòîâ': Russian read as Latin-1 is a run of accented letters; French words ('Été',
+            # 'élève') mix in plain letters
             odd += 1
     return odd
 
@@ -106,7 +107,9 @@ def find_mojibake(frame: pd.DataFrame, columns: list[str]) -> tuple[str, pd.Seri
         series = frame[column]
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
-        mask = series.astype("string").str.contains(MOJIBAKE, regex=True).fillna(False).astype(bool)
-        if mask.any():
-            return column, mask
+        # distinct non-ASCII values only: a million ids or a few city names cost the same
+        garbled = [v for v in pd.unique(series.dropna()) if isinstance(v, str) and not v.isascii()
+                   and MOJIBAKE.search(v)]
+        if garbled:
+            return column, (series.isin(garbled) & series.notna()).astype(bool)
     return None

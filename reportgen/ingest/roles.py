@@ -47,8 +47,10 @@ CHURN_NAMES = ("churn", "churned", "exited", "attrition", "attrited", "left", "i
 
 # A text column with more distinct values than this is a name or free text, not a category.
 MAX_LEVELS = 30
-# Share of cells that must read as numbers for an unmapped column to count as numeric.
-NUMERIC_SHARE = 0.98
+# Share of cells that must read as numbers for an unmapped column to count as numeric; the text in
+# such a column is then reported as an error (or tolerated by data.max_unparsed_share), never a reason
+# to drop the column silently.
+NUMERIC_SHARE = 0.5
 
 
 @dataclass
@@ -103,6 +105,12 @@ def _matches(name: str, synonyms: tuple[str, ...]) -> bool:
     folded = normalise_name(name)
     squashed = folded.replace("_", "")
     return any(folded == s or squashed == s.replace("_", "") for s in synonyms)
+
+
+def id_columns(names: list[str], columns: ColumnSettings) -> list[str]:
+    """Return the columns that may hold ids (configured, or named like one): they are read as text."""
+    found = [n for n in names if _matches(n, ID_NAMES)]
+    return ([columns.id] if columns.id else []) + found
 
 
 def detect_roles(frame: pd.DataFrame, columns: ColumnSettings, path: str) -> Roles:

@@ -24,7 +24,7 @@ _GROUPING = r"[ \u00a0\u202f\u2009']"
 
 @dataclass
 class ParsedColumn:
-    """A parsed column: values, which cells failed, and the decimal mark that was used."""
+    """A parsed column: values, which cells failed, and the decimal mark that was used (for numbers)."""
 
     values: pd.Series
     failed: pd.Series  # boolean mask: text that is not missing and not a number
@@ -35,35 +35,46 @@ def is_missing_text(series: pd.Series) -> pd.Series:
     """Return a mask of cells that are missing or hold a missing marker such as 'NA' or 'н/д'."""
     if not _is_text(series):
         return series.isna()
-    text = series.astype("string").str.strip().str.lower()
-    return text.isna() | text.isin(MISSING_TOKENS)
+    markers = [v for v in pd.unique(series.dropna()) if str(v).strip().lower() in MISSING_TOKENS]
+    return series.isna() | series.isin(markers)
 
 
 def parse_numbers(series: pd.Series) -> ParsedColumn:
     """Return the column as floats, accepting '1 234,50', NBSP/U+202F groups and decimal commas."""
-    if pd.api.types.is_bool_dtype(series):
-        return ParsedColumn(series.astype(float), pd.Series(False, index=series.index))
-    if pd.api.types.is_numeric_dtype(series):
-        return ParsedColumn(series.astype(float), pd.Series(False, index=series.index))
-    missing = is_missing_text(series)
-    text = series.astype("string").str.strip().where(~missing)
-    # fast path: most exports are plain numbers and pandas' C parser takes them as they are
-    values = pd.to_numeric(text, errors="coerce").astype(float)
-    todo = values.isna() & ~missing
+    if pd.api.types.is_bool_dtype(series) or pd.api.types.is_numeric_dtype(series):
+        values = series.astype(float)
+        return _without_infinity(values, pd.Series(False, index=series.index))
+    # fast path: pandas' C parser takes plain numbers (and surrounding spaces) as they are; only the
+    # cells it refuses go through the slower text clean-up, so a clean million-row column costs little
+    values = pd.to_numeric(series, errors="coerce").astype(float)
+    todo = values.isna() & series.notna()
     decimal = "."
     if todo.any():
-        decimal = _decimal_mark(text[todo])
+        text = series[todo].astype("string").str.strip()
+        missing = text.str.lower().isin(MISSING_TOKENS) | (text == "")
+        text = text[~missing]
+        decimal = _decimal_mark(text)
         if decimal == ",":
             # with a decimal comma, a point can only group thousands: '1.234' is 1234, not 1.234
-            todo = todo | (text.str.contains(".", regex=False).fillna(False) & ~missing)
-        values.loc[todo] = pd.to_numeric(_normalise(text[todo], decimal), errors="coerce").astype(float)
-    failed = values.isna() & ~missing
-    # inf is never a real measurement; keep it out of means and tests
+            dotted = series.astype("string").str.contains(".", regex=False).fillna(False).astype(bool) & ~todo
+            text = pd.concat([text, series[dotted].astype("string").str.strip()])
+        values.loc[text.index] = pd.to_numeric(_normalise(text, decimal), errors="coerce").astype(float)
+        failed = pd.Series(False, index=series.index)
+        failed.loc[text.index] = values.loc[text.index].isna()
+    else:
+        failed = pd.Series(False, index=series.index)
+    parsed = _without_infinity(values, failed)
+    parsed.decimal = decimal
+    return parsed
+
+
+def _without_infinity(values: pd.Series, failed: pd.Series) -> ParsedColumn:
+    """Return the parsed column with inf counted as a failure: it is never a real measurement."""
     infinite = np.isinf(values.to_numpy(dtype=float, na_value=np.nan))
     if infinite.any():
-        failed = failed | pd.Series(infinite, index=series.index)
+        failed = failed | pd.Series(infinite, index=values.index)
         values = values.where(~infinite)
-    return ParsedColumn(values, failed, decimal)
+    return ParsedColumn(values, failed)
 
 
 def _decimal_mark(text: pd.Series) -> str:
@@ -92,11 +103,14 @@ def parse_flags(series: pd.Series) -> ParsedColumn:
         values = series.astype(float)
         failed = values.notna() & ~values.isin([0.0, 1.0])
         return ParsedColumn(values.where(~failed), failed)
-    missing = is_missing_text(series)
-    key = series.astype("string").str.strip().str.lower()
-    values = key.map(FLAG_VALUES).astype(float)
-    failed = values.isna() & ~missing
-    return ParsedColumn(values, failed)
+    # map the few distinct spellings, not the million cells
+    lookup = {}
+    for raw in pd.unique(series.dropna()):
+        key = str(raw).strip().lower()
+        lookup[raw] = FLAG_VALUES.get(key, np.nan if key in MISSING_TOKENS else -1.0)
+    values = series.map(lookup).astype(float)
+    failed = values == -1.0
+    return ParsedColumn(values.where(~failed), failed)
 
 
 def looks_like_flags(series: pd.Series) -> bool:
