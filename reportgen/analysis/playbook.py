@@ -12,7 +12,7 @@ FEATURE_STATS = ("mean", "median", "share", "majority", "majority_share", "base.
                  "top_over_represented.level", "top_over_represented.share", "top_over_represented.base_share",
                  "top_over_represented.ratio")
 MIN_RECOMMENDATIONS = 2
-MAX_RECOMMENDATIONS = 4
+MAX_RECOMMENDATIONS = 3  # what one slide holds in Russian, the longest of the three languages
 
 
 def recommend(segment: dict, playbook: dict, columns_by_role: dict[str, str]) -> list[dict]:
