@@ -11,7 +11,7 @@ import click
 from reportgen import __version__
 from reportgen.console import Reporter
 from reportgen.errors import ReportgenError, UserError
-from reportgen.i18n.ui import _, set_ui_language
+from reportgen.i18n.ui import _, set_ui_language, translate
 
 CONTEXT_SETTINGS = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -163,7 +163,7 @@ def config_help(reporter: Reporter):
 
     for key, default, doc in describe_settings():
         reporter.result(f"{key} = {default}")
-        reporter.result(f"    {_(doc)}")
+        reporter.result("    " + translate(doc))
 
 
 def main(argv: list[str] | None = None) -> None:

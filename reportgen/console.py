@@ -38,15 +38,17 @@ class Reporter:
     def warn(self, text: str) -> None:
         """Print a warning unless quiet."""
         if self.verbosity >= 0:
-            self.err.print(f"[yellow]{escape(_('warning:'))}[/] {escape(text)}")
+            label = _("warning:")
+            self.err.print(f"[yellow]{escape(label)}[/] {escape(text)}")
 
     def error(self, exc: ReportgenError) -> None:
         """Print a user-facing error: message, details (file, column, rows) and the fix."""
-        self.err.print(f"[bold red]{escape(_('error:'))}[/] {escape(exc.message)}")
+        label, fix = _("error:"), _("fix:")
+        self.err.print(f"[bold red]{escape(label)}[/] {escape(exc.message)}")
         for line in exc.details():
             self.err.print("  " + escape(line))
         if exc.hint:
-            self.err.print(f"  [cyan]{escape(_('fix:'))}[/] {escape(exc.hint)}")
+            self.err.print(f"  [cyan]{escape(fix)}[/] {escape(exc.hint)}")
 
     @contextlib.contextmanager
     def step(self, label: str) -> Iterator[None]:

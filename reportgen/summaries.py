@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.labels import IGNORED_REASONS, ROLE_LABELS
-from reportgen.i18n.ui import _, ui_language
+from reportgen.i18n.ui import _, translate, ui_language
 from reportgen.ingest.dataset import Dataset
 
 
@@ -17,14 +17,15 @@ def roles_lines(dataset: Dataset) -> list[str]:
         how = sources.get(roles.sources.get(column, ""), "")
         return f"  {label:<22} {column}" + (f"  ({how})" if how else "") if column else f"  {label:<22} —"
 
-    lines = [_("Roles found:"), line(_(ROLE_LABELS["id"]), roles.id), line(_(ROLE_LABELS["churn"]), roles.churn)]
-    lines += [line(_(ROLE_LABELS[role]), column) for role, column in roles.semantic.items()]
+    lines = [_("Roles found:"), line(translate(ROLE_LABELS["id"]), roles.id),
+             line(translate(ROLE_LABELS["churn"]), roles.churn)]
+    lines += [line(translate(ROLE_LABELS[role]), column) for role, column in roles.semantic.items()]
     lines.append("  " + _("numeric features: {columns}").format(columns=", ".join(roles.numeric) or "—"))
     lines.append("  " + _("yes/no features: {columns}").format(columns=", ".join(roles.binary) or "—"))
     lines.append("  " + _("categorical features: {columns}").format(columns=", ".join(roles.categorical) or "—"))
     for column, reason in roles.ignored.items():
         lines.append("  " + _("left out: {column} ({reason})").format(
-            column=column, reason=_(IGNORED_REASONS.get(reason, reason))))
+            column=column, reason=translate(IGNORED_REASONS.get(reason, reason))))
     return lines
 
 

@@ -28,9 +28,9 @@ METHOD_MAP = [
     ("templates/**.txt", "jinja2"),
 ]
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}, "templates/**.txt": {"extensions": "jinja2.ext.i18n"}}
-# _/N_/gettext/ngettext as usual; `opt(default, doc)` documents a setting (its 2nd argument is shown to users);
-# `fmt.quantity(n, singular, plural)` is ngettext with the number formatted
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "opt": (2,), "quantity": (2, 3)}
+# _/N_/gettext/ngettext as usual; `fmt.quantity(n, singular, plural)` is ngettext with the number formatted.
+# Messages held in variables are marked N_ where defined and looked up with translate()/Wording.tr().
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "quantity": (2, 3)}
 
 
 def extract() -> Catalog:

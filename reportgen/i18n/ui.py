@@ -45,6 +45,11 @@ def _(message: str) -> str:
     return get_translations(ui_language()).gettext(message)
 
 
+def translate(message: str) -> str:
+    """Return a message held in a variable (marked with N_ where it is defined) in the UI language."""
+    return get_translations(ui_language()).gettext(message)
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """Return the plural form of a UI message that fits `n`."""
     return get_translations(ui_language()).ngettext(singular, plural, n)
