@@ -39,20 +39,26 @@ def _font(size: float, bold: bool) -> ImageFont.FreeTypeFont:
 def lines_needed(text: str, width_pt: float, size_pt: float, bold: bool = False) -> int:
     """Return how many lines `text` takes in a box `width_pt` wide (greedy word wrap, font at 10x)."""
     font = _font(size_pt, bold)
+
+    def fits(s: str) -> bool:
+        return font.getlength(s) / 10 <= width_pt
+
     total = 0
     for paragraph in text.split("\n"):
-        line, count = "", 1
+        lines, line = 1, ""
         for word in paragraph.split(" "):
-            trial = f"{line} {word}".strip()
-            if font.getlength(trial) / 10 <= width_pt or not line:
+            trial = f"{line} {word}" if line else word
+            if fits(trial):
                 line = trial
-                while font.getlength(line) / 10 > width_pt and len(line) > 1:  # a word wider than the box
-                    count += 1
-                    line = line[len(line) // 2:]
-            else:
-                count += 1
-                line = word
-        total += count
+                continue
+            if line:
+                lines += 1
+            while not fits(word) and len(word) > 1:  # a word wider than the box breaks between letters
+                cut = max(i for i in range(1, len(word) + 1) if fits(word[:i]) or i == 1)
+                word = word[cut:]
+                lines += 1
+            line = word
+        total += lines
     return total
 
 
@@ -77,6 +83,11 @@ def frame_height_pt(text_frame, width_emu: int, indent_pt: float = 0) -> float:
         total += lines_needed(text, width - extra, size, bold) * line_height(size)
         total += paragraph.space_after.pt if paragraph.space_after is not None else 0
     return total
+
+
+def spaces(text: str) -> str:
+    """Return text with no-break spaces made plain, as pdf_text gives them."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
 
 
 def pdf_text(path: Path) -> str:

@@ -10,8 +10,8 @@ from reportgen.atomic import atomic_path
 from reportgen.render.charts import palette
 from reportgen.render.deck_template import open_template, subtitle_placeholder
 from reportgen.render.pptx_charts import bars_with_reference, line_chart
-from reportgen.render.slides import (Item, add_table, content_area, fill_list, list_size, placeholders, set_notes,
-                                     set_title, split_items, table_chunks, text_box)
+from reportgen.render.slides import (Item, add_table, content_area, fill_list, fit_widths, list_size, placeholders,
+                                     set_notes, set_title, split_items, table_chunks, text_box)
 from reportgen.render.wording import Wording
 
 MAX_FACTOR_SLIDES = 6
@@ -58,7 +58,7 @@ class DeckBuilder:
         probe = self.prs.slides.add_slide(self.template.layouts["title_only"])
         x, y, cx, cy = content_area(self.prs, probe)
         self._drop_last_slide()
-        widths = [int(cx * s) for s in shares]
+        widths = fit_widths(rows, [int(cx * s) for s in shares])
         chunks = table_chunks(rows, widths, cy)
         for number, chunk in enumerate(chunks, start=1):
             suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
@@ -185,7 +185,7 @@ class DeckBuilder:
         cards = [
             (self.fmt.number(o["customers"]), self._("clients analysed"), ""),
             (self.fmt.percent(o["churn_rate"]), self._("churn rate"),
-             self._("95% interval: {low} – {high}").format(low=self.fmt.percent(low), high=self.fmt.percent(high))),
+             self.w.interval([low, high])),
             (self.fmt.number(o["churned"]), self._("clients who left"), ""),
         ]
         for index, (big, label, note) in enumerate(cards):
@@ -287,7 +287,9 @@ class DeckBuilder:
             boxes = placeholders(slide)
             for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
                 if page < len(chunks):
-                    fill_list(box, chunks[page], list_size(box, chunks[page]) or 12)
+                    # one size for a column across its pages, so a continuation does not jump to 20 pt
+                    size = min(list_size(box, chunk) or 12 for chunk in chunks)
+                    fill_list(box, chunks[page], size)
                 else:
                     box.element.getparent().remove(box.element)
 

@@ -15,7 +15,7 @@ from pptx.enum.shapes import PP_PLACEHOLDER
 from pptx.exc import PackageNotFoundError
 
 from reportgen.errors import TemplateError
-from reportgen.i18n.ui import N_, _
+from reportgen.i18n.ui import N_, _, translate
 from reportgen.paths import TEMPLATES_DIR
 
 DEFAULT_TEMPLATE = TEMPLATES_DIR / "deck.pptx"
@@ -60,7 +60,7 @@ def open_template(path: Path | None) -> DeckTemplate:
         layout = _by_name(prs, names, kind, bodies) or _by_shape(prs, kind, bodies, used=layouts.values())
         if layout is None:
             problems.append(_("no layout for {purpose}: name one '{name}', with a title and {n} content "
-                              "placeholder(s)").format(purpose=_(purpose), name=names[0].title(), n=bodies))
+                              "placeholder(s)").format(purpose=translate(purpose), name=names[0].title(), n=bodies))
         else:
             layouts[kind] = layout
     if problems:

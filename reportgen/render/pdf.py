@@ -77,7 +77,7 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
         "kpis": [
             {"value": w.fmt.number(o["customers"]), "label": w._("clients analysed"), "note": ""},
             {"value": w.fmt.percent(o["churn_rate"]), "label": w._("churn rate"),
-             "note": w._("95% interval: {low} – {high}").format(low=w.fmt.percent(low), high=w.fmt.percent(high))},
+             "note": w.interval([low, high])},
             {"value": w.fmt.number(o["churned"]), "label": w._("clients who left"), "note": ""},
         ],
         "findings": w.key_findings(),
@@ -86,10 +86,12 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
         "tests_omitted": max(0, len(tests) - MAX_TABLE_ROWS),
         "charts": chart_urls,
         "comparison": _comparison_view(context, w),
-        "quality": w.fmt.quantity(q["rows_used"], "{n} client analysed", "{n} clients analysed") + "; " + w._(
-            "{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing values."
-        ).format(dupes=w.fmt.number(q["duplicate_rows"]["count"]), ids=w.fmt.number(q["repeated_ids"]["ids"]),
-                 missing=w.fmt.number(sum(q["missing"].values()))),
+        "quality": [
+            w.fmt.quantity(q["rows_used"], "{n} client analysed.", "{n} clients analysed."),
+            w._("{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing "
+                "values.").format(dupes=w.fmt.number(q["duplicate_rows"]["count"]),
+                                  ids=w.fmt.number(q["repeated_ids"]["ids"]),
+                                  missing=w.fmt.number(sum(q["missing"].values())))],
         "fonts": {"regular": font_file(REGULAR).as_uri(), "bold": font_file(BOLD).as_uri()},
         "palette": charts.palette(),
         "ctx": context,

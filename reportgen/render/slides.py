@@ -15,7 +15,7 @@ from pptx.util import Emu, Pt
 from reportgen.render.deck_template import body_placeholders, title_placeholder
 from reportgen.render.fonts import FAMILY
 from reportgen.render.sanitize import clean_text
-from reportgen.render.textfit import LINE_HEIGHT, fitting_size, wrap
+from reportgen.render.textfit import LINE_HEIGHT, fitting_size, text_width, wrap
 
 EMU_PER_PT = 12700
 INSET_X = Emu(91440)  # PowerPoint's default left/right inset (0.1 in)
@@ -170,6 +170,22 @@ def row_height(row: list[str], widths: list[int], size: float, bold: bool = Fals
     """Return the height in EMU a table row needs for its tallest cell."""
     lines = max(len(wrap(clean_text(text), (w / EMU_PER_PT) - 2 * CELL_MARGIN_X, size, bold)) for text, w in zip(row, widths))
     return int((lines * size * LINE_HEIGHT + 2 * CELL_MARGIN_Y) * EMU_PER_PT) + 1
+
+
+def fit_widths(rows: list[list[str]], widths: list[int], size: float = TABLE_SIZE) -> list[int]:
+    """Return column widths widened so that each column's longest word fits, taken from the widest column."""
+    widths = list(widths)
+    for c in range(len(widths)):
+        words = [w for r, row in enumerate(rows) for w in clean_text(row[c]).split(" ") if w]
+        need = max((text_width(w, size, True) for w in words), default=0) + 2 * CELL_MARGIN_X + 2
+        need = int(need * EMU_PER_PT)
+        if need > widths[c]:
+            donor = max(range(len(widths)), key=lambda i: widths[i])
+            give = min(need - widths[c], widths[donor] // 3)
+            if donor != c and give > 0:
+                widths[donor] -= give
+                widths[c] += give
+    return widths
 
 
 def add_table(slide, box: tuple[int, int, int, int], rows: list[list[str]], widths: list[int], palette: dict,

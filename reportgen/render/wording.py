@@ -59,6 +59,8 @@ class Wording:
         self.lang = lang
         self.fmt = Formatter(lang, context["meta"].get("currency") or "RUB")
         self._ = self.fmt.gettext
+        # the same lookup under another name, for messages held in variables (marked with N_ where defined)
+        self.tr = self.fmt.gettext
         self.roles = context.get("roles", {})
         self.semantic = {column: role for role, column in self.roles.get("semantic", {}).items()}
 
@@ -70,7 +72,7 @@ class Wording:
             return clean_text(custom)
         role = self.semantic.get(column)
         if role in ROLE_LABELS:
-            return self._(ROLE_LABELS[role])
+            return self.tr(ROLE_LABELS[role])
         return clean_text(column)
 
     def feature_title(self, column: str) -> str:
@@ -87,7 +89,7 @@ class Wording:
         if self.semantic.get(column) == "gender":
             known = GENDER_VALUES.get(text.strip().lower())
             if known:
-                return self._(known)
+                return self.tr(known)
         return clean_text(text)
 
     def flag(self, column: str, value: int) -> str:
@@ -190,7 +192,8 @@ class Wording:
         if form == "percent":
             return self.fmt.percent(value)
         if form == "points":
-            return self.fmt.points(value)
+            # in a sentence the direction is in the words ("12 pp above the average"), not in a sign
+            return self.fmt.points(value, signed=False)
         if form == "money":
             return self.fmt.money(value)
         if form == "ratio":
@@ -213,22 +216,22 @@ class Wording:
 
     def method(self, method: str | None) -> str:
         """Return a test method's name."""
-        return self._(METHODS[method]) if method in METHODS else (method or "—")
+        return self.tr(METHODS[method]) if method in METHODS else (method or "—")
 
     def effect(self, effect: dict | None) -> str:
         """Return an effect size as 'Cramér's V = 0.14'."""
         if not effect or effect.get("value") is None:
             return "—"
-        name = self._(EFFECTS.get(effect["name"], effect["name"]))
+        name = self.tr(EFFECTS.get(effect["name"], effect["name"]))
         return f"{name} = {self.fmt.number(effect['value'], 2)}"
 
     def reason(self, reason: str | None) -> str:
         """Return why something could not be computed."""
-        return self._(REASONS[reason]) if reason in REASONS else (reason or "")
+        return self.tr(REASONS[reason]) if reason in REASONS else (reason or "")
 
     def horizon(self, horizon: str) -> str:
         """Return the title of an action-plan horizon."""
-        return self._(HORIZONS[horizon])
+        return self.tr(HORIZONS[horizon])
 
     # --- sentences --------------------------------------------------------------------------
     def question(self, test: dict) -> str:
@@ -282,9 +285,10 @@ class Wording:
         o = self.context["overview"]
         low, high = o["churn_rate_ci"]
         return self.fmt.quantity(
-            o["churned"], "{n} client of {total} left: churn {rate} (95% interval {low}–{high}).",
-            "{n} clients of {total} left: churn {rate} (95% interval {low}–{high}).",
+            o["churned"], "{n} client of {total} left: churn {rate} ({level} interval {low}–{high}).",
+            "{n} clients of {total} left: churn {rate} ({level} interval {low}–{high}).",
             total=self.fmt.number(o["customers"]), rate=self.fmt.percent(o["churn_rate"]),
+            level=self.fmt.percent(0.95, 0),
             low=self.fmt.percent(low), high=self.fmt.percent(high))
 
     def level_finding(self, item: dict) -> str:
@@ -304,6 +308,12 @@ class Wording:
             "{name} ({n} clients): churn {rate}, {ratio} the average.",
             name=self.segment_name(segment), rate=self.fmt.percent(segment["churn_rate"]),
             ratio=self.fmt.ratio(segment.get("lift_ratio")))
+
+    def interval(self, bounds: list) -> str:
+        """Return a 95% interval as '95% interval: 17.5% – 19.0%'."""
+        low, high = bounds
+        return self._("{level} interval: {low} – {high}").format(
+            level=self.fmt.percent(0.95, 0), low=self.fmt.percent(low), high=self.fmt.percent(high))
 
     def segment_summary(self, segment: dict) -> str:
         """Return a segment's size and churn against the average, without its name."""
