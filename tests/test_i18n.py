@@ -81,7 +81,7 @@ def test_numbers_percentages_and_money_by_locale():
 
 
 def test_dates_and_periods():
-    assert Formatter("ru").date("2026-11-24") == "24 ноября 2026 г."
+    assert Formatter("ru").date("2026-11-24").replace("\u202f", " ") == "24 ноября 2026 г."
     assert Formatter("fr").date("2026-11-24") == "24 novembre 2026"
     assert Formatter("en").period("2026-Q3") == "Q3 2026"
     assert Formatter("fr").period("2026-Q3") == "T3 2026"

@@ -177,7 +177,8 @@ def fit_widths(rows: list[list[str]], widths: list[int], size: float = TABLE_SIZ
     widths = list(widths)
     for c in range(len(widths)):
         words = [w for r, row in enumerate(rows) for w in clean_text(row[c]).split(" ") if w]
-        need = max((text_width(w, size, True) for w in words), default=0) + 2 * CELL_MARGIN_X + 2
+        # 8 % to spare: PowerPoint and LibreOffice lay glyphs out a little wider than the font's own advances
+        need = max((text_width(w, size, True) for w in words), default=0) * 1.08 + 2 * CELL_MARGIN_X + 2
         need = int(need * EMU_PER_PT)
         if need > widths[c]:
             donor = max(range(len(widths)), key=lambda i: widths[i])
