@@ -122,9 +122,10 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
 @click.option("--playbook", metavar="FILE", help=_("Recommendation playbook (TOML) replacing the bundled one."))
 @click.option("--previous", metavar="FILE",
               help=_("Last quarter's data file or context.json: adds what changed since then."))
+@click.option("--send", "send_after", is_flag=True, help=_("E-mail the PDF summaries once they are built."))
 @common
 def build(reporter: Reporter, data, config, encoding, separator, sheet, languages, formats, period, out, template,
-          templates, playbook, previous):
+          templates, playbook, previous, send_after):
     """Build the decks and PDF summaries."""
     from reportgen import pipeline
     from reportgen.i18n.catalogs import check_language
@@ -133,8 +134,39 @@ def build(reporter: Reporter, data, config, encoding, separator, sheet, language
     settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
                                      languages=languages, formats=formats, period=period, template=template,
                                      templates=templates, playbook=playbook)
-    for path in pipeline.build(settings, data, out, reporter, previous=previous):
+    if send_after and "pdf" not in settings.report.formats:
+        raise UserError(_("--send needs the PDF summaries, but --format leaves them out."),
+                        hint=_("Add pdf to --format, or send later with `reportgen send`."))
+    paths = pipeline.build(settings, data, out, reporter, previous=previous)
+    for path in paths:
         reporter.result(str(path))
+    if send_after:
+        from reportgen.deliver import send_summaries
+
+        send_summaries(paths[0].parent, settings, list(settings.report.languages), None, False, reporter)
+
+
+@cli.command(context_settings=CONTEXT_SETTINGS,
+             help=_("E-mail each language's PDF summary to its readers (recipients from the config or --to)."))
+@click.option("--config", "config", metavar="FILE", help=_("Config file; default: ./reportgen.toml if present."))
+@click.option("--period", metavar="YYYY-Qn", help=_("Period whose build is sent (default: the last complete quarter)."))
+@click.option("--out", metavar="DIR", help=_("Output folder of the build (default: output/<period>/)."))
+@click.option("--lang", "languages", metavar="LANGS", callback=_split_list,
+              help=_("Languages to send (default: those with recipients in [email.recipients])."))
+@click.option("--to", "to", metavar="ADDR", multiple=True,
+              help=_("Recipient replacing the configured ones, for every language; repeat for several."))
+@click.option("--dry-run", is_flag=True, help=_("Write each message as an .eml file under the output folder instead."))
+@common
+def send(reporter: Reporter, config, period, out, languages, to, dry_run):
+    """E-mail the PDF summaries."""
+    from reportgen import pipeline
+    from reportgen.deliver import send_summaries
+    from reportgen.i18n.catalogs import check_language
+
+    languages = [check_language(lang) for lang in languages]
+    settings = pipeline.settings_for(config, reporter, period=period)
+    folder = pipeline.output_dir(settings, out, pipeline.period_of(settings))
+    send_summaries(folder, settings, languages or None, list(to) or None, dry_run, reporter, period=period)
 
 
 @cli.command(context_settings=CONTEXT_SETTINGS,
