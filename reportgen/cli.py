@@ -76,7 +76,7 @@ def check(reporter: Reporter, data, config, encoding, separator, sheet):
     from reportgen.summaries import quality_lines, roles_lines, source_line
 
     settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet)
-    dataset = pipeline.load(settings, data, reporter)
+    dataset = pipeline.load(settings, data, reporter, announce=False)
     for line in [source_line(dataset), *roles_lines(dataset), *quality_lines(dataset)]:
         reporter.result(line)
 
@@ -96,13 +96,10 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
     from reportgen import pipeline
     from reportgen.atomic import write_text
     from reportgen.context import dumps
-    from reportgen.summaries import roles_lines
 
     settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
                                      period=period, playbook=playbook)
     dataset = pipeline.load(settings, data, reporter)
-    for line in roles_lines(dataset):
-        reporter.detail(line)
     context = pipeline.analyse(dataset, settings, reporter, previous=previous)
     path = write_text(output, dumps(context))
     reporter.result(_("Context written to {path}").format(path=path))

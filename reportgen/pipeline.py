@@ -61,13 +61,19 @@ def period_of(settings: Settings) -> str:
     return settings.report.period or config_mod.default_period()
 
 
-def load(settings: Settings, data: str | None, reporter: Reporter) -> Dataset:
-    """Return the loaded dataset, with progress and the roles found reported."""
+def load(settings: Settings, data: str | None, reporter: Reporter, announce: bool = True) -> Dataset:
+    """Return the loaded dataset, with progress, warnings and (when `announce`) the roles found reported."""
+    from reportgen.summaries import roles_brief, roles_lines
+
     path = data_path(settings, data)
     with reporter.step(_("Reading {path}").format(path=path)):
         dataset = load_dataset(path, settings)
     for warning in dataset.warnings:
         reporter.warn(warning)
+    if announce:
+        reporter.info(roles_brief(dataset))
+        for line in roles_lines(dataset):
+            reporter.detail(line)
     return dataset
 
 

@@ -29,6 +29,17 @@ def roles_lines(dataset: Dataset) -> list[str]:
     return lines
 
 
+def roles_brief(dataset: Dataset) -> str:
+    """Return one line naming the id and churn columns and counting the features of each kind."""
+    roles = dataset.roles
+    fmt = Formatter(ui_language())
+    return _("Roles: {id_label} {id}, {churn_label} {churn}; features: {numeric} numeric, {binary} yes/no, "
+             "{categorical} categorical ({left_out} left out).").format(
+        id_label=translate(ROLE_LABELS["id"]), id=roles.id or "—", churn_label=translate(ROLE_LABELS["churn"]),
+        churn=roles.churn, numeric=fmt.number(len(roles.numeric)), binary=fmt.number(len(roles.binary)),
+        categorical=fmt.number(len(roles.categorical)), left_out=fmt.number(len(roles.ignored)))
+
+
 def quality_lines(dataset: Dataset) -> list[str]:
     """Return the data-quality summary: rows, missing values, duplicates, repeated ids, implausible values."""
     q = dataset.quality

@@ -178,3 +178,20 @@ def test_a_glyph_no_font_has_fails_the_chart(tmp_path, context):
         factor["spread_pp"] = 100.0 if factor["factor"] == "city" else 0.0
     with pytest.raises(TemplateError, match="character"):
         render_pdf(odd, "en", tmp_path / "s.pdf", tmp_path / "charts")
+
+
+def test_a_system_without_any_font_is_a_clear_error_not_a_crash(tmp_path, context, monkeypatch):
+    """With no font installed WeasyPrint crashes the process; reportgen must stop before that."""
+    from reportgen.render import fonts
+
+    class Listed:
+        returncode, stdout = 0, ""
+
+    monkeypatch.setattr(fonts.subprocess, "run", lambda *a, **k: Listed())
+    fonts.check_fontconfig.cache_clear()
+    try:
+        with pytest.raises(TemplateError, match="No font is installed") as error:
+            render_pdf(context, "en", tmp_path / "s.pdf", tmp_path / "charts")
+        assert "apt-get install" in error.value.hint
+    finally:
+        fonts.check_fontconfig.cache_clear()

@@ -310,9 +310,17 @@ class DeckBuilder:
         self.table_slides(self._("Behavioural clusters (KMeans)"), rows, [0.16, 0.12, 0.1, 0.62], notes, hot)
         candidates = [c for c in info["candidates"] if c.get("silhouette") is not None]
         if candidates:
-            slide = self.slide("title_only", self._("How many clusters: silhouette by k"), notes)
-            line_chart(slide, content_area(self.prs, slide), [str(c["k"]) for c in candidates],
-                       {self._("silhouette"): [c["silhouette"] for c in candidates]}, "0.00", self.palette)
+            slide = self.slide("title_only", self._("How many clusters: silhouette and elbow by k"), self._(
+                "Left: the silhouette (higher is better) for each number of clusters k; right: the inertia, "
+                "whose bend (the elbow) is where more clusters stop paying off. {k} clusters were kept."
+            ).format(k=info["k"]))
+            x, y, cx, cy = content_area(self.prs, slide)
+            half = int(cx * 0.48)
+            ks = [str(c["k"]) for c in candidates]
+            line_chart(slide, (x, y, half, cy), ks, {self._("silhouette"): [c["silhouette"] for c in candidates]},
+                       "0.00", self.palette)
+            line_chart(slide, (x + cx - half, y, half, cy), ks,
+                       {self._("inertia"): [c["inertia"] for c in candidates]}, "#,##0", self.palette)
 
     def action_plan(self) -> None:
         """Add the action plan: short, medium and long term, from the segments' recommendations."""
