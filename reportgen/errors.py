@@ -10,14 +10,15 @@ class ReportgenError(Exception):
 
     exit_code = 1
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, problems: list[str] | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        self.problems = problems or []
 
     def details(self) -> list[str]:
-        """Return extra lines (file, column, rows) shown under the message."""
-        return []
+        """Return the lines shown under the message: one per problem found."""
+        return [f"- {p}" for p in self.problems]
 
     def __reduce__(self):
         """Return how to pickle the error with its hint and details (it crosses process boundaries)."""
@@ -81,25 +82,9 @@ class DataError(UserError):
 class ConfigError(UserError):
     """A configuration file or option that cannot be used; lists every problem at once."""
 
-    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.problems = problems or []
-
-    def details(self) -> list[str]:
-        """Return one line per problem found."""
-        return [f"- {p}" for p in self.problems]
-
 
 class TemplateError(UserError):
     """A deck or HTML template that lacks what the report needs, or fails to render."""
-
-    def __init__(self, message: str, *, problems: list[str] | None = None, hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.problems = problems or []
-
-    def details(self) -> list[str]:
-        """Return one line per missing piece."""
-        return [f"- {p}" for p in self.problems]
 
 
 class DeliveryError(ReportgenError):

@@ -67,23 +67,10 @@ def subject(context: dict, w: Wording) -> str:
 
 def view(context: dict, w: Wording, subject_text: str, attachment: str) -> dict:
     """Return what the body templates show, every figure already formatted for the language."""
-    meta, o = context["meta"], context["overview"]
-    low, high = o["churn_rate_ci"]
-    # the same labels as the PDF's key figures, so both read alike and share their translations
+    # the same opening as the PDF's, so both read alike and share their translations
     return {
-        "lang": w.lang,
+        **w.headline_view(),
         "subject": subject_text,
-        "title": meta.get("title") or w._("Client churn and segmentation"),
-        "organisation": meta.get("organisation") or "",
-        "period": w.fmt.period(meta["period"]),
-        "generated": w.fmt.date(context["generated_at"]),
-        "kpis": [
-            {"value": w.fmt.number(o["customers"]), "label": w._("clients analysed"), "note": ""},
-            {"value": w.fmt.percent(o["churn_rate"]), "label": w._("churn rate"),
-             "note": w.interval([low, high])},
-            {"value": w.fmt.number(o["churned"]), "label": w._("clients who left"), "note": ""},
-        ],
-        "findings": w.key_findings(),
         "attachment": attachment,
     }
 

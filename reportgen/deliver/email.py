@@ -30,14 +30,6 @@ OUTBOX = "outbox"
 class PartialDeliveryError(DeliveryError):
     """Some messages were refused (e.g. one recipient) while the others went out; lists each failure (exit 3)."""
 
-    def __init__(self, message: str, *, problems: list[str], hint: str | None = None) -> None:
-        super().__init__(message, hint=hint)
-        self.problems = problems
-
-    def details(self) -> list[str]:
-        """Return one line per message that was not delivered."""
-        return [f"- {p}" for p in self.problems]
-
 
 @dataclass
 class Outgoing:

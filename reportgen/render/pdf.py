@@ -55,8 +55,6 @@ def css_string(value) -> Markup:
 
 def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
     """Return what the template shows, every figure already formatted for the language."""
-    meta, o = context["meta"], context["overview"]
-    low, high = o["churn_rate_ci"]
     segments = []
     for seg in w.rule_segments:
         segments.append({
@@ -69,18 +67,7 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
               "significant": bool(t.get("significant"))} for t in context["tests"]]
     q = context["quality"]
     return {
-        "lang": w.lang,
-        "title": meta.get("title") or w._("Client churn and segmentation"),
-        "organisation": meta.get("organisation") or "",
-        "period": w.fmt.period(meta["period"]),
-        "generated": w.fmt.date(context["generated_at"]),
-        "kpis": [
-            {"value": w.fmt.number(o["customers"]), "label": w._("clients analysed"), "note": ""},
-            {"value": w.fmt.percent(o["churn_rate"]), "label": w._("churn rate"),
-             "note": w.interval([low, high])},
-            {"value": w.fmt.number(o["churned"]), "label": w._("clients who left"), "note": ""},
-        ],
-        "findings": w.key_findings(),
+        **w.headline_view(),
         "segments": segments,
         "tests": tests[:MAX_TABLE_ROWS],
         "tests_omitted": max(0, len(tests) - MAX_TABLE_ROWS),

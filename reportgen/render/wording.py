@@ -437,3 +437,22 @@ class Wording:
                          self.verdict(entry)])
         return rows
 
+    # --- what every summary (PDF, e-mail) opens with -------------------------------------------
+    def headline_view(self) -> dict:
+        """Return the title, period, key figures and findings every summary opens with, formatted."""
+        meta, o = self.context["meta"], self.context["overview"]
+        return {
+            "lang": self.lang,
+            "title": meta.get("title") or self._("Client churn and segmentation"),
+            "organisation": meta.get("organisation") or "",
+            "period": self.fmt.period(meta["period"]),
+            "generated": self.fmt.date(self.context["generated_at"]),
+            "kpis": [
+                {"value": self.fmt.number(o["customers"]), "label": self._("clients analysed"), "note": ""},
+                {"value": self.fmt.percent(o["churn_rate"]), "label": self._("churn rate"),
+                 "note": self.interval(o["churn_rate_ci"])},
+                {"value": self.fmt.number(o["churned"]), "label": self._("clients who left"), "note": ""},
+            ],
+            "findings": self.key_findings(),
+        }
+
