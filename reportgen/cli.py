@@ -46,11 +46,12 @@ def common(func):
 
 def data_options(func):
     """Add the options that choose and read the data file."""
-    func = click.option("--data", "data", metavar="FILE", help=_("Data file (CSV, XLSX, Parquet); default: data.path in the config, else the bundled sample."))(func)
-    func = click.option("--config", "config", metavar="FILE", help=_("Config file; default: ./reportgen.toml if present."))(func)
-    func = click.option("--encoding", metavar="NAME", help=_("Encoding of a CSV file (default: detected)."))(func)
-    func = click.option("--separator", metavar="SEP", help=_("CSV separator: ',', ';', 'tab' or '|' (default: detected)."))(func)
+    # applied bottom-up: the last one here is listed first in --help
     func = click.option("--sheet", metavar="NAME", help=_("XLSX sheet (default: the first)."))(func)
+    func = click.option("--separator", metavar="SEP", help=_("CSV separator: ',', ';', 'tab' or '|' (default: detected)."))(func)
+    func = click.option("--encoding", metavar="NAME", help=_("Encoding of a CSV file (default: detected)."))(func)
+    func = click.option("--config", "config", metavar="FILE", help=_("Config file; default: ./reportgen.toml if present."))(func)
+    func = click.option("--data", "data", metavar="FILE", help=_("Data file (CSV, XLSX, Parquet); default: data.path in the config, else the bundled sample."))(func)
     return func
 
 
