@@ -169,7 +169,8 @@ def table_chunks(rows: list[list[str]], widths: list[int], height: int, size: fl
 def row_height(row: list[str], widths: list[int], size: float, bold: bool = False) -> int:
     """Return the height in EMU a table row needs for its tallest cell."""
     lines = max(len(wrap(clean_text(text), (w / EMU_PER_PT) - 2 * CELL_MARGIN_X, size, bold)) for text, w in zip(row, widths))
-    return int((lines * size * LINE_HEIGHT + 2 * CELL_MARGIN_Y) * EMU_PER_PT) + 1
+    # a fifth of a line to spare: renderers round glyph advances differently from the font's own metrics
+    return int(((lines + 0.2) * size * LINE_HEIGHT + 2 * CELL_MARGIN_Y) * EMU_PER_PT) + 1
 
 
 def fit_widths(rows: list[list[str]], widths: list[int], size: float = TABLE_SIZE) -> list[int]:
