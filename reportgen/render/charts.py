@@ -81,14 +81,15 @@ def factor_chart(factor: dict, w: Wording) -> bytes:
     ax.invert_yaxis()
     overall = w.context["overview"]["churn_rate"]
     ax.axvline(overall, color=colours["text"], linestyle="--", linewidth=1)
-    ax.text(overall, -0.7, " " + w._("average {rate}").format(rate=w.fmt.percent(overall)),
-            color=colours["text"], fontsize=8, va="bottom")
+    # the label sits just above the plot area (x in data units, y in axes units), under the title
+    ax.text(overall, 1.01, " " + w._("average {rate}").format(rate=w.fmt.percent(overall)),
+            transform=ax.get_xaxis_transform(), color=colours["text"], fontsize=8, va="bottom")
     for i, rate in zip(y, rates):
         ax.text(rate, i, " " + w.fmt.percent(rate), va="center", fontsize=8, color=colours["text"])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.percent(v, 0)))
     ax.set_xlim(0, max(rates + [overall]) * 1.25 or 1)
     ax.set_title(w._("Churn by {feature}").format(feature=w.feature(factor["factor"])), loc="left", fontsize=11,
-                 color=colours["primary"])
+                 color=colours["primary"], pad=16)
     return to_svg(fig)
 
 
