@@ -21,7 +21,6 @@ OVERRIDES = {
     "encoding": ("data", "encoding"),
     "separator": ("data", "separator"),
     "sheet": ("data", "sheet"),
-    "kind": ("data", "kind"),
     "period": ("report", "period"),
     "languages": ("report", "languages"),
     "formats": ("report", "formats"),

@@ -56,7 +56,6 @@ def _clients(frame: pd.DataFrame, roles: Roles, now: dict, then: dict, previous_
 def _factors_now(frame: pd.DataFrame, roles: Roles, churn: np.ndarray, previous: dict) -> list[dict]:
     """Return each factor's levels (last quarter's bands) with churn then and now and the change."""
     out = []
-    total, churned_total = len(churn), int(churn.sum())
     for factor in previous.get("churn_by_factor", []):
         column = factor["factor"]
         if column not in frame.columns or column not in roles.features:

@@ -124,7 +124,7 @@ def groups_chart(test: dict, w: Wording) -> bytes:
     fig = _figure(6.2, 1.9)
     ax = fig.add_subplot()
     _style(ax, w)
-    for i, (label, g, colour) in enumerate(groups):
+    for i, (_label, g, colour) in enumerate(groups):
         ax.barh(i, g["q3"] - g["q1"], left=g["q1"], color=colour, alpha=0.35, height=0.5)
         ax.plot([g["median"]] * 2, [i - 0.25, i + 0.25], color=colour, linewidth=2.5)
         ax.plot([g["mean"]], [i], marker="D", color=colours["text"], markersize=4)

@@ -8,10 +8,10 @@ from pptx.util import Emu
 
 from reportgen.atomic import atomic_path
 from reportgen.render.charts import palette
-from reportgen.render.deck_template import open_template, subtitle_placeholder
+from reportgen.render.deck_template import body_placeholders, open_template, subtitle_placeholder
 from reportgen.render.pptx_charts import bars_with_reference, line_chart
-from reportgen.render.slides import (Item, add_table, content_area, fill_list, fit_widths, list_size, placeholders,
-                                     set_notes, set_title, split_items, table_chunks, text_box)
+from reportgen.render.slides import (Item, add_table, content_area, fill_list, fit_widths, list_size, set_notes,
+                                     set_title, split_items, table_chunks, text_box)
 from reportgen.render.wording import Wording
 
 MAX_FACTOR_SLIDES = 6
@@ -41,15 +41,15 @@ class DeckBuilder:
     def list_slides(self, title: str, items: list[Item], notes: str, kind: str = "content") -> None:
         """Add one or more slides holding `items` as a list, split where they do not fit one."""
         probe = self.prs.slides.add_slide(self.template.layouts[kind])
-        box = placeholders(probe)[0]
+        box = body_placeholders(probe)[0]
         chunks = [items] if list_size(box, items) else split_items(box, items)
         self._drop_last_slide()
         for number, chunk in enumerate(chunks, start=1):
             suffix = self._("(continued)") if number > 1 else ""
             slide = self.slide(kind, f"{title} {suffix}".strip(), notes)
-            target = placeholders(slide)[0]
+            target = body_placeholders(slide)[0]
             fill_list(target, chunk, list_size(target, chunk) or 12)
-            for extra in placeholders(slide)[1:]:
+            for extra in body_placeholders(slide)[1:]:
                 extra.element.getparent().remove(extra.element)
 
     def table_slides(self, title: str, rows: list[list[str]], shares: list[float], notes: str,
@@ -276,7 +276,7 @@ class DeckBuilder:
                                                                segment["recommendations"]])
         title = self._("Segment {id}").format(id=segment["id"])
         probe = self.prs.slides.add_slide(self.template.layouts["two"])
-        boxes = placeholders(probe)
+        boxes = body_placeholders(probe)
         left_chunks = [left] if list_size(boxes[0], left) else split_items(boxes[0], left)
         right_chunks = [right] if list_size(boxes[1], right) else split_items(boxes[1], right)
         self._drop_last_slide()
@@ -284,7 +284,7 @@ class DeckBuilder:
         for page in range(pages):
             suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
             slide = self.slide("two", title + suffix, notes)
-            boxes = placeholders(slide)
+            boxes = body_placeholders(slide)
             for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
                 if page < len(chunks):
                     # one size for a column across its pages, so a continuation does not jump to 20 pt
@@ -350,7 +350,7 @@ class DeckBuilder:
     def appendix(self) -> None:
         """Add the appendix: a section header, data quality, and method details."""
         slide = self.slide("section", self._("Appendix"), self._("Data quality and method details."))
-        body = placeholders(slide)
+        body = body_placeholders(slide)
         if body:
             items = [Item(self._("Data quality and method details"))]
             fill_list(body[0], items, list_size(body[0], items, bullets=False) or 12, bullets=False)

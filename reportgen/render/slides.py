@@ -12,7 +12,7 @@ from pptx.dml.color import RGBColor
 from pptx.enum.text import MSO_ANCHOR, MSO_AUTO_SIZE, PP_ALIGN
 from pptx.util import Emu, Pt
 
-from reportgen.render.deck_template import body_placeholders, title_placeholder
+from reportgen.render.deck_template import title_placeholder
 from reportgen.render.fonts import FAMILY
 from reportgen.render.sanitize import clean_text
 from reportgen.render.textfit import LINE_HEIGHT, fitting_size, text_width, wrap
@@ -224,8 +224,3 @@ def add_table(slide, box: tuple[int, int, int, int], rows: list[list[str]], widt
                 cell.fill.solid()
                 cell.fill.fore_color.rgb = rgb("#FFFFFF" if r % 2 else "#F3F6F8")
                 run.font.color.rgb = rgb(palette["text"])
-
-
-def placeholders(slide) -> list:
-    """Return the content placeholders of a slide, left to right."""
-    return body_placeholders(slide)
