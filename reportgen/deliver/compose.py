@@ -14,13 +14,12 @@ from email.utils import formatdate, make_msgid
 from pathlib import Path
 
 import jinja2
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.deliver.addresses import check_header
 from reportgen.errors import TemplateError
 from reportgen.i18n.ui import _
-from reportgen.paths import TEMPLATES_DIR
+from reportgen.render.templating import template_environment
 from reportgen.render.wording import Wording
 
 TEXT_TEMPLATE = "email/body.txt"
@@ -28,20 +27,8 @@ HTML_TEMPLATE = "email/body.html"
 
 
 def environment(wording: Wording, user_dir: Path | None) -> ImmutableSandboxedEnvironment:
-    """Return the Jinja2 environment of the bodies: user folder first, sandboxed, autoescaped (HTML), strict."""
-    folders = ([user_dir] if user_dir else []) + [TEMPLATES_DIR]
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
-    env.install_gettext_translations(wording.fmt.translations, newstyle=True)
-    env.globals["folders"] = [str(f) for f in folders]
-    return env
+    """Return the Jinja2 environment of the bodies: the shared safe one, laid out for plain text too."""
+    return template_environment(wording, user_dir, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
 def attachment_name(period: str, lang: str) -> str:

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import jinja2
 from markupsafe import Markup
-from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 from reportgen.atomic import atomic_path
@@ -21,6 +20,7 @@ from reportgen.paths import FONTS_DIR, TEMPLATES_DIR
 from reportgen.render import charts
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.fonts import BOLD, REGULAR, check_fontconfig, font_file
+from reportgen.render.templating import template_environment
 from reportgen.render.wording import Wording
 
 TEMPLATE_NAME = "summary.html"
@@ -28,22 +28,10 @@ MAX_TABLE_ROWS = 30  # a PDF table of thousands of rows takes minutes and is rea
 MAX_RECOMMENDATIONS = 3
 
 
-def environment(lang: str, user_dir: Path | None, wording: Wording) -> ImmutableSandboxedEnvironment:
-    """Return the Jinja2 environment: user folder first, sandboxed, autoescaped, strict, translated."""
-    folders = ([user_dir] if user_dir else []) + [TEMPLATES_DIR]
-    env = ImmutableSandboxedEnvironment(
-        loader=ChoiceLoader([FileSystemLoader(str(f)) for f in folders]),
-        autoescape=select_autoescape(["html", "xml"], default_for_string=True),
-        undefined=StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-    )
-    env.install_gettext_translations(wording.fmt.translations, newstyle=True)
-    fmt = wording.fmt
-    env.filters.update(
-        percent=fmt.percent, number=fmt.number, money=fmt.money, points=fmt.points, pvalue=fmt.p_value,
-        date=fmt.date, ratio=fmt.ratio, period=fmt.period, css_string=css_string,
-    )
-    env.globals["folders"] = [str(f) for f in folders]
+def environment(wording: Wording, user_dir: Path | None) -> ImmutableSandboxedEnvironment:
+    """Return the summary's Jinja2 environment: the shared safe one, plus css_string for @page headers."""
+    env = template_environment(wording, user_dir)
+    env.filters["css_string"] = css_string
     return env
 
 
@@ -121,7 +109,7 @@ def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: P
 
     check_fontconfig()
     w = Wording(context, lang)
-    env = environment(lang, user_dir, w)
+    env = environment(w, user_dir)
     try:
         template = env.get_template(TEMPLATE_NAME)
     except jinja2.TemplateNotFound:
