@@ -105,7 +105,8 @@ def churn_prone_intervals(factors: list[dict]) -> list[dict]:
     found = [
         {"factor": f["factor"], "kind": f["kind"], **{k: lvl[k] for k in ("label", "low", "high", "value") if k in lvl},
          "level_kind": lvl["kind"], "customers": lvl["customers"], "churn_rate": lvl["churn_rate"],
-         "churn_rate_ci": lvl["churn_rate_ci"], "lift_pp": lvl["lift_pp"], "p_adjusted": lvl["p_adjusted"]}
+         "churn_rate_ci": lvl["churn_rate_ci"], "lift_pp": lvl["lift_pp"], "lift_ratio": lvl["lift_ratio"],
+         "p_adjusted": lvl["p_adjusted"]}
         for f in factors for lvl in f["levels"] if lvl["churn_prone"]
     ]
     return sorted(found, key=lambda x: -x["lift_pp"])

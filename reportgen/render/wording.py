@@ -296,10 +296,9 @@ class Wording:
         factor = self.factor(item["factor"])
         level = next((lvl for lvl in factor["levels"] if lvl.get("label") == item["label"]), None) if factor else None
         phrase = self.level_phrase(factor, level) if level else item["label"]
-        ratio = item["churn_rate"] / self.context["overview"]["churn_rate"] if self.context["overview"]["churn_rate"] else None
         return self._("{who} — churn {rate}, {ratio} the average ({points}).").format(
             who=phrase[:1].upper() + phrase[1:], rate=self.fmt.percent(item["churn_rate"]),
-            ratio=self.fmt.ratio(ratio), points=self.fmt.points(item["lift_pp"]))
+            ratio=self.fmt.ratio(item["lift_ratio"]), points=self.fmt.points(item["lift_pp"]))
 
     def segment_finding(self, segment: dict) -> str:
         """Return a sentence on a segment: size and churn against the bank average."""
