@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import tomllib
 import types
 import typing
@@ -163,11 +164,17 @@ def find_config(explicit: str | Path | None) -> Path | None:
     return default if default.is_file() else None
 
 
-def load_settings(explicit: str | Path | None = None) -> Settings:
-    """Return the settings from the config file (or defaults); raise ConfigError listing every problem."""
+# SMTP settings that may come from the environment (a CI job or a server's secrets), over the file
+ENVIRONMENT = {"REPORTGEN_SMTP_HOST": "host", "REPORTGEN_SMTP_PORT": "port", "REPORTGEN_SMTP_SECURITY": "security",
+               "REPORTGEN_SMTP_USER": "user", "REPORTGEN_SMTP_SENDER": "sender"}
+
+
+def load_settings(explicit: str | Path | None = None, environ: dict | None = None) -> Settings:
+    """Return the settings from the config file (or defaults) and the environment; raise ConfigError
+    listing every problem."""
     path = find_config(explicit)
     if path is None:
-        return validate(Settings())
+        return _from_environment(Settings(), environ)
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))
     except UnicodeDecodeError:
@@ -177,7 +184,25 @@ def load_settings(explicit: str | Path | None = None) -> Settings:
             _("Config file {path} is not valid TOML: {error}").format(path=path, error=exc),
             hint=_("Fix the line named above; strings need quotes, lists square brackets."),
         )
-    return settings_from_dict(raw, source=path)
+    return _from_environment(settings_from_dict(raw, source=path), environ)
+
+
+def _from_environment(settings: Settings, environ: dict | None) -> Settings:
+    """Return the settings with REPORTGEN_SMTP_* variables applied to [email]; raise ConfigError if one is bad."""
+    env = os.environ if environ is None else environ
+    problems = []
+    for variable, key in ENVIRONMENT.items():
+        value = env.get(variable)
+        if not value:
+            continue
+        if key == "port":
+            if not value.strip().isdigit():
+                problems.append(_("{variable} = {value!r}: expected a whole number").format(
+                    variable=variable, value=value))
+                continue
+            value = int(value)
+        setattr(settings.email, key, value)
+    return validate(settings, problems)
 
 
 def settings_from_dict(raw: dict, source: Path | None = None) -> Settings:

@@ -535,3 +535,18 @@ def test_send_command_and_build_with_send(run_cli, tmp_path, smtp_server):
     unreachable = write_config(tmp_path / "other", free_port())
     down = run_cli("send", "--config", unreachable, "--out", folder, "--to", "new@bank.example")
     assert down.code == 3 and "Traceback" not in down.err
+
+
+def test_smtp_settings_from_the_environment_override_the_file(tmp_path, smtp_server, monkeypatch, run_cli, out):
+    server = smtp_server()
+    config = tmp_path / "reportgen.toml"
+    config.write_text(f"[email]\nhost = 'smtp.example.org'\nport = 587\nsender = '{SENDER}'\n", encoding="utf-8")
+    monkeypatch.setenv("REPORTGEN_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("REPORTGEN_SMTP_PORT", str(server.port))
+    monkeypatch.setenv("REPORTGEN_SMTP_SECURITY", "none")
+    result = run_cli("send", "--config", config, "--out", out, "--to", "env@bank.example", "--lang", "fr")
+    assert result.code == 0, result.err
+    assert server.recipients() == ["env@bank.example"]
+    monkeypatch.setenv("REPORTGEN_SMTP_PORT", "twenty-five")
+    bad = run_cli("send", "--config", config, "--out", out, "--to", "env@bank.example", "--lang", "fr")
+    assert bad.code == 2 and "REPORTGEN_SMTP_PORT" in bad.err
