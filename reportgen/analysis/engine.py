@@ -31,7 +31,7 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
     step("tests")
     tests = run_tests(frame, roles, settings.alpha, settings.bootstrap_resamples, settings.random_state)
     step("segments")
-    search = find_segments(frame, roles, factors, settings)
+    search = find_segments(frame, roles, settings)
     base = base_summary(frame, roles)
     segments = []
     for segment in search.pop("segments"):

@@ -1,36 +1,30 @@
-"""Churn-prone segments found the way an analyst carves them by hand: two or three churn-prone conditions
-combined, kept when large enough, ranked by churn, and chosen so that they overlap little."""
+"""Churn-prone segments found the way an analyst carves them by hand, and measured honestly.
+
+The search runs on one part of the table (the discovery clients): two or three churn-prone conditions
+combined, kept when large enough, ranked by churn, chosen so that they overlap little. Every figure that
+is reported comes from the other part (clients the search never saw), where a segment must still churn
+significantly above the average, and each of its conditions must still add to it, or it is dropped.
+"""
 
 from __future__ import annotations
 
+import json
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from sklearn.model_selection import train_test_split
 
-from reportgen.analysis.rates import rate_summary, two_proportion_test
-from reportgen.analysis.rules import condition_mask
+from reportgen.analysis.conditions import MIN_CONDITION_LIFT, candidate_conditions
+from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
+from reportgen.analysis.rules import condition_mask, rule_mask
 from reportgen.ingest.roles import Roles
 
-MIN_CONDITION_LIFT = 0.02  # a condition must raise churn by 2 points on its own to be combined
 MIN_STEP_GAIN = 0.01  # each added condition must raise the combination's churn by at least 1 point
-PAIRS_EXTENDED = 300  # best pairs extended to triples; keeps the search linear in the table size
-
-
-@dataclass
-class Candidate:
-    """A combination of conditions with its packed row mask and counts."""
-
-    conditions: tuple[int, ...]
-    bits: np.ndarray
-    size: int
-    churned: int
-
-    @property
-    def rate(self) -> float:
-        """Return the churn rate of the combination."""
-        return self.churned / self.size if self.size else 0.0
+SEEDS_EXTENDED = 300  # best combinations extended by one more condition; keeps the search linear in size
+SHORTLIST_FACTOR = 2  # candidates validated per segment reported: some fail on unseen clients
+MAX_DISCOVERY = 200_000  # clients the search looks at, at most; all the others measure
+MIN_CLIENTS, MIN_CHURNED = 200, 30  # below these a table is too small to segment
 
 
 def min_segment_size(rows: int, min_size: int, min_share: float) -> int:
@@ -38,123 +32,242 @@ def min_segment_size(rows: int, min_size: int, min_share: float) -> int:
     return max(1, min(min_size, math.ceil(min_share * rows)))
 
 
-def find_segments(frame: pd.DataFrame, roles: Roles, factors: list[dict], settings) -> dict:
-    """Return {'min_size', 'searched', 'segments': [...]} with rule segments ranked by churn, overlap capped."""
-    churn = frame[roles.churn].to_numpy(dtype=bool)
-    n = len(frame)
-    overall = churn.mean() if n else 0.0
+def discovery_rows(churn: np.ndarray, seed: int) -> np.ndarray:
+    """Return a mask of the clients the search may look at: half the table (stratified by churn), capped."""
+    n = len(churn)
+    take = min(n // 2, MAX_DISCOVERY)
+    picked, _rest = train_test_split(np.arange(n), train_size=take, stratify=churn, random_state=seed)
+    mask = np.zeros(n, dtype=bool)
+    mask[picked] = True
+    return mask
+
+
+def find_segments(frame: pd.DataFrame, roles: Roles, settings) -> dict:
+    """Return the segment search: segments measured on unseen clients, what was dropped, and how."""
+    churn = frame[roles.churn].to_numpy(dtype=int)
+    n, churned = len(churn), int(churn.sum())
     min_size = min_segment_size(n, settings.min_segment_size, settings.min_segment_share)
-    result = {"min_size": min_size, "searched": 0, "segments": []}
-    if n == 0 or churn.sum() in (0, n):
+    result = {"min_size": min_size, "searched": 0, "conditions_tested": 0, "segments": [], "dropped": [],
+              "validation": None}
+    if churned in (0, n):
         result["reason"] = "one_outcome"
         return result
-    conditions = candidate_conditions(frame, factors, churn, overall, min_size)
-    if not conditions:
+    if n < MIN_CLIENTS or min(churned, n - churned) < MIN_CHURNED:
+        result.update(reason="too_small", needed={"clients": MIN_CLIENTS, "churned": MIN_CHURNED})
+        return result
+    found = discovery_rows(churn, settings.random_state)
+    result["validation"] = {
+        "method": "holdout", "seed": settings.random_state,
+        "discovery": rate_summary(int(churn[found].sum()), int(found.sum())),
+        "holdout": rate_summary(int(churn[~found].sum()), int((~found).sum())),
+    }
+    search = _search(frame[found], churn[found], roles, settings, math.ceil(min_size * found.mean()))
+    result["searched"], result["conditions_tested"] = search["searched"], search["conditions_tested"]
+    shortlist = _shortlist(frame, search["ranked"], min_size, settings)
+    if not shortlist:
         result["reason"] = "no_churn_prone_condition"
         return result
-    churn_bits = np.packbits(churn)
-    features = [c["feature"] for c, _ in conditions]
-    singles = [_candidate((i,), np.packbits(mask), churn_bits) for i, (_, mask) in enumerate(conditions)]
-    pool = {c.conditions: c for c in singles}
-    level = singles
-    for _depth in range(2, settings.max_conditions + 1):
-        grown = {}
-        seeds = sorted(level, key=lambda c: -c.rate)[:PAIRS_EXTENDED]
-        for seed in seeds:
-            for single in singles:
-                i = single.conditions[0]
-                if features[i] in {features[j] for j in seed.conditions}:
-                    continue
-                key = tuple(sorted((*seed.conditions, i)))
-                if key in grown or key in pool:
-                    continue
-                bits = seed.bits & single.bits
-                size = int(np.bitwise_count(bits).sum())
-                if size < min_size:
-                    continue
-                cand = Candidate(key, bits, size, int(np.bitwise_count(bits & churn_bits).sum()))
-                if _adds_up(cand, pool, singles, churn_bits):
-                    grown[key] = cand
-        pool.update(grown)
-        level = list(grown.values())
-        if not level:
-            break
-    result["searched"] = len(pool)
-    eligible = [c for c in pool.values() if c.size >= min_size and c.rate >= overall + MIN_CONDITION_LIFT]
-    eligible.sort(key=lambda c: (-c.rate, len(c.conditions), -c.size))
-    chosen: list[Candidate] = []
-    for cand in eligible:
-        if all(_jaccard(cand, other) < settings.max_overlap for other in chosen):
-            chosen.append(cand)
-        if len(chosen) == settings.segments_max:
-            break
-    churned_total = int(churn.sum())
-    for number, cand in enumerate(chosen, start=1):
-        test = two_proportion_test(cand.churned, cand.size, churned_total - cand.churned, n - cand.size)
-        result["segments"].append({
-            "id": f"S{number}",
-            "method": "rules",
-            "rule": [conditions[i][0] for i in cand.conditions],
-            "share": cand.size / n,
-            **rate_summary(cand.churned, cand.size, overall),
-            "size": cand.size,
-            "p_value": test.get("p_value"),
-            "overlap": {f"S{j + 1}": _jaccard(cand, other) for j, other in enumerate(chosen) if other is not cand},
-        })
+    kept, dropped = _validate(frame, churn, found, shortlist, settings, min_size)
+    result["dropped"] = dropped
+    kept.sort(key=lambda s: -s["churn_rate"])
+    full = {i: rule_mask(frame, s["rule"]) for i, s in enumerate(kept)}
+    for number, segment in enumerate(kept, start=1):
+        segment["id"] = f"S{number}"
+    for i, segment in enumerate(kept):
+        segment["overlap"] = {kept[j]["id"]: _jaccard(full[i], full[j]) for j in full if j != i}
+    result["segments"] = kept
+    if not kept:
+        result["reason"] = "none_held"
     return result
 
 
-def candidate_conditions(frame: pd.DataFrame, factors: list[dict], churn: np.ndarray, overall: float,
-                         min_size: int) -> list[tuple[dict, np.ndarray]]:
-    """Return the single conditions worth combining: large enough and clearly above the overall churn.
-
-    Numeric features offer every run of consecutive bands (a band, 'at least x', 'under x', two bands
-    together); categorical ones each level; flags each value.
-    """
-    out = []
-    for factor in factors:
-        column = factor["factor"]
-        spec = factor["spec"]
-        if factor["kind"] == "numeric":
-            bounds = [spec.get("floor"), *spec["edges"], None]
-            options = [
-                {"feature": column, "op": "range", "low": bounds[i] if i else None, "high": bounds[j]}
-                for i in range(len(bounds) - 1) for j in range(i + 1, len(bounds))
-                if not (i == 0 and j == len(bounds) - 1)
-            ]
-        else:
-            options = [{"feature": column, "op": "==", "value": lvl["value"]}
-                       for lvl in factor["levels"] if lvl["kind"] in ("value", "flag")]
-        for condition in options:
-            mask = condition_mask(frame, condition)
-            size = int(mask.sum())
-            if size >= min_size and churn[mask].mean() >= overall + MIN_CONDITION_LIFT:
-                out.append((condition, mask))
+def _search(frame: pd.DataFrame, churn: np.ndarray, roles: Roles, settings, min_size: int) -> dict:
+    """Return the combinations found on the discovery clients, best churn first, with their figures there."""
+    features = {c: roles.kind(c) for c in roles.features}
+    singles, tested = candidate_conditions(frame, features, churn, min_size, settings.alpha)
+    out = {"searched": 0, "conditions_tested": tested, "ranked": []}
+    if not singles:
+        return out
+    overall = churn.mean()
+    names = [c.rule["feature"] for c in singles]
+    rows = np.stack([rule_mask(frame, [c.rule]) for c in singles]).astype(np.float32)
+    counts = _Counts(rows, churn.astype(np.float32))
+    level = [(i,) for i in range(len(singles))]
+    pool = dict.fromkeys(level)
+    for _depth in range(2, settings.max_conditions + 1):
+        seeds = sorted(level, key=lambda key: -counts.rate(key))[:SEEDS_EXTENDED]
+        if not seeds:
+            break
+        sizes, hits = counts.extend(seeds)
+        grown = []
+        for s, seed in enumerate(seeds):
+            used = {names[i] for i in seed}
+            for i in np.flatnonzero(sizes[s] >= min_size):
+                if names[i] in used:
+                    continue
+                key = tuple(sorted((*seed, int(i))))
+                if key in pool:
+                    continue
+                counts.remember(key, sizes[s, i], hits[s, i])
+                pool[key] = None
+                if _adds_up(key, counts):
+                    grown.append(key)
+        level = grown
+    out["searched"] = len(pool)
+    eligible = [k for k in pool if (len(k) == 1 or _adds_up(k, counts))
+                and counts.size(k) >= min_size and counts.rate(k) >= overall + MIN_CONDITION_LIFT]
+    eligible.sort(key=lambda k: (-counts.rate(k), len(k), -counts.size(k)))
+    out["ranked"] = [([singles[i].rule for i in key], rate_summary(int(counts.hits(key)), int(counts.size(key)), overall))
+                     for key in eligible]
     return out
 
 
-def _candidate(key: tuple[int, ...], bits: np.ndarray, churn_bits: np.ndarray) -> Candidate:
-    """Return a candidate with its counts taken from packed bits."""
-    return Candidate(key, bits, int(np.bitwise_count(bits).sum()), int(np.bitwise_count(bits & churn_bits).sum()))
+def _shortlist(frame: pd.DataFrame, ranked: list[tuple[list[dict], dict]], min_size: int, settings) -> list[dict]:
+    """Return the best discovery combinations that are large enough in the whole table and overlap little.
+
+    Sizes and overlaps are counted on every client: they say nothing of churn, so the holdout's churn
+    figures stay unbiased.
+    """
+    chosen, masks, cache = [], [], {}
+
+    def condition(c: dict) -> np.ndarray:
+        key = json.dumps(c, sort_keys=True, default=str)
+        if key not in cache:
+            cache[key] = condition_mask(frame, c)
+        return cache[key]
+
+    for rule, discovery in ranked:
+        mask = np.logical_and.reduce([condition(c) for c in rule])
+        if mask.sum() < min_size or any(_jaccard(mask, other) >= settings.max_overlap for other in masks):
+            continue
+        masks.append(mask)
+        chosen.append({"rule": rule, "discovery": discovery})
+        if len(chosen) == SHORTLIST_FACTOR * settings.segments_max:
+            break
+    return chosen
 
 
-def _adds_up(cand: Candidate, pool: dict, singles: list[Candidate], churn_bits: np.ndarray) -> bool:
+class _Counts:
+    """Clients and churners of combinations of single conditions, from one 0/1 matrix (rows: conditions)."""
+
+    def __init__(self, rows: np.ndarray, churn: np.ndarray) -> None:
+        self.rows, self.churned_rows = rows, rows * churn
+        self.known = {(i,): (float(r.sum()), float(c.sum())) for i, (r, c) in enumerate(zip(rows, self.churned_rows))}
+
+    def mask(self, key: tuple[int, ...]) -> np.ndarray:
+        """Return the clients meeting every condition of `key`."""
+        return np.logical_and.reduce(self.rows[list(key)] > 0, axis=0)
+
+    def extend(self, seeds: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
+        """Return (clients, churners) of each seed combined with each single condition: two products."""
+        seed_rows = np.stack([self.mask(k) for k in seeds]).astype(np.float32)
+        # float32 counts are exact up to 2**24 clients, beyond the discovery cap
+        return seed_rows @ self.rows.T, seed_rows @ self.churned_rows.T
+
+    def remember(self, key: tuple[int, ...], size: float, hits: float) -> None:
+        """Keep the counts of a combination computed elsewhere."""
+        self.known[key] = (float(size), float(hits))
+
+    def _get(self, key: tuple[int, ...]) -> tuple[float, float]:
+        """Return (clients, churners) of `key`, counting them when not yet known."""
+        if key not in self.known:
+            mask = self.mask(key)
+            self.known[key] = (float(mask.sum()), float(self.churned_rows[key[0]][mask].sum()))
+        return self.known[key]
+
+    def size(self, key: tuple[int, ...]) -> float:
+        """Return the clients meeting `key`."""
+        return self._get(key)[0]
+
+    def hits(self, key: tuple[int, ...]) -> float:
+        """Return the churners meeting `key`."""
+        return self._get(key)[1]
+
+    def rate(self, key: tuple[int, ...]) -> float:
+        """Return the churn rate of `key`."""
+        size, hits = self._get(key)
+        return hits / size if size else 0.0
+
+
+def _adds_up(key: tuple[int, ...], counts: _Counts) -> bool:
     """Return True when dropping any one condition lowers churn by MIN_STEP_GAIN: no passenger conditions."""
-    for drop in range(len(cand.conditions)):
-        rest = cand.conditions[:drop] + cand.conditions[drop + 1:]
-        sub = pool.get(rest)
-        if sub is None:
-            bits = singles[rest[0]].bits
-            for i in rest[1:]:
-                bits = bits & singles[i].bits
-            sub = _candidate(rest, bits, churn_bits)
-        if cand.rate < sub.rate + MIN_STEP_GAIN:
-            return False
-    return True
+    rate = counts.rate(key)
+    return all(rate >= counts.rate(key[:i] + key[i + 1:]) + MIN_STEP_GAIN for i in range(len(key)))
 
 
-def _jaccard(a: Candidate, b: Candidate) -> float:
-    """Return |a ∩ b| / |a ∪ b| of two segments."""
-    inter = int(np.bitwise_count(a.bits & b.bits).sum())
-    union = a.size + b.size - inter
-    return inter / union if union else 0.0
+def _validate(frame: pd.DataFrame, churn: np.ndarray, found: np.ndarray, shortlist: list[dict], settings,
+              min_size: int) -> tuple[list[dict], list[dict]]:
+    """Return (segments that hold on the holdout clients, those dropped with the reason).
+
+    On the holdout a condition that no longer raises churn among the clients meeting the others is
+    removed first; the segment left must be large enough, overlap little with those kept, and churn
+    significantly above the holdout's average (one-sided, Holm over the shortlist).
+    """
+    held = ~found
+    base_churned, base_size = int(churn[held].sum()), int(held.sum())
+    base = base_churned / base_size
+    measured = []
+    for entry in shortlist:
+        rule, pruned = _prune(frame, churn, held, entry["rule"], settings.alpha)
+        mask = rule_mask(frame, rule)
+        k, m = int(churn[mask & held].sum()), int((mask & held).sum())
+        test = two_proportion_test(k, m, base_churned - k, base_size - m)
+        p_value = None
+        if test["status"] == "ok":
+            p_value = test["p_value"] / 2 if test["statistic"] > 0 else 1 - test["p_value"] / 2
+        measured.append({"rule": rule, "pruned": pruned, "mask": mask, "discovery": entry["discovery"],
+                         **rate_summary(k, m, base), "p_value": p_value})
+    adjusted = holm([1.0 if s["p_value"] is None else s["p_value"] for s in measured])
+    kept, dropped = [], []
+    for segment, p_adj in zip(measured, adjusted):
+        segment["p_adjusted"] = p_adj
+        mask = segment.pop("mask")
+        size = int(mask.sum())
+        reason = None
+        if size < min_size:
+            reason = "too_small"
+        elif p_adj >= settings.alpha or (segment["lift_pp"] or 0) <= 0:
+            reason = "not_significant_on_unseen"
+        elif any(_jaccard(mask, other["_mask"]) >= settings.max_overlap for other in kept):
+            reason = "overlaps_a_kept_segment"
+        elif len(kept) == settings.segments_max:
+            reason = "beyond_segments_max"
+        if reason:
+            dropped.append({**segment, "size": size, "reason": reason})
+            continue
+        kept.append({"method": "rules", **segment, "size": size, "share": size / len(frame), "measured_on": "holdout",
+                     "_mask": mask})
+    for segment in kept:
+        del segment["_mask"]
+    return kept, dropped
+
+
+def _prune(frame: pd.DataFrame, churn: np.ndarray, held: np.ndarray, rule: list[dict], alpha: float
+           ) -> tuple[list[dict], list[dict]]:
+    """Return (the rule without the conditions that add nothing on the holdout, the conditions removed).
+
+    A condition holds when, among holdout clients meeting every other condition, those meeting it churn
+    significantly more (one-sided) than those who do not; the weakest failing condition goes first.
+    """
+    rule, removed = list(rule), []
+    while len(rule) > 1:
+        worst, worst_p = None, alpha
+        for i, condition in enumerate(rule):
+            others = rule_mask(frame, rule[:i] + rule[i + 1:]) & held
+            meets = rule_mask(frame, [condition]) & others
+            rest = others & ~meets
+            test = two_proportion_test(int(churn[meets].sum()), int(meets.sum()), int(churn[rest].sum()),
+                                       int(rest.sum()))
+            p = 1.0 if test["status"] != "ok" or test["statistic"] <= 0 else test["p_value"] / 2
+            if p >= worst_p:
+                worst, worst_p = i, p
+        if worst is None:
+            break
+        removed.append(rule.pop(worst))
+    return rule, removed
+
+
+def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
+    """Return |a ∩ b| / |a ∪ b| of two segments' masks."""
+    union = int(np.count_nonzero(a | b))
+    return int(np.count_nonzero(a & b)) / union if union else 0.0

@@ -1,0 +1,233 @@
+"""Segments found on one part of the table and measured on the other; clusters and profiles on the bundled sample.
+
+Every expected figure is recomputed here with pandas, scipy and scikit-learn from the rules and the
+documented split (half of the clients, stratified by churn, scikit-learn's train_test_split with the
+analysis seed), never read from the engine's own intermediate results.
+"""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy import stats
+from sklearn.model_selection import train_test_split
+
+from reportgen.analysis.segments import find_segments
+from reportgen.config import AnalysisSettings, Settings
+from reportgen.console import Reporter
+from reportgen.ingest import load_dataset
+from reportgen.ingest.roles import Roles
+from reportgen.pipeline import analyse
+from tests.conftest import SAMPLE_DATA
+from tests.conftest import settings as make_settings
+
+
+def rule_rows(frame: pd.DataFrame, rule: list[dict]) -> pd.Series:
+    """Return the clients meeting a rule, evaluated with pandas (missing values meet no condition)."""
+    mask = pd.Series(True, index=frame.index)
+    for cond in rule:
+        col = frame[cond["feature"]]
+        if cond["op"] == "==":
+            mask &= col == cond["value"]
+        else:
+            mask &= col.notna()
+            if cond.get("low") is not None:
+                mask &= col >= cond["low"]
+            if cond.get("high") is not None:
+                mask &= col < cond["high"]
+    return mask
+
+
+def discovery_half(churn: np.ndarray, seed: int) -> np.ndarray:
+    """Return the documented discovery half: stratified, train_test_split with the analysis seed."""
+    picked, _ = train_test_split(np.arange(len(churn)), train_size=len(churn) // 2, stratify=churn,
+                                 random_state=seed)
+    mask = np.zeros(len(churn), dtype=bool)
+    mask[picked] = True
+    return mask
+
+
+def wilson(k: int, n: int) -> tuple[float, float]:
+    """Return scipy's Wilson interval of k/n."""
+    ci = stats.binomtest(k, n).proportion_ci(confidence_level=0.95, method="wilson")
+    return ci.low, ci.high
+
+
+@pytest.fixture(scope="module")
+def sample():
+    """Return (context, frame) of the bundled sample: the frame read with pandas alone."""
+    settings = Settings()
+    context = analyse(load_dataset(SAMPLE_DATA, settings), settings, Reporter(-1), period="2026-Q3")
+    return context, pd.read_csv(SAMPLE_DATA)
+
+
+def test_sample_segments_are_measured_on_clients_the_search_did_not_see(sample):
+    context, frame = sample
+    churn = frame["churn"].to_numpy()
+    found = pd.Series(discovery_half(churn, context["method"]["random_state"]), index=frame.index)
+    held = ~found
+    base = frame.loc[held, "churn"].mean()
+    segments = [s for s in context["segments"] if s["method"] == "rules"]
+    assert len(segments) >= 3
+    assert [s["churn_rate"] for s in segments] == sorted((s["churn_rate"] for s in segments), reverse=True)
+    for seg in segments:
+        rows = rule_rows(frame, seg["rule"])
+        assert rows.sum() == seg["size"] >= context["method"]["min_segment_size"]
+        assert seg["share"] == pytest.approx(rows.mean())
+        unseen = frame.loc[rows & held, "churn"]
+        assert seg["customers"] == len(unseen) and seg["churned"] == unseen.sum()
+        assert seg["churn_rate"] == pytest.approx(unseen.mean())
+        assert seg["churn_rate_ci"] == pytest.approx(wilson(int(unseen.sum()), len(unseen)))
+        assert seg["lift_pp"] == pytest.approx((unseen.mean() - base) * 100)
+        seen = frame.loc[rows & found, "churn"]
+        assert seg["discovery"]["churn_rate"] == pytest.approx(seen.mean())
+        # significantly above the unseen clients' average, one-sided
+        rest = frame.loc[held & ~rows, "churn"]
+        table = [[unseen.sum(), len(unseen) - unseen.sum()], [rest.sum(), len(rest) - rest.sum()]]
+        p = stats.fisher_exact(table, alternative="greater").pvalue
+        assert p < 0.01
+        assert seg["p_adjusted"] < context["method"]["alpha"]
+    for a, b in itertools.combinations(segments, 2):
+        ra, rb = rule_rows(frame, a["rule"]), rule_rows(frame, b["rule"])
+        assert (ra & rb).sum() / (ra | rb).sum() < context["method"]["max_overlap"]
+
+
+def test_sample_segment_profiles_match_pandas(sample):
+    context, frame = sample
+    seg = next(s for s in context["segments"] if s["method"] == "rules")
+    part = frame[rule_rows(frame, seg["rule"])]
+    features = seg["profile"]["features"]
+    assert features["age"]["mean"] == pytest.approx(part["age"].mean())
+    assert features["balance"]["median"] == pytest.approx(part["balance"].median())
+    assert features["EST_SALARY"]["mean"] == pytest.approx(part["EST_SALARY"].mean())
+    assert features["credit_card"]["share"] == pytest.approx(part["credit_card"].mean())
+    shares = part["city"].value_counts(normalize=True)
+    assert features["city"]["majority"] == shares.index[0]
+    assert features["city"]["majority_share"] == pytest.approx(shares.iloc[0])
+    assert features["age"]["base"]["mean"] == pytest.approx(frame["age"].mean())
+
+
+def nearest_centroid(frame: pd.DataFrame, clusters: dict) -> np.ndarray:
+    """Return each client's nearest centroid, with the stored transform applied here in numpy."""
+    spec = clusters["transform"]
+    parts = []
+    for column, median in spec["impute"].items():
+        values = frame[column].astype(float).fillna(median).to_numpy()
+        parts.append(np.log1p(np.clip(values, 0, None)) if column in spec["log"] else values)
+    for column, levels in spec["levels"].items():
+        parts += [(frame[column].astype(str) == level).to_numpy(dtype=float) for level in levels]
+    x = (np.column_stack(parts) - np.asarray(spec["mean"])) / np.asarray(spec["scale"]) * np.asarray(spec["weights"])
+    centroids = np.asarray(clusters["centroids"])
+    return ((x[:, None, :] - centroids[None, :, :]) ** 2).sum(axis=2).argmin(axis=1)
+
+
+def test_sample_clusters_sizes_churn_and_profiles_match_an_independent_assignment(sample):
+    context, frame = sample
+    clusters = context["clusters"]
+    assert clusters["status"] == "ok" and 2 <= clusters["k"] <= 8
+    chosen = next(c for c in clusters["candidates"] if c["k"] == clusters["k"])
+    assert chosen["silhouette"] == max(c["silhouette"] for c in clusters["candidates"] if c["accepted"])
+    for column, median in clusters["transform"]["impute"].items():
+        assert median == pytest.approx(frame[column].median())
+    labels = nearest_centroid(frame, clusters)
+    kmeans = [s for s in context["segments"] if s["method"] == "kmeans"]
+    assert len(kmeans) == clusters["k"]
+    for seg in kmeans:
+        members = frame[labels == seg["cluster"]]
+        assert seg["size"] == len(members)
+        assert seg["churn_rate"] == pytest.approx(members["churn"].mean())
+        assert seg["profile"]["features"]["age"]["mean"] == pytest.approx(members["age"].mean())
+        assert seg["profile"]["features"]["products"]["median"] == pytest.approx(members["products"].median())
+    assert min(s["share"] for s in kmeans) >= 0.02
+
+
+def with_noise(frame: pd.DataFrame, columns: int, seed: int) -> pd.DataFrame:
+    """Return the frame with `columns` random numeric and as many random categorical columns."""
+    rng = np.random.default_rng(seed)
+    n = len(frame)
+    noise = {f"noise_num_{i}": rng.lognormal(3, 1, n) for i in range(columns)}
+    noise |= {f"noise_cat_{i}": rng.choice(["A", "B", "C", "D", "E"], n) for i in range(columns)}
+    return pd.concat([frame, pd.DataFrame(noise, index=frame.index)], axis=1)
+
+
+def test_columns_of_noise_never_make_a_segment():
+    settings = Settings()
+    dataset = load_dataset(SAMPLE_DATA, settings)
+    frame = with_noise(dataset.frame, 100, seed=11)
+    r = dataset.roles
+    roles = Roles(churn=r.churn, id=r.id, semantic=r.semantic, binary=r.binary,
+                  numeric=r.numeric + [c for c in frame if c.startswith("noise_num")],
+                  categorical=r.categorical + [c for c in frame if c.startswith("noise_cat")])
+    result = find_segments(frame, roles, settings.analysis)
+    assert result["segments"], "the real conditions must still make segments"
+    used = {c["feature"] for s in result["segments"] for c in s["rule"]}
+    assert not {f for f in used if f.startswith("noise")}
+    assert result["conditions_tested"] > 20_000  # the noise columns were searched, not skipped
+
+
+def telecom(n: int, seed: int) -> pd.DataFrame:
+    """Return a telecom-like table where new month-to-month fibre clients (six months or less) churn most."""
+    rng = np.random.default_rng(seed)
+    tenure = np.where(rng.random(n) < 0.3, rng.integers(0, 13, n), rng.integers(0, 73, n))
+    contract = rng.choice(["Month-to-month", "One year", "Two year"], n, p=[0.6, 0.2, 0.2])
+    internet = rng.choice(["Fiber optic", "DSL", "No"], n, p=[0.5, 0.35, 0.15])
+    p = np.full(n, 0.08)
+    p += 0.12 * (contract == "Month-to-month") + 0.08 * (internet == "Fiber optic")
+    p += 0.20 * (tenure <= 12)
+    p = np.where((tenure <= 6) & (contract == "Month-to-month") & (internet == "Fiber optic"), 0.78, p)
+    churn = (rng.random(n) < p).astype(int)
+    return pd.DataFrame({"customerID": [f"{i:05d}-TEL" for i in range(n)], "tenure": tenure, "Contract": contract,
+                         "InternetService": internet, "MonthlyCharges": rng.normal(70, 20, n).round(2),
+                         "Churn": np.where(churn == 1, "Yes", "No")})
+
+
+def brute_force_best(frame: pd.DataFrame, min_size: int) -> float:
+    """Return the highest churn of any 'tenure <= t' x contract x internet segment of min_size clients."""
+    churn = frame["Churn"] == "Yes"
+    best = 0.0
+    contracts = [None, *frame["Contract"].unique()]
+    internets = [None, *frame["InternetService"].unique()]
+    for t in range(0, 73):
+        for contract in contracts:
+            for internet in internets:
+                mask = frame["tenure"] <= t
+                if contract is not None:
+                    mask &= frame["Contract"] == contract
+                if internet is not None:
+                    mask &= frame["InternetService"] == internet
+                if mask.sum() >= min_size:
+                    best = max(best, churn[mask].mean())
+    return best
+
+
+def test_numeric_conditions_are_as_fine_as_the_data_supports(tmp_path):
+    frame = telecom(12_000, seed=3)
+    path = tmp_path / "telecom.csv"
+    frame.to_csv(path, index=False)
+    settings = make_settings(columns={"id": "customerID", "churn": "Churn", "tenure": "tenure"})
+    context = analyse(load_dataset(path, settings), settings, Reporter(-1), period="2026-Q3")
+    best = brute_force_best(frame, 500)
+    assert best > 0.7
+    top = context["segments"][0]
+    assert top["method"] == "rules"
+    tenure = next(c for c in top["rule"] if c["feature"] == "tenure")
+    assert tenure["low"] is None and tenure["high"] <= 8  # 'six months or less', not a 20-month band
+    whole = frame.loc[rule_rows(frame, top["rule"]), "Churn"].eq("Yes").mean()
+    assert whole >= best - 0.03
+    assert top["churn_rate"] >= best - 0.08  # measured on unseen clients: noisier, not biased upward
+
+
+@pytest.mark.parametrize("n, churned", [(150, 40), (1_000, 20)])
+def test_a_table_too_small_to_segment_gets_no_segment_and_says_why(n, churned):
+    rng = np.random.default_rng(1)
+    churn = np.zeros(n, dtype=int)
+    churn[rng.choice(n, churned, replace=False)] = 1
+    frame = pd.DataFrame({"churn": churn, "age": rng.integers(18, 80, n).astype(float),
+                          "flag": (churn | (rng.random(n) < 0.2)).astype(float)})
+    roles = Roles(churn="churn", numeric=["age"], binary=["flag"])
+    result = find_segments(frame, roles, AnalysisSettings(min_segment_size=1))
+    assert result["segments"] == []
+    assert result["reason"] == "too_small"
