@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -12,12 +13,18 @@ def wilson_interval(successes: int, total: int, confidence: float = 0.95) -> lis
     """Return [low, high] of the Wilson score interval of successes/total; [None, None] when total is 0."""
     if total <= 0:
         return [None, None]
-    z = stats.norm.ppf(0.5 + confidence / 2)
+    z = _z(confidence)
     p = successes / total
     denom = 1 + z * z / total
     centre = (p + z * z / (2 * total)) / denom
     half = z * math.sqrt(p * (1 - p) / total + z * z / (4 * total * total)) / denom
     return [max(0.0, centre - half), min(1.0, centre + half)]
+
+
+@functools.cache
+def _z(confidence: float) -> float:
+    """Return the two-sided normal quantile of `confidence` (cached: scipy's ppf costs 0.1 ms a call)."""
+    return float(stats.norm.ppf(0.5 + confidence / 2))
 
 
 def rate_summary(churned: int, customers: int, overall: float | None = None) -> dict:

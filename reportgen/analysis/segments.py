@@ -63,7 +63,7 @@ def find_segments(frame: pd.DataFrame, roles: Roles, settings) -> dict:
     }
     search = _search(frame[found], churn[found], roles, settings, math.ceil(min_size * found.mean()))
     result["searched"], result["conditions_tested"] = search["searched"], search["conditions_tested"]
-    shortlist = _shortlist(frame, search["ranked"], min_size, settings)
+    shortlist = _shortlist(frame, search, min_size, settings)
     if not shortlist:
         result["reason"] = "no_churn_prone_condition"
         return result
@@ -117,12 +117,12 @@ def _search(frame: pd.DataFrame, churn: np.ndarray, roles: Roles, settings, min_
     eligible = [k for k in pool if (len(k) == 1 or _adds_up(k, counts))
                 and counts.size(k) >= min_size and counts.rate(k) >= overall + MIN_CONDITION_LIFT]
     eligible.sort(key=lambda k: (-counts.rate(k), len(k), -counts.size(k)))
-    out["ranked"] = [([singles[i].rule for i in key], rate_summary(int(counts.hits(key)), int(counts.size(key)), overall))
-                     for key in eligible]
+    out["ranked"] = [([singles[i].rule for i in key], int(counts.hits(key)), int(counts.size(key))) for key in eligible]
+    out["overall"] = overall
     return out
 
 
-def _shortlist(frame: pd.DataFrame, ranked: list[tuple[list[dict], dict]], min_size: int, settings) -> list[dict]:
+def _shortlist(frame: pd.DataFrame, search: dict, min_size: int, settings) -> list[dict]:
     """Return the best discovery combinations that are large enough in the whole table and overlap little.
 
     Sizes and overlaps are counted on every client: they say nothing of churn, so the holdout's churn
@@ -136,12 +136,12 @@ def _shortlist(frame: pd.DataFrame, ranked: list[tuple[list[dict], dict]], min_s
             cache[key] = condition_mask(frame, c)
         return cache[key]
 
-    for rule, discovery in ranked:
+    for rule, hits, size in search["ranked"]:
         mask = np.logical_and.reduce([condition(c) for c in rule])
         if mask.sum() < min_size or any(_jaccard(mask, other) >= settings.max_overlap for other in masks):
             continue
         masks.append(mask)
-        chosen.append({"rule": rule, "discovery": discovery})
+        chosen.append({"rule": rule, "discovery": rate_summary(hits, size, search["overall"])})
         if len(chosen) == SHORTLIST_FACTOR * settings.segments_max:
             break
     return chosen
@@ -150,19 +150,25 @@ def _shortlist(frame: pd.DataFrame, ranked: list[tuple[list[dict], dict]], min_s
 class _Counts:
     """Clients and churners of combinations of single conditions, from one 0/1 matrix (rows: conditions)."""
 
+    CHUNK = 50  # seeds multiplied at once: bounds the memory of a large discovery table
+
     def __init__(self, rows: np.ndarray, churn: np.ndarray) -> None:
-        self.rows, self.churned_rows = rows, rows * churn
-        self.known = {(i,): (float(r.sum()), float(c.sum())) for i, (r, c) in enumerate(zip(rows, self.churned_rows))}
+        self.rows, self.churn = rows, churn
+        self.known = {(i,): (float(r.sum()), float(r @ churn)) for i, r in enumerate(rows)}
 
     def mask(self, key: tuple[int, ...]) -> np.ndarray:
         """Return the clients meeting every condition of `key`."""
         return np.logical_and.reduce(self.rows[list(key)] > 0, axis=0)
 
     def extend(self, seeds: list[tuple[int, ...]]) -> tuple[np.ndarray, np.ndarray]:
-        """Return (clients, churners) of each seed combined with each single condition: two products."""
-        seed_rows = np.stack([self.mask(k) for k in seeds]).astype(np.float32)
-        # float32 counts are exact up to 2**24 clients, beyond the discovery cap
-        return seed_rows @ self.rows.T, seed_rows @ self.churned_rows.T
+        """Return (clients, churners) of each seed combined with each single condition: matrix products."""
+        sizes, hits = [], []
+        for start in range(0, len(seeds), self.CHUNK):
+            seed_rows = np.stack([self.mask(k) for k in seeds[start:start + self.CHUNK]]).astype(np.float32)
+            # float32 counts are exact up to 2**24 clients, beyond the discovery cap
+            sizes.append(seed_rows @ self.rows.T)
+            hits.append((seed_rows * self.churn) @ self.rows.T)
+        return np.concatenate(sizes), np.concatenate(hits)
 
     def remember(self, key: tuple[int, ...], size: float, hits: float) -> None:
         """Keep the counts of a combination computed elsewhere."""
@@ -172,7 +178,7 @@ class _Counts:
         """Return (clients, churners) of `key`, counting them when not yet known."""
         if key not in self.known:
             mask = self.mask(key)
-            self.known[key] = (float(mask.sum()), float(self.churned_rows[key[0]][mask].sum()))
+            self.known[key] = (float(mask.sum()), float(self.churn[mask].sum()))
         return self.known[key]
 
     def size(self, key: tuple[int, ...]) -> float:
