@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.labels import IGNORED_REASONS, ROLE_LABELS
+from reportgen.i18n.labels import GROUPING_LABELS, IGNORED_REASONS, ROLE_LABELS
 from reportgen.i18n.ui import _, translate, ui_language
 from reportgen.ingest.dataset import Dataset
 
@@ -80,7 +80,34 @@ def quality_lines(dataset: Dataset) -> list[str]:
     for column, count in q.get("unparsed", {}).items():
         lines.append("  " + fmt.quantity(count, "{n} text value in numeric column {column} treated as missing",
                                       "{n} text values in numeric column {column} treated as missing", column=column))
+    for column, number_format in q.get("number_formats", {}).items():
+        lines.append("  " + number_format_line(column, number_format, fmt))
     return lines
+
+
+def number_format_line(column: str, nf: dict, fmt: Formatter) -> str:
+    """Return how a numeric column written as text was read: decimal mark, thousands separators, blanks."""
+    if nf["decimal"] == ",":
+        parts = [_("decimal comma")]
+    else:
+        parts = [_("decimal point") if nf["proof"] else _("decimal point (the default: no cell shows the mark)")]
+    if nf["grouping"]:
+        parts.append(_("thousands separator: {characters}").format(
+            characters=", ".join(translate(GROUPING_LABELS[g]) for g in nf["grouping"])))
+    else:
+        parts.append(_("no thousands separator"))
+    if nf["blank"]:
+        parts.append(fmt.quantity(nf["blank"], "{n} blank cell read as missing", "{n} blank cells read as missing"))
+    if nf["markers"]:
+        parts.append(fmt.quantity(nf["markers"], "{n} missing marker (such as NA or н/д) read as missing",
+                                  "{n} missing markers (such as NA or н/д) read as missing"))
+    if nf["ambiguous"]:
+        parts.append(fmt.quantity(
+            nf["ambiguous"], "{n} cell that reads both ways (such as 1.234) read with the column's decimal mark",
+            "{n} cells that read both ways (such as 1.234) read with the column's decimal mark"))
+    # TRANSLATORS: between the parts of one line about a column's number format (French: no-break space before ;)
+    between = _("; ")
+    return _("numbers in {column}: {details}").format(column=column, details=between.join(parts))
 
 
 def source_line(dataset: Dataset) -> str:

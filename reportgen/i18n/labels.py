@@ -27,6 +27,17 @@ GENDER_VALUES = {
     **dict.fromkeys(["м", "m", "male", "man", "men", "homme", "h", "мужской", "муж"], N_("men")),
 }
 
+# Characters that separate thousands in numbers written as text (names from ingest.numbers.GROUPING_NAMES).
+GROUPING_LABELS = {
+    "space": N_("space"),
+    "nbsp": N_("no-break space"),
+    "narrow_nbsp": N_("narrow no-break space"),
+    "thin_space": N_("thin space"),
+    "apostrophe": N_("apostrophe"),
+    "point": N_("point"),
+    "comma": N_("comma"),
+}
+
 # Why an unmapped column was left out (reason ids from ingest.roles).
 IGNORED_REASONS = {
     "ignored_by_config": N_("listed under [columns] ignore"),

@@ -12,7 +12,8 @@ from reportgen.ingest.encoding import find_mojibake
 from reportgen.ingest.quality import assess_quality
 from reportgen.ingest.readers import RawTable
 from reportgen.ingest.roles import detect_roles
-from reportgen.ingest.values import as_id_text, is_missing_text, parse_flags, parse_numbers
+from reportgen.ingest.numbers import MarkConflict, parse_numbers
+from reportgen.ingest.values import as_id_text, is_missing_text, parse_flags
 
 
 def build_customers(raw: RawTable, settings: Settings) -> Dataset:
@@ -21,6 +22,7 @@ def build_customers(raw: RawTable, settings: Settings) -> Dataset:
     roles = detect_roles(frame, settings.columns, raw.path)
     typed = pd.DataFrame(index=frame.index)
     unparsed: dict[str, int] = {}
+    number_formats: dict[str, dict] = {}
 
     churn = parse_flags(frame[roles.churn])
     if churn.failed.any():
@@ -35,6 +37,10 @@ def build_customers(raw: RawTable, settings: Settings) -> Dataset:
         typed[roles.id] = as_id_text(frame[roles.id]).where(~is_missing_text(frame[roles.id]))
     for column in roles.numeric:
         parsed = parse_numbers(frame[column])
+        if parsed.conflict:
+            raise _mixed_marks(raw, column, parsed.conflict)
+        if not parsed.format.plain:
+            number_formats[column] = parsed.format.to_dict()
         failed = int(parsed.failed.sum())
         if failed:
             present = int((~is_missing_text(frame[column])).sum())
@@ -72,6 +78,7 @@ def build_customers(raw: RawTable, settings: Settings) -> Dataset:
 
     typed, quality = assess_quality(typed, roles, raw, settings)
     quality["unparsed"] = unparsed
+    quality["number_formats"] = number_formats
     return Dataset(frame=typed, roles=roles, quality=quality, path=raw.path, kind="customers",
                    file_format=raw.file_format, encoding=raw.encoding, separator=raw.separator)
 
@@ -82,3 +89,24 @@ def _bad_values(raw: RawTable, column: str, mask: pd.Series, message: str, hint:
     values = list(dict.fromkeys(str(v) for v in raw.frame.loc[mask, column].head(50)))[:8]
     return DataError(message, hint=hint,
                      location=Location(file=raw.path, column=column, rows=rows, values=values, total=int(mask.sum())))
+
+
+def _mixed_marks(raw: RawTable, column: str, conflict: MarkConflict) -> DataError:
+    """Return the DataError for a column whose cells prove a decimal comma and a decimal point."""
+    counts = _("; ").join([
+        ngettext("{n} cell reads only with a decimal comma", "{n} cells read only with a decimal comma",
+                 conflict.comma_count).format(n=conflict.comma_count),
+        ngettext("{n} cell reads only with a decimal point", "{n} cells read only with a decimal point",
+                 conflict.point_count).format(n=conflict.point_count),
+    ])
+    return DataError(
+        _("The numeric column writes decimals two ways: {comma!r} (row {comma_row}) can only be read with a "
+          "decimal comma, {point!r} (row {point_row}) only with a decimal point.").format(
+            comma=conflict.comma_text, comma_row=conflict.comma_row,
+            point=conflict.point_text, point_row=conflict.point_row) + f" ({counts})",
+        hint=_("Make the column consistent: one decimal mark in every cell (export it again from one program "
+               "with one language setting, or correct the cells written the other way); or leave the column "
+               "out with [columns] ignore."),
+        location=Location(file=raw.path, column=column, rows=sorted([conflict.comma_row, conflict.point_row]),
+                          values=[conflict.comma_text, conflict.point_text]),
+    )

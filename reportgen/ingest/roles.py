@@ -12,7 +12,8 @@ import pandas as pd
 from reportgen.config import ColumnSettings
 from reportgen.errors import DataError, Location
 from reportgen.i18n.ui import _
-from reportgen.ingest.values import is_missing_text, looks_like_flags, parse_numbers
+from reportgen.ingest.numbers import parse_numbers
+from reportgen.ingest.values import is_missing_text, looks_like_flags
 
 # Semantic roles: the kind of values each must hold, and the names it goes by in English, French and Russian.
 SEMANTIC_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -241,6 +242,9 @@ def _infer_kind(series: pd.Series) -> str:
         return "empty_column"
     if looks_like_flags(present):
         return "binary"
+    # the same reading as the loader's: a cell is a number when it reads as one with the decimal mark its
+    # column's cells prove; a column whose cells prove both marks still counts as numeric (each cell
+    # reads one way), so that the loader names the conflict instead of the column being left out
     parsed = parse_numbers(present)
     if (~parsed.failed).mean() >= NUMERIC_SHARE:
         if _looks_like_identifier(str(series.name), parsed.values.dropna(), population):
