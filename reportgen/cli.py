@@ -100,6 +100,7 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
 
     settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
                                      period=period, playbook=playbook)
+    pipeline.check_output_file(output)
     dataset = pipeline.load(settings, data, reporter)
     context = pipeline.analyse(dataset, settings, reporter, previous=previous)
     path = write_text(output, dumps(context))

@@ -300,10 +300,10 @@ def _type_name(expected) -> str:
 
 
 def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
-    """Return `settings` after cross-field checks; raise ConfigError listing all problems."""
+    """Return `settings` after cross-field checks, its display text cleaned; raise ConfigError listing all problems."""
     from reportgen.i18n.catalogs import LANGUAGES
 
-    problems = list(problems or [])
+    problems = list(problems or []) + _clean_display_text(settings)
     r, a, d, e = settings.report, settings.analysis, settings.data, settings.email
     bad_langs = [lang for lang in r.languages if lang not in LANGUAGES]
     if bad_langs:
@@ -358,6 +358,33 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
             hint=_("Fix every line above; `reportgen config` prints every setting with its meaning."),
         )
     return settings
+
+
+def _clean_display_text(settings: Settings) -> list[str]:
+    """Clean, in place, the config text shown on slides, in PDFs and in e-mail subjects; return problems found.
+
+    A line break or control character in a one-line title or label is an editing artefact (a value pasted
+    from another program, a carriage return typed as an escape): it is folded into a space, as in the data,
+    rather than refused. A label that is not text (age = 5) is a problem.
+    """
+    from reportgen.render.sanitize import clean_text
+
+    report = settings.report
+    report.organisation, report.title = clean_text(report.organisation), clean_text(report.title)
+    problems: list[str] = []
+    tables = [(f"labels.{lang}", labels) for lang, labels in settings.labels.items()]
+    tables += [(f"value_labels.{column}.{lang}", labels) for column, per_lang in settings.value_labels.items()
+               if isinstance(per_lang, dict) for lang, labels in per_lang.items()]
+    for section, labels in tables:
+        if not isinstance(labels, dict):
+            continue  # reported by validate
+        for key, value in labels.items():
+            if isinstance(value, str):
+                labels[key] = clean_text(value)
+            else:
+                problems.append(_("[{section}] {key} = {value!r}: expected {type}").format(
+                    section=section, key=key, value=value, type=_type_name(str)))
+    return problems
 
 
 def _valid_period(period: str) -> bool:

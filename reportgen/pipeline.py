@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from reportgen import config as config_mod
@@ -10,6 +9,7 @@ from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.context import build_context, dumps
+from reportgen.errors import ConfigError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
@@ -155,38 +155,64 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
           previous: str | None = None) -> list[Path]:
     """Analyse once, write context.json, render every language and format; return the files written.
 
-    Everything is written to a hidden staging folder first and moved into place at the end, so a run
-    that fails never leaves a half-written or half-updated set of files.
+    The output folder is checked before anything is read, so that a mistake there costs seconds, not a
+    whole analysis. Everything is written to a hidden staging folder first and moved into place at the
+    end, so a run that fails never leaves a half-written or half-updated set of files.
     """
-    from reportgen.render import RenderJob, publish, render_all, staging_dir
+    from reportgen.outfolder import publish, staging
+    from reportgen.render import RenderJob, render_all
 
+    report = settings.report
+    period = period_of(settings)
+    folder = output_dir(settings, out, period)
+    languages = list(dict.fromkeys(report.languages))
+    _check_before_build(settings, folder, languages)
     dataset = load(settings, data, reporter)
-    context = analyse(dataset, settings, reporter, previous=previous)
-    folder = output_dir(settings, out, context["meta"]["period"])
-    staging = staging_dir(folder)
-    try:
-        staged = [write_text(staging / "context.json", dumps(context))]
-        report = settings.report
+    context = analyse(dataset, settings, reporter, previous=previous, period=period)
+    with staging(folder) as staging_folder:
+        staged = [write_text(staging_folder / "context.json", dumps(context))]
         job = RenderJob(
-            formats=tuple(report.formats), staging=staging,
+            formats=tuple(report.formats), staging=staging_folder,
             template=settings.resolve(report.template) if report.template else None,
             templates=settings.resolve(report.templates) if report.templates else None,
         )
-        languages = list(dict.fromkeys(report.languages))
         with reporter.step(_("Rendering {formats} in {langs}").format(
                 formats=", ".join(job.formats), langs=", ".join(languages))):
             staged += render_all(context, languages, job,
                                  done=lambda lang, fmt: reporter.detail(_("{lang}: {format} done").format(
                                      lang=lang, format=fmt)))
-        return publish(staged, staging, folder)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        return publish(staged, staging_folder, folder)
+
+
+def _check_before_build(settings: Settings, folder: Path, languages: list[str]) -> None:
+    """Raise UserError for an output folder the build could not write, ConfigError for a missing template folder."""
+    from reportgen.outfolder import check_writable
+
+    report = settings.report
+    names = ["context.json", *(f"deck_{lang}.pptx" for lang in languages if "pptx" in report.formats)]
+    if "pdf" in report.formats:
+        names += ["charts", *(f"summary_{lang}.pdf" for lang in languages)]
+    check_writable(folder, names)
+    if report.templates and not settings.resolve(report.templates).is_dir():
+        # a missing folder would leave the bundled template in use without a word
+        raise ConfigError(_("The template folder {folder} does not exist.").format(
+            folder=settings.resolve(report.templates)),
+            hint=_("Check the folder given to --templates (or report.templates in the config)."))
+
+
+def check_output_file(path: str) -> None:
+    """Raise UserError unless a file can be written at `path` (checked before the work that makes it)."""
+    from reportgen.outfolder import check_writable
+
+    target = Path(path).expanduser()
+    check_writable(target.parent, [target.name])
 
 
 def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter) -> Path:
     """Write a synthetic customer table (or the next quarter of `previous`) and return its path."""
     from reportgen.ingest.sample import generate_customers, next_quarter, read_sample, write_table
 
+    check_output_file(output)
     with reporter.step(_("Generating the sample")):
         if previous:
             frame = next_quarter(read_sample(previous), seed)

@@ -99,3 +99,46 @@ def settings(**sections):
     from reportgen.config import settings_from_dict
 
     return settings_from_dict(sections)
+
+
+# Text a user's data and config may hold that must not reach a report as it is: a right-to-left override
+# around a city name, a spreadsheet formula as a category, control characters in config strings.
+BIDI_CITY = "\u202eROST\u202c"
+FORMULA_CITY = '=HYPERLINK("http://x","click")'
+ODD_CONFIG = """
+[report]
+organisation = "Demo\\rBank\\u0007"
+title = "Churn\\nreview \\u2067Q3\\u2069"
+
+[labels.en]
+city = "town\\r\\nname"
+"""
+
+
+@pytest.fixture(scope="session")
+def odd_build(sample_frame, tmp_path_factory):
+    """Return the output folder of an English deck and PDF built from such data and config.
+
+    The two odd cities churn far more than the third, so that the city chart, segments and findings
+    name them.
+    """
+    import numpy as np
+
+    from reportgen.cli import main
+
+    folder = tmp_path_factory.mktemp("odd")
+    frame = sample_frame.head(3000).copy()
+    cities = {"Ростов": BIDI_CITY, "Рыбинск": FORMULA_CITY, "Ярославль": "Yar"}
+    frame["city"] = frame["city"].map(cities)
+    rng = np.random.default_rng(5)
+    for city, rate in ((BIDI_CITY, 0.6), (FORMULA_CITY, 0.45)):
+        rows = frame["city"] == city
+        frame.loc[rows, "churn"] = (rng.random(int(rows.sum())) < rate).astype(int)
+    frame.to_csv(folder / "odd.csv", index=False)
+    (folder / "reportgen.toml").write_text(ODD_CONFIG, encoding="utf-8")
+    try:
+        main(["build", "-q", "--data", str(folder / "odd.csv"), "--config", str(folder / "reportgen.toml"),
+              "--out", str(folder / "out"), "--lang", "en", "--period", "2026-Q3"])
+    except SystemExit as exc:
+        assert exc.code == 0, f"the build failed with exit code {exc.code}"
+    return folder / "out"

@@ -259,7 +259,7 @@ def _bad_inputs(tmp_path, frame):
 
     cp1251 = csv("cp1251.csv", small, encoding="cp1251")
     first = next(n for n, line in enumerate(small.to_csv(index=False).splitlines(), start=1) if not line.isascii())
-    cases["wrong encoding"] = (["--data", cp1251, "--encoding", "utf-8"], [str(cp1251), f"row: {first}", "--encoding"])
+    cases["wrong encoding"] = (["--data", cp1251, "--encoding", "utf-8"], [str(cp1251), f"in row {first}.", f"rows: {first},", "--encoding"])
 
     random_xlsx = tmp_path / "random.xlsx"
     random_xlsx.write_bytes(np.random.default_rng(3).bytes(4_000))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Callable
 
+import numpy as np
+
 from reportgen.config import Settings
 from reportgen.errors import ConfigError, DataError, Location
 from reportgen.i18n.ui import _
@@ -30,6 +32,7 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
         )
     raw = read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
     _check_named_columns(raw, settings)
+    _check_nested_columns(raw, settings)
     dataset = builder(raw, settings)
     unused = sorted(set(settings.value_labels) - set(raw.frame.columns))
     if unused:
@@ -47,6 +50,27 @@ def _check_named_columns(raw: RawTable, settings: Settings) -> None:
             _("Columns named in the config are not in the data: {names}.").format(names=", ".join(missing)),
             hint=_("Fix [ranges]; the file has: {present}.").format(present=", ".join(raw.frame.columns)),
             location=Location(file=raw.path, column=missing[0]),
+        )
+
+
+def _check_nested_columns(raw: RawTable, settings: Settings) -> None:
+    """Raise DataError when columns hold lists or records (Parquet can) instead of one value per cell."""
+    ignored = set(settings.columns.ignore)
+    nested = []
+    for column in raw.frame.columns:
+        if column in ignored or raw.frame[column].dtype != object:
+            continue
+        # a Parquet column is nested or not as a whole: its first value tells
+        values = raw.frame[column].dropna()
+        if len(values) and isinstance(values.iloc[0], (list, tuple, dict, set, np.ndarray)):
+            nested.append(column)
+    if nested:
+        raise DataError(
+            _("Columns hold lists or records instead of one value per cell: {names}.").format(
+                names=", ".join(nested)),
+            hint=_("Flatten them into plain columns, or leave them out with [columns] ignore = [...] in the "
+                   "config."),
+            location=Location(file=raw.path, column=nested[0]),
         )
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import codecs
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from reportgen.errors import DataError, Location
-from reportgen.i18n.ui import _
+from reportgen.i18n.ui import _, ngettext
+from reportgen.ingest.textpos import column_at, rows_of
 
 # Latin-1/1252 single-byte encodings tried after UTF-8; cp1251 is Russian Windows, cp1252 French/English.
 FALLBACKS = ("cp1251", "cp1252", "latin-1")
@@ -27,18 +28,33 @@ _PAIR = (r"(?:[РС][\u0080-\u00bf\u0402-\u040f\u0452-\u045f\u2010-\u203a\u2116\
 MOJIBAKE = re.compile(rf"{_PAIR}{{2,}}|^\s*{_PAIR}\s*$|\ufffd")
 
 
+# A byte that did not decode, kept in the text by the 'surrogateescape' handler (0x80-0xFF -> U+DC80-U+DCFF)
+_ESCAPED = re.compile("[\udc80-\udcff]")
+# UTF-8 text with a few bytes that are not UTF-8 is damaged UTF-8, not another encoding: in a cp1251 or
+# Latin-1 file nearly every non-ASCII letter is an invalid UTF-8 sequence. This many well-formed non-ASCII
+# characters per bad byte, at least, make a file damaged UTF-8.
+UTF8_CHARS_PER_BAD_BYTE = 10
+
+
 @dataclass
 class Decoded:
-    """Text decoded from a file, and the encoding that was used."""
+    """Text decoded from a file, and the encoding that was used.
+
+    `damaged` holds the offsets in `text` of bytes that could not be decoded (kept as U+DC80-U+DCFF);
+    `detected` says whether the encoding was detected or given by the user.
+    """
 
     text: str
     encoding: str
+    damaged: list[int] = field(default_factory=list)
+    detected: bool = True
 
 
 def decode(data: bytes, path: str, encoding: str = "auto") -> Decoded:
-    """Return the text of `data`; raise DataError when the given or detected encoding does not fit."""
+    """Return the text of `data`, with any undecodable bytes marked in `damaged` (see undecodable_error);
+    raise DataError for an unknown encoding name."""
     if encoding and encoding != "auto":
-        return _decode_as(data, path, encoding)
+        return _decode_as(data, path, encoding, detected=False)
     if data.startswith(codecs.BOM_UTF8):
         return _decode_as(data, path, "utf-8-sig")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -48,6 +64,9 @@ def decode(data: bytes, path: str, encoding: str = "auto") -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    damaged = _damaged_utf8(data)
+    if damaged is not None:
+        return damaged
     candidates = []
     for name in FALLBACKS:
         try:
@@ -59,8 +78,21 @@ def decode(data: bytes, path: str, encoding: str = "auto") -> Decoded:
     return Decoded(text, name)
 
 
-def _decode_as(data: bytes, path: str, encoding: str) -> Decoded:
-    """Return `data` decoded strictly as `encoding`; raise DataError naming the first bad line."""
+def _damaged_utf8(data: bytes) -> Decoded | None:
+    """Return `data` decoded as UTF-8 with its bad bytes marked, when it is UTF-8 with a few bad bytes; else None."""
+    text = data.decode("utf-8", "surrogateescape")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    most = non_ascii // (UTF8_CHARS_PER_BAD_BYTE + 1)
+    damaged = []
+    for match in _ESCAPED.finditer(text):
+        damaged.append(match.start())
+        if len(damaged) > most:  # a single-byte encoding: stop counting early
+            return None
+    return Decoded(text, "utf-8", damaged) if damaged else None
+
+
+def _decode_as(data: bytes, path: str, encoding: str, detected: bool = True) -> Decoded:
+    """Return `data` decoded as `encoding`, its undecodable bytes marked; raise DataError for an unknown name."""
     try:
         codecs.lookup(encoding)
     except LookupError:
@@ -70,16 +102,60 @@ def _decode_as(data: bytes, path: str, encoding: str) -> Decoded:
             location=Location(file=path),
         )
     try:
-        return Decoded(data.decode(encoding), encoding)
+        return Decoded(data.decode(encoding), encoding, detected=detected)
     except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
+        first = exc
+    try:
+        text = data.decode(encoding, "surrogateescape")
+    except UnicodeDecodeError:  # bytes below 0x80 cannot be escaped (UTF-16): name the first bad line
+        line = data.count(b"\n", 0, first.start) + 1
         raise DataError(
             _("The file is not valid {encoding} text (byte {byte} cannot be decoded).").format(
-                encoding=encoding, byte=exc.start
+                encoding=encoding, byte=first.start
             ),
             hint=_("Give the right encoding with --encoding (e.g. cp1251), or leave it out to detect it."),
             location=Location(file=path, rows=[line]),
         )
+    return Decoded(text, encoding, [m.start() for m in _ESCAPED.finditer(text)], detected)
+
+
+def undecodable_error(decoded: Decoded, path: str, sep: str) -> DataError:
+    """Return the error for a text with undecodable bytes: the first byte, its row, column and cell; the fix."""
+    text, first = decoded.text, decoded.damaged[0]
+    rows = rows_of(text, decoded.damaged)
+    byte = f"0x{ord(text[first]) - 0xDC00:02X}"
+    count = len(decoded.damaged)
+    if decoded.detected:
+        message = ngettext("The file is UTF-8 text except for {n} byte: {byte} in row {row} is not UTF-8.",
+                           "The file is UTF-8 text except for {n} bytes; the first, {byte} in row {row}, is not "
+                           "UTF-8.", count)
+        hint = _("Those bytes were damaged on the way: export the table again as UTF-8, or correct the cells "
+                 "named above. If the file is in another encoding, give it with --encoding (e.g. cp1251).")
+    else:
+        message = ngettext(
+            "The file is not valid {encoding} text: {n} byte cannot be decoded, {byte} in row {row}.",
+            "The file is not valid {encoding} text: {n} bytes cannot be decoded; the first is {byte} in row {row}.",
+            count)
+        hint = _("Give the right encoding with --encoding (e.g. cp1251), or leave it out to detect it.")
+    return DataError(
+        message.format(n=count, byte=byte, row=rows[0], encoding=decoded.encoding),
+        hint=hint,
+        location=Location(file=path, column=column_at(text, first, sep), rows=rows[:10], total=len(rows),
+                          values=[_cell_at(text, first, sep)]),
+    )
+
+
+def _cell_at(text: str, position: int, sep: str) -> str:
+    """Return the cell holding the character at `position`, undecodable bytes shown as U+FFFD."""
+    start = text.rfind("\n", 0, position) + 1
+    end = text.find("\n", position)
+    line = text[start: len(text) if end < 0 else end]
+    cut = position - start
+    # the cell runs from the separator before the byte to the one after it (quotes are rare in a bad cell)
+    left = line.rfind(sep, 0, cut) + 1
+    right = line.find(sep, cut)
+    cell = line[left: len(line) if right < 0 else right].strip().strip('"')
+    return _ESCAPED.sub("\ufffd", cell)[:80]
 
 
 def _oddity(text: str) -> int:

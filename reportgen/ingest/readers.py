@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -13,11 +15,23 @@ import pandas as pd
 
 from reportgen.config import DataSettings
 from reportgen.errors import DataError, Location
-from reportgen.i18n.ui import _, ngettext
-from reportgen.ingest.encoding import decode
+from reportgen.i18n.ui import N_, _, ngettext, translate
+from reportgen.ingest.encoding import decode, undecodable_error
+from reportgen.ingest.textpos import column_at, rows_of
 
 SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
 _SNIFF_LINES = 200
+# A carriage return not followed by a line feed (a line end of old Macs, or a stray one inside a cell)
+_BARE_CR = re.compile(r"\r(?!\n)")
+# What a file that is not text really is, by its first bytes: the mix-ups seen in practice
+_SIGNATURES = (
+    (b"PK\x03\x04", N_("an Excel workbook (.xlsx) or another ZIP archive")),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", N_("an old Excel workbook (.xls)")),
+    (b"PAR1", N_("a Parquet file")),
+)
+# Bytes that never occur in text: C0 controls but tab, line feed, form feed, carriage return; and DEL
+_CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f])
+_BINARY_SAMPLE = 65_536
 
 
 @dataclass
@@ -54,6 +68,12 @@ def read_table(path: str | Path, settings: DataSettings, text_columns: Callable[
     if path.stat().st_size == 0:
         raise DataError(_("The data file is empty."), hint=_("Export the table again, with its header and rows."),
                         location=Location(file=shown))
+    try:
+        path.open("rb").close()
+    except OSError as exc:
+        raise DataError(_("The data file cannot be read ({reason}).").format(reason=exc.strerror or exc),
+                        hint=_("Check that you may read it (its permissions), or copy it somewhere you can."),
+                        location=Location(file=shown))
     suffix = path.suffix.lower()
     reader = READERS.get(suffix)
     if reader is None:
@@ -78,14 +98,21 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
     separator, count and skip ragged rows."""
     shown = str(path)
     data = path.read_bytes()
+    _check_text_bytes(data, shown, settings.encoding)
     decoded = decode(data, shown, settings.encoding)
     text = decoded.text
     if not text.strip():
         raise DataError(_("The data file is empty."), hint=_("Export the table again, with its header and rows."),
                         location=Location(file=shown))
+    if "\r" in text and "\n" not in text:
+        text = text.replace("\r", "\n")  # the line ends of old Macs (and of some exports): one per record
     sep = SEPARATORS[settings.separator] if settings.separator != "auto" else sniff_separator(text)
+    if decoded.damaged:
+        raise undecodable_error(decoded, shown, sep)
     quoted = '"' in text
-    header, good_lines, bad, records = _scan_records(text, sep) if quoted else _scan_unquoted(text, sep)
+    if not quoted:
+        _check_bare_cr(text, shown, sep)
+    header, good_lines, bad, records = _scan_records(text, sep, shown) if quoted else _scan_unquoted(text, sep)
     _check_duplicate_names([h.strip() for h in header], shown)
     if len(header) < 2:
         raise DataError(
@@ -108,20 +135,90 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
                    "data.max_bad_row_share (now {share}).").format(share=settings.max_bad_row_share),
             location=Location(file=shown, rows=bad[:10], total=len(bad)),
         )
-    if quoted:
+    frame = None
+    if not quoted:
+        # the file's own bytes when they are the text pandas should see (UTF-8, line ends untouched)
+        raw = data if decoded.encoding == "utf-8" and text == decoded.text else text.encode("utf-8")
+        frame = _read_plain(raw, sep, header, bad, len(good_lines), text_columns)
+        if frame is None:
+            header, good_lines, bad, records = _scan_records(text, sep, shown)
+    if frame is None:
         # quoted cells may hold separators and line breaks: the records the csv module read are the truth
         frame = pd.DataFrame(records, columns=[h.strip() for h in header], dtype=object)
         frame = frame.replace("", None)
-    else:
-        # pandas parses plain numbers itself (fast); anything else stays text for ingest.values to parse
-        # (decimal commas, grouped thousands); id columns stay text so that 007 is not read as 7
-        as_text = {name: str for name in text_columns([h.strip() for h in header]) if name in header}
-        raw = data if decoded.encoding == "utf-8" else text.encode("utf-8")
-        frame = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=as_text or None, skiprows=[n - 1 for n in bad] or None,
-                            skip_blank_lines=True, engine="c", encoding="utf-8")
     frame.index = pd.Index(good_lines, name="row")
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(frame, shown, "csv", decoded.encoding, sep, bad[:20], len(bad))
+
+
+def _read_plain(raw: bytes, sep: str, header: list[str], bad: list[int], rows: int,
+                text_columns: Callable[[list[str]], list[str]]) -> pd.DataFrame | None:
+    """Return an unquoted file's frame read by pandas, or None when pandas does not see the `rows` rows found.
+
+    pandas parses plain numbers itself (fast); anything else stays text for ingest.values to parse (decimal
+    commas, grouped thousands); id columns stay text so that 007 is not read as 7.
+    """
+    as_text = {name: str for name in text_columns([h.strip() for h in header]) if name in header}
+    try:
+        frame = pd.read_csv(io.BytesIO(raw), sep=sep, dtype=as_text or None, skiprows=[n - 1 for n in bad] or None,
+                            skip_blank_lines=True, engine="c", encoding="utf-8")
+    except pd.errors.ParserError:
+        return None
+    # pandas may see the lines otherwise (a line of blanks, say): then the csv module decides
+    return frame if len(frame) == rows else None
+
+
+def _check_text_bytes(data: bytes, shown: str, encoding: str) -> None:
+    """Raise DataError when `data` is not text: a workbook or Parquet file misnamed, or binary data."""
+    for signature, kind in _SIGNATURES:
+        if data.startswith(signature):
+            raise DataError(
+                _("The file is {kind}, not CSV text.").format(kind=translate(kind)),
+                hint=_("Name the file after what it is (.xlsx, .parquet), or export the table as CSV; save an "
+                       "old .xls as .xlsx first."),
+                location=Location(file=shown),
+            )
+    given = encoding and encoding != "auto"
+    wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if given:
+        try:
+            wide = codecs.lookup(encoding).name.startswith(("utf-16", "utf-32"))
+        except LookupError:
+            return  # the decoder names the unknown encoding
+    if wide:
+        return  # half the bytes of UTF-16 text are zeros
+    sample = data[:_BINARY_SAMPLE]
+    controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+    if b"\x00" in sample or controls > max(4, len(sample) // 100):
+        raise DataError(
+            _("The file holds binary data, not CSV text."),
+            hint=_("Export the table as CSV, or give the .xlsx or .parquet file under its own extension; a "
+                   "UTF-16 text file without a byte-order mark needs --encoding utf-16-le."),
+            location=Location(file=shown),
+        )
+
+
+def _check_bare_cr(text: str, shown: str, sep: str) -> None:
+    """Raise DataError naming the rows where a carriage return stands alone inside an unquoted cell."""
+    end = len(text)
+    while end and text[end - 1] in "\r\n":  # a CR that ends the file ends its last line
+        end -= 1
+    positions = [m.start() for m in _BARE_CR.finditer(text, 0, end)]
+    if positions:
+        _raise_bare_cr(text, positions, shown, sep)
+
+
+def _raise_bare_cr(text: str, positions: list[int], shown: str, sep: str) -> None:
+    """Raise the error for line breaks (carriage returns) inside unquoted cells at `positions`."""
+    rows = rows_of(text, positions)
+    raise DataError(
+        ngettext("{n} row has a cell with a line break (a carriage return) outside quotes: other programs cut "
+                 "the row there.",
+                 "{n} rows have a cell with a line break (a carriage return) outside quotes: other programs cut "
+                 "those rows there.", len(rows)).format(n=len(rows)),
+        hint=_("Remove the line breaks from those cells, or put the cells in double quotes, and export again."),
+        location=Location(file=shown, column=column_at(text, positions[0], sep), rows=rows[:10], total=len(rows)),
+    )
 
 
 def sniff_separator(text: str) -> str:
@@ -142,15 +239,22 @@ def sniff_separator(text: str) -> str:
     return best
 
 
-def _scan_records(text: str, sep: str) -> tuple[list[str], list[int], list[int], list[list[str]]]:
-    """Return (header, start lines of good records, start lines of ragged ones, the good records)."""
+def _scan_records(text: str, sep: str, shown: str) -> tuple[list[str], list[int], list[int], list[list[str]]]:
+    """Return (header, start lines of good records, start lines of ragged ones, the good records); raise
+    DataError where the csv module cannot read on."""
     reader = csv.reader(io.StringIO(text), delimiter=sep)
     header: list[str] | None = None
     good: list[int] = []
     bad: list[int] = []
     records: list[list[str]] = []
     previous = 0
-    for record in reader:
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            _raise_unreadable_record(text, previous + 1, exc, shown, sep)
         start, previous = previous + 1, reader.line_num
         if not record or (len(record) == 1 and not record[0].strip()):
             continue
@@ -162,6 +266,22 @@ def _scan_records(text: str, sep: str) -> tuple[list[str], list[int], list[int],
         else:
             bad.append(start)
     return header or [], good, bad, records
+
+
+def _raise_unreadable_record(text: str, line: int, exc: csv.Error, shown: str, sep: str) -> None:
+    """Raise the error for a record, starting on file line `line`, that the csv module cannot read."""
+    start = 0
+    for _line in range(line - 1):
+        start = text.find("\n", start) + 1
+    cr = _BARE_CR.search(text, start)
+    if "new-line character" in str(exc) and cr is not None:
+        _raise_bare_cr(text, [cr.start()], shown, sep)
+    raise DataError(
+        _("The record starting on row {row} cannot be read as CSV ({error}).").format(row=line, error=exc),
+        hint=_("Check the quotes from that row on: a quote that is opened and never closed takes in the rest of "
+               "the file."),
+        location=Location(file=shown, rows=[line]),
+    )
 
 
 def _scan_unquoted(text: str, sep: str) -> tuple[list[str], list[int], list[int], None]:
@@ -187,22 +307,32 @@ def read_xlsx(path: Path, settings: DataSettings, text_columns: Callable[[list[s
     shown = str(path)
     check_xlsx_archive(path, settings)
     try:
-        sheets = pd.read_excel(path, sheet_name=settings.sheet or 0, dtype=object, engine="openpyxl")
-    except ValueError as exc:
-        if settings.sheet and "not found" in str(exc).lower():
-            raise DataError(
-                _("The workbook has no sheet named {sheet!r}.").format(sheet=settings.sheet),
-                hint=_("Give an existing sheet name in data.sheet, or leave it empty for the first sheet."),
-                location=Location(file=shown),
-            )
-        raise _unreadable_xlsx(shown, exc)
+        with pd.ExcelFile(path, engine="openpyxl") as book:
+            names = [str(name) for name in book.sheet_names]
+            if not names or (settings.sheet and settings.sheet not in names):
+                raise _sheet_error(names, settings.sheet, shown)
+            frame = pd.read_excel(book, sheet_name=settings.sheet or 0, dtype=object)
+    except DataError:
+        raise
     except Exception as exc:  # openpyxl raises many kinds (KeyError, zipfile errors, XML errors)
         raise _unreadable_xlsx(shown, exc)
-    frame = sheets
     frame = frame.dropna(how="all")
     frame.index = pd.Index(frame.index + 2, name="row")  # Excel numbers rows from 1, the header is row 1
     frame.columns = [str(c).strip() for c in frame.columns]
     return RawTable(frame, shown, "xlsx")
+
+
+def _sheet_error(names: list[str], sheet: str, shown: str) -> DataError:
+    """Return the error for a workbook without sheets, or without the sheet asked for (listing those it has)."""
+    if not names:
+        return DataError(_("The workbook has no sheets."),
+                         hint=_("Open it in Excel or LibreOffice and save it again with its sheet, or export it "
+                                "to CSV."),
+                         location=Location(file=shown))
+    return DataError(_("The workbook has no sheet named {sheet!r}.").format(sheet=sheet),
+                     hint=_("Sheets in the workbook: {names}. Give one in data.sheet (or --sheet), or leave it "
+                            "empty for the first.").format(names=", ".join(names)),
+                     location=Location(file=shown))
 
 
 def check_xlsx_archive(path: Path, settings: DataSettings) -> None:

@@ -428,7 +428,10 @@ def _write_xlsx(frame: pd.DataFrame, path: Path) -> None:
             ),
             hint=_("Write .csv or .parquet instead."),
         )
-    frame.to_excel(path, index=False, engine="openpyxl")
+    # XlsxWriter, told to keep text as text: openpyxl (and XlsxWriter's defaults) store a cell such as
+    # '=HYPERLINK(...)' from a table continued with --next-quarter-of as a live formula
+    frame.to_excel(path, index=False, engine="xlsxwriter", engine_kwargs={"options": {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}})
 
 
 def _write_parquet(frame: pd.DataFrame, path: Path) -> None:

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
-import shutil
-import uuid
+import signal
+import sys
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
-from multiprocessing import get_context
 from pathlib import Path
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 
 @dataclass(frozen=True)
@@ -73,9 +74,13 @@ def render_all(context: dict, langs: list[str], job: RenderJob, done: Callable[[
             files.append(render_one(context, lang, fmt, job))
             done(lang, fmt)
         return files
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from multiprocessing import get_context
+
     _warm_up(job.formats)
     # fork: the workers inherit the imports and fonts already loaded, instead of a second of imports each
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_end_with_parent,
+                             initargs=(os.getpid(),)) as pool:
         # the slow PDFs first, so the decks fill the gaps at the end
         ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
         futures = {pool.submit(render_one, context, lang, fmt, job): (lang, fmt) for lang, fmt in ordered}
@@ -85,25 +90,15 @@ def render_all(context: dict, langs: list[str], job: RenderJob, done: Callable[[
     return files
 
 
-def publish(staged: list[Path], staging: Path, out_dir: Path) -> list[Path]:
-    """Move the staged files (and charts) into `out_dir`, replacing older ones; return the final paths."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    final = []
-    for path in staged:
-        target = out_dir / path.name
-        os.replace(path, target)
-        final.append(target)
-    charts = staging / "charts"
-    if charts.is_dir():
-        (out_dir / "charts").mkdir(exist_ok=True)
-        for chart in charts.iterdir():
-            os.replace(chart, out_dir / "charts" / chart.name)
-    shutil.rmtree(staging, ignore_errors=True)
-    return final
+def _end_with_parent(parent: int) -> None:
+    """Make this render worker die with the build that forked it, so that a killed build leaves none running.
 
-
-def staging_dir(out_dir: Path) -> Path:
-    """Return a fresh hidden folder inside `out_dir` where a build writes before publishing."""
-    path = out_dir / f".build-{uuid.uuid4().hex[:10]}"
-    path.mkdir(parents=True)
-    return path
+    On Linux the kernel sends SIGKILL when the forking thread ends; the pool forks from the build's main
+    thread (fork context: all workers at the first submit), which lives until the build ends.
+    """
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    # the parent may have died between the fork and prctl: then no signal will ever come
+    if os.getppid() != parent:
+        os._exit(1)

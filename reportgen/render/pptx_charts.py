@@ -3,17 +3,54 @@
 from __future__ import annotations
 
 import copy
+from contextlib import contextmanager
 
 from lxml import etree
 from pptx.chart.data import CategoryChartData
+from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
 from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
 from pptx.oxml.ns import qn
-from pptx.util import Pt
+from pptx.util import Pt, lazyproperty
+from xlsxwriter import Workbook
 
 from reportgen.render.fonts import FAMILY
+from reportgen.render.sanitize import clean_text
 
 PERCENT = "0.0%"
+# XlsxWriter turns text that starts with '=' into a live formula and 'http://...' into a link by default;
+# the workbook inside a chart (PowerPoint's "Edit Data") must hold our labels as plain text.
+TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+class _TextWorkbookWriter(CategoryWorkbookWriter):
+    """python-pptx's chart workbook writer, writing every string as a string."""
+
+    @contextmanager
+    def _open_worksheet(self, xlsx_file):
+        """Yield (workbook, worksheet) of a workbook that stores text as text; close it after the block."""
+        workbook = Workbook(xlsx_file, TEXT_ONLY)
+        worksheet = workbook.add_worksheet()
+        yield workbook, worksheet
+        workbook.close()
+
+
+class TextChartData(CategoryChartData):
+    """Category chart data whose embedded workbook stores labels and series names as text, never formulas."""
+
+    @lazyproperty
+    def _workbook_writer(self):
+        """Return the writer of this chart's embedded workbook."""
+        return _TextWorkbookWriter(self)
+
+
+def _chart_data(categories: list[str | int], series: dict[str, list[float]], number_format: str) -> TextChartData:
+    """Return chart data with cleaned category labels and series names (they are slide text too)."""
+    data = TextChartData(number_format=number_format)
+    data.categories = [clean_text(c) if isinstance(c, str) else c for c in categories]
+    for name, values in series.items():
+        data.add_series(clean_text(name), values)
+    return data
 
 
 def _rgb(hex_colour: str) -> RGBColor:
@@ -28,10 +65,7 @@ def bars_with_reference(slide, box: tuple[int, int, int, int], categories: list[
     The reference is a second series of the chart's own data (so editing the data in PowerPoint keeps it)
     moved into a line chart that shares the bar chart's axes.
     """
-    data = CategoryChartData(number_format=PERCENT)
-    data.categories = categories
-    data.add_series(names[0], values)
-    data.add_series(names[1], [reference] * len(values))
+    data = _chart_data(categories, {names[0]: values, names[1]: [reference] * len(values)}, PERCENT)
     x, y, cx, cy = box
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, data).chart
     _style(chart)
@@ -68,10 +102,7 @@ def bars_with_reference(slide, box: tuple[int, int, int, int], categories: list[
 def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], series: dict[str, list[float]],
                number_format: str, palette: dict):
     """Add a line chart with markers; return the chart."""
-    data = CategoryChartData(number_format=number_format)
-    data.categories = categories
-    for name, values in series.items():
-        data.add_series(name, values)
+    data = _chart_data(categories, series, number_format)
     x, y, cx, cy = box
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, data).chart
     _style(chart)

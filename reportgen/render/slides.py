@@ -39,6 +39,10 @@ class Item:
     level: int = 0
     bold: bool = False
 
+    def __post_init__(self) -> None:
+        """Clean the text now, so that it is measured exactly as it will be written."""
+        self.text = clean_text(self.text)
+
 
 def rgb(hex_colour: str) -> RGBColor:
     """Return an RGBColor from '#RRGGBB'."""
@@ -118,6 +122,7 @@ def text_box(slide, box: tuple[int, int, int, int], paragraphs: list[tuple[str, 
              align=PP_ALIGN.LEFT) -> None:
     """Add a text box of paragraphs (text, size, bold, colour); shrink sizes until the text fits the box."""
     x, y, cx, cy = box
+    paragraphs = [(clean_text(t), s, b, c) for t, s, b, c in paragraphs]  # measured as written
     shape = slide.shapes.add_textbox(x, y, cx, cy)
     width, height = _inner(shape, bullets=False)
     scale = 1.0

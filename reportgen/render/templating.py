@@ -10,9 +10,21 @@ from pathlib import Path
 
 from jinja2 import ChoiceLoader, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from markupsafe import Markup
 
 from reportgen.paths import TEMPLATES_DIR
+from reportgen.render.sanitize import strip_unsafe
 from reportgen.render.wording import Wording
+
+
+def safe_output(value):
+    """Return a value printed by a template without control, bidi or non-characters (markup stays markup)."""
+    if isinstance(value, Markup):
+        # the characters removed are never HTML syntax, so the markup stays as safe as it was
+        return Markup(strip_unsafe(str(value)))
+    if isinstance(value, str):
+        return strip_unsafe(value)
+    return value
 
 
 def template_environment(wording: Wording, user_dir: Path | None, **options) -> ImmutableSandboxedEnvironment:
@@ -27,6 +39,8 @@ def template_environment(wording: Wording, user_dir: Path | None, **options) -> 
         autoescape=select_autoescape(["html", "xml"], default_for_string=True),
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
+        # every {{ ... }} passes here: a data string that escaped the wording's cleaning is still cleaned
+        finalize=safe_output,
         **options,
     )
     env.install_gettext_translations(wording.fmt.translations, newstyle=True)
