@@ -177,3 +177,13 @@ def test_the_config_label_wins_and_turns_off_the_phrases():
                                                                              answer=tr("fr", "yes"))
     assert wording("en", {}, {"fr": {"city": "agence"}}).feature("city") == "city"
 
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_an_approximate_chi_square_says_so_in_its_conclusion(lang):
+    test = {"feature": "Contract", "kind": "categorical", "status": "ok", "significant": False,
+            "p_adjusted": 0.2, "method": "chi_square", "effect_size": {"name": "cramers_v", "value": 0.05}}
+    w = wording(lang, {})
+    note = tr(lang, "some expected counts are below 5 and the table is too large for the exact test, so the "
+                    "chi-square p-value is only approximate")
+    assert note[:1].upper() + note[1:] in w.conclusion({**test, "lead_reason": "expected_counts_small"})
+    assert note[1:] not in w.conclusion({**test, "lead_reason": "expected_counts_ok"})

@@ -43,7 +43,11 @@ LEAD_REASONS = {
     "only_computable": N_("only this test could be computed"),
     "small_expected_counts": N_("some expected counts are below 5, so the exact test is used"),
     "expected_counts_ok": N_("expected counts are large enough for the chi-square approximation"),
+    "expected_counts_small": N_("some expected counts are below 5 and the table is too large for the exact test, "
+                                "so the chi-square p-value is only approximate"),
 }
+# lead reasons a reader must see next to the conclusion, because they limit what the p-value says
+CAVEATS = ("expected_counts_small",)
 HORIZONS = {
     "short": N_("This quarter"),
     "medium": N_("Next two quarters"),
@@ -253,9 +257,13 @@ class Wording:
         p = self.fmt.p_value(test["p_adjusted"])
         if test["kind"] == "categorical":
             if test["significant"]:
-                return self._("Yes: churn differs by {feature} ({effect}, adjusted p {p}).").format(
+                sentence = self._("Yes: churn differs by {feature} ({effect}, adjusted p {p}).").format(
                     feature=feature, effect=self.effect(test["effect_size"]), p=p)
-            return self._("No clear link between {feature} and churn (adjusted p {p}).").format(feature=feature, p=p)
+            else:
+                sentence = self._("No clear link between {feature} and churn (adjusted p {p}).").format(
+                    feature=feature, p=p)
+            note = self.caveat(test)
+            return f"{sentence} {note}" if note else sentence
         groups = test["groups"]
         stat = "median" if test["method"] == "mann_whitney" else "mean"
         left = self.number_for(test["feature"], groups["churned"][stat])
@@ -269,6 +277,14 @@ class Wording:
             sentence = self._("No real difference (adjusted p {p}).").format(p=p)
         note = self.disagreement(test)
         return f"{sentence} {note}" if note else sentence
+
+    def caveat(self, test: dict) -> str:
+        """Return a sentence on what limits a test's p-value (an approximate chi-square), else ''."""
+        reason = test.get("lead_reason")
+        if reason not in CAVEATS:
+            return ""
+        text = self.tr(LEAD_REASONS[reason])
+        return text[:1].upper() + text[1:] + "."
 
     def disagreement(self, test: dict) -> str:
         """Return a warning when the t-test and the rank test disagree (the income trap), else ''."""
