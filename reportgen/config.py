@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reportgen.errors import ConfigError
-from reportgen.i18n.ui import N_, _
+from reportgen.i18n.ui import N_, _, translate
 
 CONFIG_NAME = "reportgen.toml"
 
@@ -84,7 +84,6 @@ class AnalysisSettings:
     alpha: float = opt(0.05, N_("Significance level, after Holm's correction."))
     min_segment_size: int = opt(500, N_("Smallest churn-prone segment, in clients."))
     min_segment_share: float = opt(0.05, N_("Smallest segment as a share of the table, used when that is smaller."))
-    segments_min: int = opt(3, N_("Fewest churn-prone segments to report (when the data allows)."))
     segments_max: int = opt(5, N_("Most churn-prone segments to report."))
     max_conditions: int = opt(3, N_("Most conditions combined in one segment."))
     max_overlap: float = opt(0.3, N_("Largest Jaccard index allowed between two reported segments."))
@@ -148,6 +147,14 @@ SECTIONS = {
     "email": EmailSettings,
 }
 FREE_SECTIONS = ("labels", "value_labels", "ranges")
+
+# Settings that existed once and are no longer used: a config that still sets one is told why, not just
+# that the key is unknown.
+REMOVED = {
+    ("analysis", "segments_min"): N_(
+        "segments are now kept only when they hold on clients the search did not see, so a minimum number "
+        "would report segments that do not hold; segments_max still caps how many are reported"),
+}
 
 
 def find_config(explicit: str | Path | None) -> Path | None:
@@ -238,6 +245,10 @@ def _build_section(cls, section: str, values: dict, problems: list[str], warning
     known = {f.name for f in dataclasses.fields(cls)}
     kwargs = {}
     for key, value in values.items():
+        if (section, key) in REMOVED:
+            warnings.append(_("'{key}' in [{section}] is no longer used and is ignored: {why}").format(
+                key=key, section=section, why=translate(REMOVED[(section, key)])))
+            continue
         if key not in known:
             warnings.append(
                 _("unknown key '{key}' in [{section}] is ignored (known: {known})").format(
@@ -319,8 +330,8 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
         problems.append(_("[analysis] alpha must be between 0 and 0.5"))
     if a.clusters_min < 2 or a.clusters_max < a.clusters_min:
         problems.append(_("[analysis] clusters_min must be at least 2 and no more than clusters_max"))
-    if a.segments_min < 1 or a.segments_max < a.segments_min:
-        problems.append(_("[analysis] segments_min must be at least 1 and no more than segments_max"))
+    if a.segments_max < 1:
+        problems.append(_("[analysis] segments_max must be at least 1"))
     if not 1 <= a.max_conditions <= 4:
         problems.append(_("[analysis] max_conditions must be between 1 and 4"))
     if not 0 < a.max_overlap <= 1:

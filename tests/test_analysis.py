@@ -354,3 +354,45 @@ def test_engine_works_on_a_telecom_table_with_a_config_mapping(tmp_path):
     assert any(c["feature"] == "Contract" for s in segments for c in s["rule"])
     for seg in segments:
         assert len(seg["recommendations"]) >= 2  # generic rules fill in where no bank rule applies
+
+
+# --- chi-square or Fisher, and why --------------------------------------------------------------------------
+
+def crosstab_of(levels: list[str], churn: np.ndarray) -> np.ndarray:
+    """Return the level x churn table, counted here with pandas."""
+    return pd.crosstab(pd.Series(levels), pd.Series(churn)).to_numpy()
+
+
+def test_small_expected_counts_in_a_2x2_table_use_fisher():
+    from scipy.stats.contingency import expected_freq
+
+    from reportgen.analysis.hypotheses import categorical_test
+
+    levels = ["rare"] * 6 + ["common"] * 34
+    churn = np.array([1, 1, 1, 1, 0, 0] + [1] * 6 + [0] * 28)
+    table = crosstab_of(levels, churn)
+    assert expected_freq(table).min() < 5  # 6 clients x 10 churned / 40 = 1.5
+    test = categorical_test(pd.Series(levels), churn, "tier")
+    assert test["method"] == "fisher_exact" and test["lead_reason"] == "small_expected_counts"
+    assert test["p_value"] == pytest.approx(stats.fisher_exact(table).pvalue)
+    assert test["min_expected"] == pytest.approx(expected_freq(table).min())
+
+
+@pytest.mark.parametrize("rare, reason", [(10, "expected_counts_small"), (400, "expected_counts_ok")])
+def test_a_large_table_keeps_chi_square_and_says_when_its_counts_are_small(rare, reason):
+    """Fisher's r x c test is too slow above 2,000 clients: chi-square stays, but not as 'counts ok'."""
+    from scipy.stats.contingency import expected_freq
+
+    from reportgen.analysis.hypotheses import categorical_test
+
+    rng = np.random.default_rng(5)
+    n = 3_000
+    levels = ["A"] * (n - 1_500 - rare) + ["B"] * 1_500 + ["C"] * rare
+    churn = (rng.random(n) < 0.2).astype(int)
+    table = crosstab_of(levels, churn)
+    assert (expected_freq(table).min() < 5) == (reason == "expected_counts_small")
+    test = categorical_test(pd.Series(levels), churn, "plan")
+    assert test["method"] == "chi_square" and test["lead_reason"] == reason
+    chi2, p, dof, _expected = stats.chi2_contingency(table, correction=False)
+    assert test["p_value"] == pytest.approx(p) and test["dof"] == dof == 2
+    assert test["min_expected"] == pytest.approx(expected_freq(table).min())

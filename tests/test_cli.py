@@ -354,6 +354,27 @@ def test_config_lists_every_setting_with_its_default(run_cli):
                if line and not line.startswith(" "))
 
 
+def test_a_removed_setting_is_named_as_no_longer_used(run_cli, small_csv, tmp_path):
+    path, _frame = small_csv
+    config = tmp_path / "reportgen.toml"
+    config.write_text("[analysis]\nsegments_min = 3\nsegments_max = 4\n", encoding="utf-8")
+    result = run_cli("check", "--config", config, "--data", path)
+    assert result.code == 0, result.err
+    err = " ".join(result.err.split())
+    assert "'segments_min' in [analysis] is no longer used and is ignored" in err
+    assert "unknown key" not in err  # a removed setting is explained, not reported as a typo
+    listed = run_cli("config").out
+    assert "analysis.segments_max = 5" in listed and "segments_min" not in listed
+
+
+def test_segments_max_below_one_is_a_config_error(run_cli, small_csv, tmp_path):
+    path, _frame = small_csv
+    config = tmp_path / "reportgen.toml"
+    config.write_text("[analysis]\nsegments_max = 0\n", encoding="utf-8")
+    result = run_cli("check", "--config", config, "--data", path)
+    assert_clean_error(result, str(config), "[analysis] segments_max must be at least 1")
+
+
 # --- sample ----------------------------------------------------------------------------------------------
 
 

@@ -15,6 +15,7 @@ from email import message_from_bytes, policy
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
@@ -28,6 +29,7 @@ from reportgen.deliver import PartialDeliveryError, send_summaries
 from reportgen.deliver.addresses import AddressProblem, parse_address
 from reportgen.errors import ConfigError, DataError, DeliveryError, UserError
 from reportgen.render.wording import Wording
+from tests.conftest import SAMPLE_DATA
 from tests.render_helpers import tr
 
 PERIOD = "2026-Q3"
@@ -191,13 +193,19 @@ def test_one_message_per_recipient_and_language_each_in_its_language(out, smtp_s
         assert attachment.get_content() == (out / f"summary_{lang}.pdf").read_bytes()
     fr, ru, en = by_address["jean@bank.example"], by_address["ivanov@bank.example"], by_address["boss@bank.example"]
     # the subjects and headings come from the catalogs, read here with Babel directly
-    rate = f"{context['overview']['churn_rate'] * 100:.1f}".replace(".", ",")
+    # the churn rate is counted here from the bundled CSV (no duplicate rows to drop there), and the period
+    # read from PERIOD, then both written as each language writes them
+    frame = pd.read_csv(SAMPLE_DATA)
+    assert not frame.duplicated().any() and frame["churn"].notna().all()
+    percent = f"{frame['churn'].mean() * 100:.1f}"
+    year, quarter = PERIOD.split("-Q")
+    rate = percent.replace(".", ",")
     assert tr("fr", "Churn report {period}: churn {rate}").split("{period}")[0] in fr["Subject"]
     assert f"{rate}\u00a0%" in fr["Subject"] or f"{rate}\u202f%" in fr["Subject"]
     assert tr("fr", "Key findings") in fr.get_body(("plain",)).get_content()
-    assert re.search("[а-яё]", ru["Subject"]) and "3-й квартал 2026" in ru["Subject"].replace("\u202f", " ")
+    assert re.search("[а-яё]", ru["Subject"]) and f"{quarter}-й квартал {year}" in ru["Subject"].replace("\u202f", " ")
     assert tr("ru", "Key findings") in ru.get_body(("html",)).get_content()
-    assert en["Subject"] == f"Churn report Q3 2026: churn 18.6% — {ORGANISATION}"
+    assert en["Subject"] == f"Churn report Q{quarter} {year}: churn {percent}% — {ORGANISATION}"
     # the display name with a comma stays one address, quoted
     assert [a.addr_spec for a in ru["To"].addresses] == ["ivanov@bank.example"]
     assert ru["To"].addresses[0].display_name == "Иванов, Иван"

@@ -98,12 +98,17 @@ def categorical_test(values: pd.Series, churn: np.ndarray, column: str) -> dict:
     n = observed.sum()
     cramers_v = math.sqrt(chi2 / (n * (min(observed.shape) - 1))) if n else 0.0
     effect = {"name": "cramers_v", "value": cramers_v}
-    if expected.min() < SMALL_EXPECTED:
+    small = bool(expected.min() < SMALL_EXPECTED)
+    if small:
         fisher = _fisher(observed)
         if fisher is not None:
             return {**test, "status": "ok", "method": "fisher_exact", "lead_reason": "small_expected_counts",
-                    "statistic": fisher[0], "p_value": fisher[1], "effect_size": effect, "dof": int(dof)}
-    return {**test, "status": "ok", "method": "chi_square", "lead_reason": "expected_counts_ok",
+                    "min_expected": float(expected.min()), "statistic": fisher[0], "p_value": fisher[1],
+                    "effect_size": effect, "dof": int(dof)}
+    # a table too large for the exact test keeps chi-square, and says that its p-value is then approximate
+    return {**test, "status": "ok", "method": "chi_square",
+            "lead_reason": "expected_counts_small" if small else "expected_counts_ok",
+            "min_expected": float(expected.min()),
             "statistic": float(chi2), "p_value": float(p), "effect_size": effect, "dof": int(dof)}
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from reportgen.i18n.ui import N_
+from reportgen.naming import name_matches
 
-# Shown for a feature that plays a known role, unless [labels.<lang>] in the config names it.
+# What each role is used for, in the roles listing of `reportgen check`. A role is a use and can be broader
+# than any one column's name: "region" is found from city, country or branch columns alike.
 ROLE_LABELS = {
     "id": N_("client id"),
     "churn": N_("churn flag"),
-    "income": N_("estimated income"),
+    "income": N_("income"),
     "balance": N_("account balance"),
     "products": N_("number of products"),
     "credit_card": N_("credit card"),
@@ -16,9 +18,45 @@ ROLE_LABELS = {
     "activity": N_("active last month"),
     "age": N_("age"),
     "gender": N_("gender"),
-    "region": N_("city"),
+    "region": N_("city or region"),
     "score": N_("credit score"),
     "tenure": N_("tenure"),
+}
+
+# The translated name a report shows for a column, and the column names that mean exactly that (folded as
+# naming.normalise_name folds them; matched with or without underscores). A column is shown under one of
+# these names only when its own name is in the list: a role says how a column is used, not what it is
+# called ("Geography" plays the region role but is no "city"; "score" may be any score, not a credit score).
+FEATURE_NAMES: dict[str, tuple[str, ...]] = {
+    N_("age"): ("age", "age_client", "client_age", "customer_age", "возраст", "возраст_клиента"),
+    N_("gender"): ("gender", "sex", "sexe", "genre", "пол", "пол_клиента"),
+    N_("city"): ("city", "ville", "город"),
+    N_("region"): ("region", "регион", "область"),
+    N_("country"): ("country", "pays", "страна"),
+    N_("income"): ("income", "revenu", "revenus", "доход", "доход_клиента"),
+    N_("estimated income"): ("est_salary", "estimated_salary", "estimated_income", "revenu_estime",
+                             "salaire_estime", "оценочный_доход"),
+    N_("salary"): ("salary", "salaire", "зарплата", "заработная_плата"),
+    N_("account balance"): ("balance", "account_balance", "solde", "solde_du_compte", "баланс", "остаток",
+                            "остаток_на_счете"),
+    N_("number of products"): ("products", "num_of_products", "number_of_products", "n_products", "nb_produits",
+                               "produits", "nombre_produits", "nombre_de_produits", "продукты",
+                               "количество_продуктов", "кол_во_продуктов", "число_продуктов"),
+    N_("credit card"): ("credit_card", "has_credit_card", "has_cr_card", "carte_credit", "carte_de_credit",
+                        "кредитная_карта", "кредитка"),
+    N_("property score"): ("property_score", "score_patrimoine", "балл_собственности", "баллы_собственности",
+                           "оценка_собственности"),
+    N_("active last month"): ("active_last_month", "actif_le_mois_dernier", "actif_mois_dernier",
+                              "активен_в_прошлом_месяце", "активность_в_прошлом_месяце"),
+    N_("credit score"): ("credit_score", "score_credit", "score_de_credit", "кредитный_рейтинг",
+                         "кредитный_скоринг"),
+    N_("tenure"): ("tenure", "seniority", "anciennete", "срок_обслуживания"),
+}
+
+# Yes/no features whose levels read better as phrases than as 'feature: yes' (keyed by FEATURE_NAMES).
+FLAG_PHRASES = {
+    N_("credit card"): (N_("with a credit card"), N_("without a credit card")),
+    N_("active last month"): (N_("active last month"), N_("not active last month")),
 }
 
 # Common spellings of gender values, mapped to a translatable label.
@@ -45,3 +83,8 @@ IGNORED_REASONS = {
     "looks_like_an_identifier": N_("every value is different: an identifier?"),
     "too_many_levels": N_("text with too many different values to be a category"),
 }
+
+
+def feature_name(column: str) -> str | None:
+    """Return the message id of the name a column is shown under when its own name means it, else None."""
+    return next((label for label, names in FEATURE_NAMES.items() if name_matches(column, names)), None)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -14,6 +12,7 @@ from reportgen.errors import DataError, Location
 from reportgen.i18n.ui import _
 from reportgen.ingest.numbers import parse_numbers
 from reportgen.ingest.values import is_missing_text, looks_like_flags
+from reportgen.naming import name_matches, normalise_name
 
 # Semantic roles: the kind of values each must hold, and the names it goes by in English, French and Russian.
 SEMANTIC_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -88,24 +87,9 @@ class Roles:
         return dataclasses.asdict(self)
 
 
-def normalise_name(name: str) -> str:
-    """Return a column name folded for matching: lower case, Latin accents dropped, '_' between words."""
-    text = unicodedata.normalize("NFKD", str(name).strip().lower())
-    # drop combining marks only after Latin letters: Russian 'й' must stay 'й'
-    kept = []
-    for ch in text:
-        if unicodedata.combining(ch) and kept and kept[-1].isascii():
-            continue
-        kept.append(ch)
-    text = unicodedata.normalize("NFC", "".join(kept)).replace("ё", "е")
-    return re.sub(r"[^0-9a-zа-я]+", "_", text).strip("_")
-
-
 def _matches(name: str, synonyms: tuple[str, ...]) -> bool:
     """Return True when the folded `name` is one of `synonyms`, with or without underscores."""
-    folded = normalise_name(name)
-    squashed = folded.replace("_", "")
-    return any(folded == s or squashed == s.replace("_", "") for s in synonyms)
+    return name_matches(name, synonyms)
 
 
 def id_columns(names: list[str], columns: ColumnSettings) -> list[str]:

@@ -231,9 +231,14 @@ class DeckBuilder:
                 break
         if not items:
             items = [Item(self._("No group of clients leaves clearly more often than the average."))]
-        self.list_slides(self._("Portrait of the clients who leave"), items, self._(
-            "The groups whose churn is significantly above the average, strongest first; each is compared with "
-            "the bank average."))
+        organisation = (self.ctx["meta"].get("organisation") or "").strip()
+        if organisation:
+            notes = self._("The groups whose churn is significantly above the average, strongest first; each is "
+                           "compared with the average across {organisation}.").format(organisation=organisation)
+        else:
+            notes = self._("The groups whose churn is significantly above the average, strongest first; each is "
+                           "compared with the average of all clients.")
+        self.list_slides(self._("Portrait of the clients who leave"), items, notes)
 
     def tests(self) -> None:
         """Add the hypothesis tests as a table: question, method, p-value, effect, conclusion."""

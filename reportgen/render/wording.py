@@ -6,7 +6,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.labels import GENDER_VALUES, ROLE_LABELS
+from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
 
@@ -43,7 +43,11 @@ LEAD_REASONS = {
     "only_computable": N_("only this test could be computed"),
     "small_expected_counts": N_("some expected counts are below 5, so the exact test is used"),
     "expected_counts_ok": N_("expected counts are large enough for the chi-square approximation"),
+    "expected_counts_small": N_("some expected counts are below 5 and the table is too large for the exact test, "
+                                "so the chi-square p-value is only approximate"),
 }
+# lead reasons a reader must see next to the conclusion, because they limit what the p-value says
+CAVEATS = ("expected_counts_small",)
 HORIZONS = {
     "short": N_("This quarter"),
     "medium": N_("Next two quarters"),
@@ -66,14 +70,20 @@ class Wording:
 
     # --- labels -----------------------------------------------------------------------------
     def feature(self, column: str) -> str:
-        """Return a feature's label: [labels.<lang>] from the config, else its role's name, else the column."""
-        custom = (self.context.get("labels") or {}).get(self.lang, {}).get(column)
+        """Return a feature's label: [labels.<lang>] from the config, else the translated name its own name
+        means (city -> ville), else the column's name with '_' as spaces ('Geography', 'last activity')."""
+        custom = self.custom_label(column)
         if custom:
-            return clean_text(custom)
-        role = self.semantic.get(column)
-        if role in ROLE_LABELS:
-            return self.tr(ROLE_LABELS[role])
-        return clean_text(column)
+            return custom
+        known = feature_name(column)
+        if known:
+            return self.tr(known)
+        return clean_text(str(column).replace("_", " ")) or clean_text(column)
+
+    def custom_label(self, column: str) -> str:
+        """Return the label [labels.<lang>] in the config gives the column, else ''."""
+        custom = (self.context.get("labels") or {}).get(self.lang, {}).get(column)
+        return clean_text(custom) if custom else ""
 
     def feature_title(self, column: str) -> str:
         """Return the feature label with a capital first letter, for titles and table cells."""
@@ -94,11 +104,9 @@ class Wording:
 
     def flag(self, column: str, value: int) -> str:
         """Return the label of a yes/no level: 'with a credit card', 'active last month', '{feature}: yes'."""
-        role = self.semantic.get(column)
-        if role == "credit_card":
-            return self._("with a credit card") if value else self._("without a credit card")
-        if role == "activity":
-            return self._("active last month") if value else self._("not active last month")
+        phrases = None if self.custom_label(column) else FLAG_PHRASES.get(feature_name(column))
+        if phrases:
+            return self.tr(phrases[0] if value else phrases[1])
         answer = self._("yes") if value else self._("no")
         return self._("{feature}: {answer}").format(feature=self.feature(column), answer=answer)
 
@@ -249,9 +257,13 @@ class Wording:
         p = self.fmt.p_value(test["p_adjusted"])
         if test["kind"] == "categorical":
             if test["significant"]:
-                return self._("Yes: churn differs by {feature} ({effect}, adjusted p {p}).").format(
+                sentence = self._("Yes: churn differs by {feature} ({effect}, adjusted p {p}).").format(
                     feature=feature, effect=self.effect(test["effect_size"]), p=p)
-            return self._("No clear link between {feature} and churn (adjusted p {p}).").format(feature=feature, p=p)
+            else:
+                sentence = self._("No clear link between {feature} and churn (adjusted p {p}).").format(
+                    feature=feature, p=p)
+            note = self.caveat(test)
+            return f"{sentence} {note}" if note else sentence
         groups = test["groups"]
         stat = "median" if test["method"] == "mann_whitney" else "mean"
         left = self.number_for(test["feature"], groups["churned"][stat])
@@ -265,6 +277,14 @@ class Wording:
             sentence = self._("No real difference (adjusted p {p}).").format(p=p)
         note = self.disagreement(test)
         return f"{sentence} {note}" if note else sentence
+
+    def caveat(self, test: dict) -> str:
+        """Return a sentence on what limits a test's p-value (an approximate chi-square), else ''."""
+        reason = test.get("lead_reason")
+        if reason not in CAVEATS:
+            return ""
+        text = self.tr(LEAD_REASONS[reason])
+        return text[:1].upper() + text[1:] + "."
 
     def disagreement(self, test: dict) -> str:
         """Return a warning when the t-test and the rank test disagree (the income trap), else ''."""
@@ -301,7 +321,7 @@ class Wording:
             ratio=self.fmt.ratio(item["lift_ratio"]), points=self.fmt.points(item["lift_pp"]))
 
     def segment_finding(self, segment: dict) -> str:
-        """Return a sentence on a segment: size and churn against the bank average."""
+        """Return a sentence on a segment: size and churn against the average of all clients."""
         return self.fmt.quantity(
             segment["size"], "{name} ({n} client): churn {rate}, {ratio} the average.",
             "{name} ({n} clients): churn {rate}, {ratio} the average.",
@@ -367,14 +387,14 @@ class Wording:
             if entry["kind"] == "numeric":
                 stat = "median" if entry.get("skewed") or base.get("skewed") else "mean"
                 stat_label = self._("median") if stat == "median" else self._("mean")
-                lines.append(self._("{feature}: {stat} {value} (bank: {base})").format(
+                lines.append(self._("{feature}: {stat} {value} (all clients: {base})").format(
                     feature=label, stat=stat_label, value=self.number_for(column, entry[stat]),
                     base=self.number_for(column, base[stat])))
             elif entry["kind"] == "binary":
-                lines.append(self._("{feature}: {value} (bank: {base})").format(
+                lines.append(self._("{feature}: {value} (all clients: {base})").format(
                     feature=label, value=self.fmt.percent(entry["share"]), base=self.fmt.percent(base["share"])))
             elif entry.get("majority") is not None:
-                lines.append(self._("{feature}: mostly {level}, {share} (bank: {base})").format(
+                lines.append(self._("{feature}: mostly {level}, {share} (all clients: {base})").format(
                     feature=label, level=self.value(column, entry["majority"]),
                     share=self.fmt.percent(entry["majority_share"]),
                     base=self.fmt.percent(base["shares"].get(entry["majority"], 0.0))))
