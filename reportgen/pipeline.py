@@ -103,6 +103,11 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: 
     with reporter.step(clients):
         results = analyse_customers(dataset.frame, dataset.roles, settings.analysis, playbook,
                                     step=lambda name: reporter.detail(labels.get(name, name)))
+    search = results["segment_search"]
+    if search.get("reason") == "too_small":
+        reporter.warn(_("The table is too small to look for churn-prone segments (at least {clients} clients and "
+                        "{churned} churned clients are needed): the report has none.").format(
+            clients=search["needed"]["clients"], churned=search["needed"]["churned"]))
     if previous:
         from reportgen.analysis.compare import compare_quarters
 

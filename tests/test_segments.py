@@ -231,3 +231,55 @@ def test_a_table_too_small_to_segment_gets_no_segment_and_says_why(n, churned):
     result = find_segments(frame, roles, AnalysisSettings(min_segment_size=1))
     assert result["segments"] == []
     assert result["reason"] == "too_small"
+
+
+def deck_texts(path) -> list[str]:
+    """Return every paragraph of every slide's shapes and tables, read back with python-pptx."""
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts += [p.text for p in shape.text_frame.paragraphs]
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+    return texts
+
+
+def test_the_deck_says_where_a_segments_churn_was_measured(run_cli, tmp_path):
+    frame = pd.read_csv(SAMPLE_DATA)
+    out = tmp_path / "out"
+    result = run_cli("build", "--data", SAMPLE_DATA, "--lang", "en", "--out", out, "--period", "2026-Q3")
+    assert result.code == 0, result.err
+    import json
+
+    context = json.loads((out / "context.json").read_text(encoding="utf-8"))
+    seg = context["segments"][0]
+    held = ~discovery_half(frame["churn"].to_numpy(), 42) & rule_rows(frame, seg["rule"]).to_numpy()
+    texts = deck_texts(out / "deck_en.pptx")
+    expected = f"Churn measured on the {held.sum():,} clients of the segment that the search did not see."
+    assert any(expected in t for t in texts), expected
+    assert any(t.startswith("Segment validation: searched on 5,000 clients, measured on 5,000 others") for t in texts)
+    from tests.render_helpers import pdf_text
+
+    assert expected.replace(",", ",") in " ".join(pdf_text(out / "summary_en.pdf").split())
+
+
+def test_a_small_table_builds_without_segments_and_says_why(run_cli, tmp_path):
+    frame = pd.read_csv(SAMPLE_DATA).head(150)
+    path = tmp_path / "small.csv"
+    frame.to_csv(path, index=False)
+    out = tmp_path / "out"
+    result = run_cli("build", "--data", path, "--lang", "en,fr", "--out", out, "--period", "2026-Q3")
+    assert result.code == 0, result.err
+    assert "too small to look for churn-prone segments" in result.err + result.out
+    texts = " ".join(deck_texts(out / "deck_en.pptx"))
+    assert "The table is too small to look for churn-prone segments: 150 clients and" in texts
+    assert "Segment S1" not in texts
+    from tests.render_helpers import pdf_text, tr
+
+    pdf = " ".join(pdf_text(out / "summary_fr.pdf").split())
+    assert " ".join(tr("fr", "The table is too small to look for churn-prone segments: {clients} and {churned}; at "
+                             "least {min_clients} clients and {min_churned} churned clients are needed.")
+                    .split("{clients}")[0].split()) in pdf

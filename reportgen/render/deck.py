@@ -91,6 +91,9 @@ class DeckBuilder:
             self.segments_overview()
             for segment in self.w.rule_segments:
                 self.segment_slide(segment)
+        elif self.w.segment_search_notice():
+            self.list_slides(self._("Churn-prone segments"), [Item(self.w.segment_search_notice())],
+                             self._("Why this report shows no churn-prone segment."))
         if self.w.cluster_segments:
             self.clusters()
         if any(self.ctx.get("action_plan", {}).values()):
@@ -169,7 +172,10 @@ class DeckBuilder:
                 ids=n(q["repeated_ids"]["ids"]))),
             Item(self._("Churn rates with 95% Wilson intervals; tests chosen for each kind of data, with Holm's "
                         "correction")),
-            Item(self._("Segments: combinations of churn-prone conditions; clusters: KMeans on scaled features")),
+            Item(self._("Segments: combinations of churn-prone conditions found on half of the clients; their churn "
+                        "is measured on the other half, and a segment is kept only if it stays significantly above "
+                        "the average there")),
+            Item(self._("Clusters: KMeans on scaled features")),
         ]
         self.list_slides(self._("Data and method"), items, self._(
             "Where the figures come from and how they were computed; details are in the appendix."))
@@ -261,7 +267,9 @@ class DeckBuilder:
                             self.fmt.percent(s["share"]), self.fmt.percent(s["churn_rate"]),
                             self.fmt.points(s["lift_pp"])] for s in segments]
         notes = self._("The segments combine two or three conditions that raise churn; they overlap little, so "
-                       "each calls for its own actions.")
+                       "each calls for its own actions. Clients counts every client of a segment; its churn is "
+                       "measured on the half of them that the search did not see, so it is not flattered by the "
+                       "search.")
         self.table_slides(self._("Churn-prone segments"), rows, [0.52, 0.12, 0.1, 0.1, 0.16], notes)
         slide = self.slide("title_only", self._("Churn in the segments against the average"), notes)
         bars_with_reference(slide, content_area(self.prs, slide), [s["id"] for s in segments],
@@ -386,6 +394,7 @@ class DeckBuilder:
             Item(self._("Segments: up to {k} conditions, at least {size} clients, overlap (Jaccard) below {overlap}"
                         ).format(k=m["max_conditions"], size=n(m["min_segment_size"]),
                                  overlap=self.fmt.number(m["max_overlap"], 2))),
+            *[Item(line) for line in self.w.validation_lines()],
             Item(self._("Clusters: KMeans, k from {low} to {high} chosen by silhouette, seed {seed}").format(
                 low=m["clusters_range"][0], high=m["clusters_range"][1], seed=m["random_state"])),
         ]

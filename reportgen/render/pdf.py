@@ -57,6 +57,7 @@ def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
     return {
         **w.headline_view(),
         "segments": segments,
+        "segments_notice": w.segment_search_notice(),
         "tests": tests[:MAX_TABLE_ROWS],
         "tests_omitted": max(0, len(tests) - MAX_TABLE_ROWS),
         "charts": chart_urls,

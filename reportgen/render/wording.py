@@ -173,8 +173,8 @@ class Wording:
                                                        value=self.value(column, condition["value"]))
         if condition["op"] == "other":
             return self._("{feature}: {value}").format(feature=self.feature(column), value=self._("other"))
-        factor = self.factor(column) or {}
-        integer = factor.get("spec", {}).get("integer", False)
+        # segment conditions say whether their thresholds are whole numbers ('under 7' reads 'up to 6')
+        integer = condition.get("integer", (self.factor(column) or {}).get("spec", {}).get("integer", False))
         text = self.range_text(column, condition.get("low"), condition.get("high"), integer)
         return self._("{feature}: {value}").format(feature=self.feature(column), value=text)
 
@@ -326,7 +326,53 @@ class Wording:
             segment["size"], "{name} ({n} client): churn {rate}, {ratio} the average.",
             "{name} ({n} clients): churn {rate}, {ratio} the average.",
             name=self.segment_name(segment), rate=self.fmt.percent(segment["churn_rate"]),
-            ratio=self.fmt.ratio(segment.get("lift_ratio")))
+            ratio=self.fmt.ratio(segment.get("lift_ratio"))) + self._holdout_note(segment)
+
+    def _holdout_note(self, segment: dict) -> str:
+        """Return ' (measured on the N clients the search did not see)' for a rule segment, else ''."""
+        if segment.get("measured_on") != "holdout":
+            return ""
+        return " " + self.fmt.quantity(
+            segment["customers"], "Churn measured on the {n} client of the segment that the search did not see.",
+            "Churn measured on the {n} clients of the segment that the search did not see.")
+
+    def validation_lines(self) -> list[str]:
+        """Return how the segments were validated: the split, and how many candidates did not hold."""
+        search = self.context.get("segment_search") or {}
+        split = search.get("validation")
+        if not split:
+            return []
+        lines = [self._("Segment validation: searched on {found} clients, measured on {held} others (stratified "
+                        "split, seed {seed}); a condition that adds nothing on the others is removed").format(
+            found=self.fmt.number(split["discovery"]["customers"]), held=self.fmt.number(split["holdout"]["customers"]),
+            seed=split["seed"])]
+        failed = [d for d in search.get("dropped", []) if d["reason"] == "not_significant_on_unseen"]
+        if failed:
+            lines.append(self.fmt.quantity(
+                len(failed), "{n} candidate segment did not stay significantly above the average on unseen clients "
+                "and was dropped", "{n} candidate segments did not stay significantly above the average on unseen "
+                "clients and were dropped"))
+        return lines
+
+    def segment_search_notice(self) -> str | None:
+        """Return why the report has no churn-prone segment, or None when it has some (or has no search)."""
+        search = self.context.get("segment_search") or {}
+        if self.rule_segments or not search.get("reason"):
+            return None
+        o = self.context["overview"]
+        if search["reason"] == "too_small":
+            needed = search["needed"]
+            return self._("The table is too small to look for churn-prone segments: {clients} and {churned}; at "
+                          "least {min_clients} clients and {min_churned} churned clients are needed.").format(
+                clients=self.fmt.quantity(o["customers"], "{n} client", "{n} clients"),
+                churned=self.fmt.quantity(o["churned"], "{n} churned client", "{n} churned clients"),
+                min_clients=self.fmt.number(needed["clients"]), min_churned=self.fmt.number(needed["churned"]))
+        if search["reason"] == "one_outcome":
+            return self._("Every client has the same churn flag: there is nothing to compare segments with.")
+        if search["reason"] == "none_held":
+            return self._("Candidate segments were found, but none kept a churn significantly above the average on "
+                          "the clients the search did not see: no segment is reported.")
+        return self._("No combination of conditions raises churn clearly above the average: no segment is reported.")
 
     def interval(self, bounds: list) -> str:
         """Return a 95% interval as '95% interval: 17.5% – 19.0%'."""
@@ -339,7 +385,8 @@ class Wording:
         return self.fmt.quantity(
             segment["size"], "{n} client, churn {rate}: {ratio} the average.",
             "{n} clients, churn {rate}: {ratio} the average.",
-            rate=self.fmt.percent(segment["churn_rate"]), ratio=self.fmt.ratio(segment.get("lift_ratio")))
+            rate=self.fmt.percent(segment["churn_rate"]),
+            ratio=self.fmt.ratio(segment.get("lift_ratio"))) + self._holdout_note(segment)
 
     def key_findings(self, limit: int = 5) -> list[str]:
         """Return the key findings as sentences: headline, strongest factors, skewed-test trap, riskiest segment."""
