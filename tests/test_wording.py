@@ -187,3 +187,21 @@ def test_an_approximate_chi_square_says_so_in_its_conclusion(lang):
                     "chi-square p-value is only approximate")
     assert note[:1].upper() + note[1:] in w.conclusion({**test, "lead_reason": "expected_counts_small"})
     assert note[1:] not in w.conclusion({**test, "lead_reason": "expected_counts_ok"})
+
+
+def test_the_bundled_playbook_on_a_telecom_table_speaks_of_all_clients(tmp_path):
+    """Rules that fire on any table (the retention call, the generic fallbacks) name no bank."""
+    from reportgen.ingest import load_dataset
+    from reportgen.pipeline import analyse
+
+    path = tmp_path / "telecom.csv"
+    telecom_table().to_csv(path, index=False)
+    settings = make_settings(columns={"id": "customerID", "churn": "Churn", "tenure": "tenure"},
+                             analysis={"min_segment_size": 150})
+    context = analyse(load_dataset(path, settings), settings, Reporter(-1), period="2026-Q3")
+    rules = [s for s in context["segments"] if s["method"] == "rules"]
+    assert rules, "the telecom table must have segments for this test to mean anything"
+    for lang in LANGS:
+        w = Wording(context, lang)
+        texts = [w.recommendation(r) for s in rules for r in s["recommendations"]]
+        assert texts and not any(BANK_WORDS.search(t) for t in texts), [t for t in texts if BANK_WORDS.search(t)]
