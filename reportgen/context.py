@@ -25,7 +25,7 @@ def build_context(dataset, results: dict, settings, playbook: dict, period: str)
         "meta": {
             "period": period,
             "dataset": str(Path(dataset.path).resolve()),
-            "input_kind": dataset.kind,
+            "kind": dataset.kind,
             "source": dataset.source_dict(),
             "rows_read": dataset.quality["rows_read"],
             "rows_used": dataset.quality["rows_used"],
@@ -62,8 +62,6 @@ def action_plan(segments: list[dict]) -> dict:
     """Return the recommendations of the churn-prone segments grouped by horizon, each with its segments."""
     plan: dict[str, dict[str, dict]] = {"short": {}, "medium": {}, "long": {}}
     for segment in segments:
-        if segment["method"] != "rules":
-            continue
         for rec in segment["recommendations"]:
             entry = plan[rec["horizon"]].setdefault(
                 rec["id"], {"id": rec["id"], "priority": rec["priority"], "segments": [], "clients": 0})

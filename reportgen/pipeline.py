@@ -130,7 +130,7 @@ def load_previous(path: str, settings: Settings, reporter: Reporter, period: str
         context = load_context(source)
         data = Path(context["meta"].get("dataset") or "")
         ids = None
-        if context["meta"].get("source", {}).get("kind", "customers") == "customers" and data.is_file():
+        if context["meta"]["kind"] == "customers" and data.is_file():
             ids = _ids(load_dataset(data, settings))
         else:
             reporter.warn(_("The data file of {path} is not available: clients gained and lost are counted, not "

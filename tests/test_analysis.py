@@ -104,7 +104,7 @@ def test_income_test_reports_welch_and_mann_whitney(real_context, real_frame):
 
 @pytest.mark.realdata
 def test_real_table_has_three_or_more_large_low_overlap_segments(real_context, real_frame):
-    segments = [s for s in real_context["segments"] if s["method"] == "rules"]
+    segments = real_context["segments"]
     assert len(segments) >= 3
     masks = {}
     for seg in segments:
@@ -126,7 +126,7 @@ def test_real_table_has_clusters_with_profiles(real_context, real_frame):
     clusters = real_context["clusters"]
     assert clusters["status"] == "ok" and 2 <= clusters["k"] <= 8
     assert len(clusters["centroids"]) == clusters["k"]
-    kmeans = [s for s in real_context["segments"] if s["method"] == "kmeans"]
+    kmeans = real_context["clusters"]["groups"]
     assert len(kmeans) == clusters["k"]
     assert sum(s["size"] for s in kmeans) == len(real_frame)
     assert min(s["share"] for s in kmeans) >= 0.02
@@ -138,7 +138,7 @@ def test_real_table_has_clusters_with_profiles(real_context, real_frame):
 
 @pytest.mark.realdata
 def test_profile_covers_every_feature(real_context, real_frame):
-    seg = next(s for s in real_context["segments"] if s["method"] == "rules")
+    seg = real_context["segments"][0]
     mask = segment_mask(real_frame, seg["rule"])
     part = real_frame[mask]
     features = seg["profile"]["features"]
@@ -168,15 +168,15 @@ def test_churn_by_factor_matches_pandas_for_every_level(sample_context):
     for factor in context["churn_by_factor"]:
         column = factor["factor"]
         for level in factor["levels"]:
-            if level["kind"] == "missing":
+            if level["level_type"] == "missing":
                 mask = frame[column].isna()
-            elif level["kind"] == "band":
+            elif level["level_type"] == "band":
                 mask = frame[column].notna()
                 if level["low"] is not None:
                     mask &= frame[column] >= level["low"]
                 if level["high"] is not None:
                     mask &= frame[column] < level["high"]
-            elif level["kind"] == "flag":
+            elif level["level_type"] == "flag":
                 mask = frame[column] == level["value"]
             else:
                 mask = frame[column] == level["value"]
@@ -226,7 +226,7 @@ def test_context_is_plain_json_with_the_contract_keys(sample_context):
     assert again["overview"]["churn_rate_ci"][0] < again["overview"]["churn_rate"] < again["overview"]["churn_rate_ci"][1]
     assert "%" not in json.dumps(again["overview"]) and "," not in str(again["overview"]["churn_rate"])
     for seg in again["segments"]:
-        for key in ("id", "method", "size", "share", "churn_rate", "lift_pp", "profile", "recommendations"):
+        for key in ("id", "rule", "size", "share", "churn_rate", "lift_pp", "profile", "recommendations"):
             assert key in seg
     for test in again["tests"]:
         for key in ("id", "question", "method", "statistic", "p_value", "p_adjusted", "effect_size", "significant"):
@@ -280,7 +280,7 @@ def dumps_safe(result: dict) -> dict:
 def test_no_churned_client():
     result = run_engine(small_frame(churn=np.zeros(60, dtype="int8")))
     assert result["overview"]["churn_rate"] == 0
-    assert all(s["method"] == "kmeans" for s in result["segments"])
+    assert result["segments"] == []
     for test in result["tests"]:
         assert test["status"] == "not_computable" and test["p_value"] is None
         assert test["reason"] in ("empty_group", "one_outcome")
@@ -290,7 +290,7 @@ def test_all_churned():
     result = run_engine(small_frame(churn=np.ones(60, dtype="int8")))
     assert result["overview"]["churn_rate"] == 1
     assert all(t["status"] == "not_computable" for t in result["tests"])
-    assert all(s["method"] == "kmeans" for s in result["segments"])
+    assert result["segments"] == []
 
 
 def test_one_category_only():
@@ -349,7 +349,7 @@ def test_engine_works_on_a_telecom_table_with_a_config_mapping(tmp_path):
     assert context["overview"]["churn_rate"] == pytest.approx((churn == "Yes").mean())
     factors = {f["factor"] for f in context["churn_by_factor"]}
     assert factors == {"Contract", "tenure_months", "MonthlyCharges"}
-    segments = [s for s in context["segments"] if s["method"] == "rules"]
+    segments = context["segments"]
     assert segments and all(s["size"] >= 150 for s in segments)
     assert any(c["feature"] == "Contract" for s in segments for c in s["rule"])
     for seg in segments:

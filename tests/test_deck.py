@@ -60,7 +60,7 @@ def test_one_slide_per_segment_with_its_recommendations(sample_build, lang):
     context = json.loads((sample_build / "context.json").read_text(encoding="utf-8"))
     deck = Presentation(str(sample_build / f"deck_{lang}.pptx"))
     by_title = {s.shapes.title.text: s for s in deck.slides if s.shapes.title is not None}
-    rules = [s for s in context["segments"] if s["method"] == "rules"]
+    rules = context["segments"]
     assert rules
     for segment in rules:
         title = tr(lang, "Segment {id}").format(id=segment["id"])
@@ -198,8 +198,8 @@ def test_control_characters_in_data_never_reach_a_slide(tmp_path, context):
 
 def test_long_lists_are_split_across_slides(tmp_path, context):
     crowded = json.loads(json.dumps(context))
-    rule = next(s for s in crowded["segments"] if s["method"] == "rules")
-    crowded["segments"] = [s for s in crowded["segments"] if s["method"] == "rules"][:1]
+    rule = crowded["segments"][0]
+    crowded["segments"] = crowded["segments"][:1]
     long_text = "Offer a very long, very detailed retention action " * 12
     crowded["playbook"]["rules"]["priority_retention"]["text"]["en"] = long_text + "{churn}"
     rule["recommendations"] = [dict(rule["recommendations"][0], id="priority_retention",

@@ -70,7 +70,7 @@ def test_sample_segments_are_measured_on_clients_the_search_did_not_see(sample):
     found = pd.Series(discovery_half(churn, context["method"]["random_state"]), index=frame.index)
     held = ~found
     base = frame.loc[held, "churn"].mean()
-    segments = [s for s in context["segments"] if s["method"] == "rules"]
+    segments = context["segments"]
     assert len(segments) >= 3
     assert [s["churn_rate"] for s in segments] == sorted((s["churn_rate"] for s in segments), reverse=True)
     for seg in segments:
@@ -97,7 +97,7 @@ def test_sample_segments_are_measured_on_clients_the_search_did_not_see(sample):
 
 def test_sample_segment_profiles_match_pandas(sample):
     context, frame = sample
-    seg = next(s for s in context["segments"] if s["method"] == "rules")
+    seg = context["segments"][0]
     part = frame[rule_rows(frame, seg["rule"])]
     features = seg["profile"]["features"]
     assert features["age"]["mean"] == pytest.approx(part["age"].mean())
@@ -133,7 +133,7 @@ def test_sample_clusters_sizes_churn_and_profiles_match_an_independent_assignmen
     for column, median in clusters["transform"]["impute"].items():
         assert median == pytest.approx(frame[column].median())
     labels = nearest_centroid(frame, clusters)
-    kmeans = [s for s in context["segments"] if s["method"] == "kmeans"]
+    kmeans = context["clusters"]["groups"]
     assert len(kmeans) == clusters["k"]
     for seg in kmeans:
         members = frame[labels == seg["cluster"]]
@@ -212,7 +212,6 @@ def test_numeric_conditions_are_as_fine_as_the_data_supports(tmp_path):
     best = brute_force_best(frame, 500)
     assert best > 0.7
     top = context["segments"][0]
-    assert top["method"] == "rules"
     tenure = next(c for c in top["rule"] if c["feature"] == "tenure")
     assert tenure["low"] is None and tenure["high"] <= 8  # 'six months or less', not a 20-month band
     whole = frame.loc[rule_rows(frame, top["rule"]), "Churn"].eq("Yes").mean()

@@ -61,11 +61,11 @@ def _factors_now(frame: pd.DataFrame, roles: Roles, churn: np.ndarray, previous:
         if column not in frame.columns or column not in roles.features:
             out.append({"factor": column, "status": "not_computable", "reason": "column_missing", "levels": []})
             continue
-        kind = "binary" if factor.get("binary") else ("numeric" if factor["kind"] == "numeric" else "categorical")
+        kind = factor["type"]
         codes, levels, _spec = level_codes(frame, column, kind, factor["spec"] or None)
         entries = []
         for level in factor["levels"]:
-            if level["kind"] == "missing":
+            if level["level_type"] == "missing":
                 mask = codes == -1
             else:
                 index = next((i for i, lvl in enumerate(levels) if lvl["label"] == level["label"]), None)
@@ -75,12 +75,12 @@ def _factors_now(frame: pd.DataFrame, roles: Roles, churn: np.ndarray, previous:
             n, k = int(mask.sum()), int(churn[mask].sum())
             test = two_proportion_test(k, n, level["churned"], level["customers"])
             now_rate = k / n if n else None
-            entries.append({"label": level["label"], "kind": level["kind"], "low": level.get("low"),
+            entries.append({"label": level["label"], "level_type": level["level_type"], "low": level.get("low"),
                             "high": level.get("high"), "value": level.get("value"),
                             "then": level["churn_rate"], "now": now_rate, "customers_now": n,
                             "customers_then": level["customers"], "change_pp": _pp(now_rate, level["churn_rate"]),
                             "p_value": test.get("p_value")})
-        out.append({"factor": column, "kind": factor["kind"], "binary": factor.get("binary", False),
+        out.append({"factor": column, "type": factor["type"],
                     "spec": factor["spec"], "status": "ok", "levels": entries})
     return out
 
@@ -95,10 +95,11 @@ def _segments_now(frame: pd.DataFrame, roles: Roles, churn: np.ndarray, previous
             labels = assign_clusters(frame, clusters)
         except KeyError:  # a column the clusters used is gone
             labels = None
-    for seg in previous.get("segments", []):
-        entry = {"id": seg["id"], "method": seg["method"], "rule": seg.get("rule"), "cluster": seg.get("cluster"),
-                 "then": {"size": seg["size"], "churned": seg["churned"], "churn_rate": seg["churn_rate"]}}
-        if seg["method"] == "rules":
+    for seg in [*previous.get("segments", []), *clusters.get("groups", [])]:
+        entry = {"id": seg["id"], "rule": seg.get("rule"), "cluster": seg.get("cluster"),
+                 "then": {"size": seg["size"], "customers": seg["customers"], "churned": seg["churned"],
+                          "churn_rate": seg["churn_rate"]}}
+        if seg.get("rule") is not None:
             lacking = missing_features(frame, seg["rule"])
             if lacking:
                 out.append({**entry, "status": "not_computable", "reason": "column_missing"})
@@ -110,7 +111,8 @@ def _segments_now(frame: pd.DataFrame, roles: Roles, churn: np.ndarray, previous
             out.append({**entry, "status": "not_computable", "reason": "column_missing"})
             continue
         n, k = int(mask.sum()), int(churn[mask].sum())
-        test = two_proportion_test(k, n, seg["churned"], seg["size"])
+        # last quarter's churn of a rule segment was measured on its unseen clients: test against those
+        test = two_proportion_test(k, n, seg["churned"], seg["customers"])
         now = rate_summary(k, n, overall)
         out.append({**entry, "status": "ok", "now": now, "change_pp": _pp(now["churn_rate"], seg["churn_rate"]),
                     "p_value": test.get("p_value")})
@@ -120,11 +122,9 @@ def _segments_now(frame: pd.DataFrame, roles: Roles, churn: np.ndarray, previous
 def _new_segments(frame: pd.DataFrame, segments: list[dict], previous: dict, max_overlap: float) -> list[str]:
     """Return the ids of this quarter's rule segments that overlap no segment of last quarter (on today's data)."""
     old_masks = [rule_mask(frame, s["rule"]) for s in previous.get("segments", [])
-                 if s["method"] == "rules" and not missing_features(frame, s["rule"])]
+                 if not missing_features(frame, s["rule"])]
     new = []
     for seg in segments:
-        if seg["method"] != "rules":
-            continue
         mask = rule_mask(frame, seg["rule"])
         overlaps = [(mask & old).sum() / max((mask | old).sum(), 1) for old in old_masks]
         if not overlaps or max(overlaps) < max_overlap:

@@ -40,13 +40,14 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
     step("clusters")
     clusters = find_clusters(frame, roles, settings)
     labels = clusters.pop("labels", None)
+    clusters["groups"] = []
     if clusters["status"] == "ok":
         for index in range(clusters["k"]):
             mask = labels == index
-            segment = {"id": f"C{index + 1}", "method": "kmeans", "cluster": index,
-                       **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
-                       "size": int(mask.sum()), "share": float(mask.mean())}
-            segments.append(_finish(segment, frame, mask, roles, base, playbook))
+            group = {"id": f"C{index + 1}", "cluster": index,
+                     **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
+                     "size": int(mask.sum()), "share": float(mask.mean())}
+            clusters["groups"].append(_finish(group, frame, mask, roles, base, playbook))
     return {
         "overview": overview,
         "churn_by_factor": factors,

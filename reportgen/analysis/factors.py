@@ -25,12 +25,12 @@ def level_codes(frame: pd.DataFrame, column: str, kind: str, spec: dict | None =
         levels = []
         for i in range(len(spec["edges"]) + 1):
             low, high = band_bounds(spec["edges"], i, spec.get("floor"))
-            levels.append({"kind": "band", "low": low, "high": high,
+            levels.append({"level_type": "band", "low": low, "high": high,
                            "label": band_label(low, high, spec["integer"])})
         return codes, levels, spec
     if kind == "binary":
         codes = np.where(series.isna(), -1, series.fillna(0).to_numpy(dtype=float).astype(int))
-        return codes, [{"kind": "flag", "value": 0, "label": "0"}, {"kind": "flag", "value": 1, "label": "1"}], {}
+        return codes, [{"level_type": "flag", "value": 0, "label": "0"}, {"level_type": "flag", "value": 1, "label": "1"}], {}
     if spec is None:
         counts = series.value_counts(dropna=True)
         kept = [str(v) for v in counts.index[: MAX_LEVELS - 1 if len(counts) > MAX_LEVELS else MAX_LEVELS]]
@@ -40,9 +40,9 @@ def level_codes(frame: pd.DataFrame, column: str, kind: str, spec: dict | None =
     other = len(kept)
     mapped = series.map(lookup)
     codes = np.where(series.isna(), -1, mapped.fillna(other).to_numpy(dtype=float)).astype(int)
-    levels = [{"kind": "value", "value": v, "label": v} for v in kept]
+    levels = [{"level_type": "value", "value": v, "label": v} for v in kept]
     if spec.get("other") or (codes == other).any():
-        levels.append({"kind": "other", "value": None, "label": "other"})
+        levels.append({"level_type": "other", "value": None, "label": "other"})
     return codes, levels, spec
 
 
@@ -60,7 +60,7 @@ def churn_by_factor(frame: pd.DataFrame, roles: Roles, alpha: float) -> list[dic
         kind = roles.kind(column)
         codes, levels, spec = level_codes(frame, column, kind)
         if (codes == -1).any():
-            levels.append({"kind": "missing", "value": None, "label": "missing"})
+            levels.append({"level_type": "missing", "value": None, "label": "missing"})
         index = np.where(codes == -1, len(levels) - 1, codes)
         sizes = np.bincount(index, minlength=len(levels))
         hits = np.bincount(index, weights=churn, minlength=len(levels)).astype(int)
@@ -72,15 +72,14 @@ def churn_by_factor(frame: pd.DataFrame, roles: Roles, alpha: float) -> list[dic
         factors.append({
             "factor": column,
             "role": roles.role_of(column),
-            "kind": "numeric" if kind == "numeric" else "categorical",
-            "binary": kind == "binary",
+            "type": kind,
             "spec": spec,
             "missing": int((codes == -1).sum()),
             "levels": kept,
         })
     _flag_churn_prone(factors, alpha)
     for factor in factors:
-        lifts = [lvl["lift_pp"] for lvl in factor["levels"] if lvl["lift_pp"] is not None and lvl["kind"] != "missing"]
+        lifts = [lvl["lift_pp"] for lvl in factor["levels"] if lvl["lift_pp"] is not None and lvl["level_type"] != "missing"]
         factor["spread_pp"] = (max(lifts) - min(lifts)) if lifts else 0.0
         factor["max_lift_pp"] = max(lifts) if lifts else 0.0
     return factors
@@ -96,15 +95,15 @@ def _flag_churn_prone(factors: list[dict], alpha: float) -> None:
             level.setdefault("p_adjusted", None)
             level["churn_prone"] = bool(
                 level["p_adjusted"] is not None and level["p_adjusted"] < alpha and (level["lift_pp"] or 0) > 0
-                and level["kind"] != "missing"
+                and level["level_type"] != "missing"
             )
 
 
 def churn_prone_intervals(factors: list[dict]) -> list[dict]:
     """Return the churn-prone levels of all features, highest lift first."""
     found = [
-        {"factor": f["factor"], "kind": f["kind"], **{k: lvl[k] for k in ("label", "low", "high", "value") if k in lvl},
-         "level_kind": lvl["kind"], "customers": lvl["customers"], "churn_rate": lvl["churn_rate"],
+        {"factor": f["factor"], "type": f["type"], **{k: lvl[k] for k in ("label", "low", "high", "value") if k in lvl},
+         "level_type": lvl["level_type"], "customers": lvl["customers"], "churn_rate": lvl["churn_rate"],
          "churn_rate_ci": lvl["churn_rate_ci"], "lift_pp": lvl["lift_pp"], "lift_ratio": lvl["lift_ratio"],
          "p_adjusted": lvl["p_adjusted"]}
         for f in factors for lvl in f["levels"] if lvl["churn_prone"]

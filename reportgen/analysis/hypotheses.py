@@ -48,7 +48,7 @@ def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: i
         "id": f"numeric:{column}",
         "question": QUESTION_NUMERIC,
         "feature": column,
-        "kind": "numeric",
+        "type": "numeric",
         "dropped_missing": int((~present).sum()),
         "groups": {"churned": _describe(churned), "retained": _describe(retained)},
     }
@@ -85,7 +85,7 @@ def categorical_test(values: pd.Series, churn: np.ndarray, column: str) -> dict:
         "id": f"categorical:{column}",
         "question": QUESTION_CATEGORICAL,
         "feature": column,
-        "kind": "categorical",
+        "type": "categorical",
         "dropped_missing": int((~present).sum()),
         "groups": {str(level): {"n": int(row.sum()), "churned": int(row.get(1, 0))} for level, row in table.iterrows()},
     }

@@ -29,13 +29,13 @@ def profile(frame: pd.DataFrame, mask: np.ndarray, roles: Roles, base: dict) -> 
         kind = roles.kind(column)
         seg = _summarise(part[column], kind)
         ref = base[column]
-        entry = {"kind": kind, "role": roles.role_of(column), **seg, "base": ref}
+        entry = {"type": kind, "role": roles.role_of(column), **seg, "base": ref}
         if kind == "categorical":
             entry["over_represented"] = _over_represented(seg["shares"], ref["shares"])
         features[column] = entry
         score = _distinctness(kind, seg, ref)
         if score is not None:
-            scores.append({"feature": column, "kind": kind, **score})
+            scores.append({"feature": column, "type": kind, **score})
     scores.sort(key=lambda s: -abs(s["score"]))
     return {"features": features, "distinguishing": scores[:DISTINGUISHING]}
 

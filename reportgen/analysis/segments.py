@@ -241,7 +241,7 @@ def _validate(frame: pd.DataFrame, churn: np.ndarray, found: np.ndarray, shortli
         if reason:
             dropped.append({**segment, "size": size, "reason": reason})
             continue
-        kept.append({"method": "rules", **segment, "size": size, "share": size / len(frame), "measured_on": "holdout",
+        kept.append({**segment, "size": size, "share": size / len(frame), "measured_on": "holdout",
                      "_mask": mask})
     for segment in kept:
         del segment["_mask"]

@@ -27,7 +27,6 @@ class Dataset:
         """Return where the data came from, as plain data."""
         return {
             "path": self.path,
-            "kind": self.kind,
             "format": self.file_format,
             "encoding": self.encoding,
             "separator": {"\t": "tab"}.get(self.separator, self.separator),

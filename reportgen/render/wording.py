@@ -139,7 +139,7 @@ class Wording:
 
     def level(self, factor: dict, level: dict) -> str:
         """Return the label of one level of a factor, as a chart category or table cell."""
-        kind = level["kind"]
+        kind = level["level_type"]
         if kind == "missing":
             return self._("not given")
         if kind == "other":
@@ -154,9 +154,9 @@ class Wording:
     def level_phrase(self, factor: dict, level: dict) -> str:
         """Return a level as a phrase that stands alone: 'men', 'with a credit card', 'age: 25–34'."""
         column = factor["factor"]
-        if level["kind"] == "flag":
+        if level["level_type"] == "flag":
             return self.flag(column, level["value"])
-        if level["kind"] == "value" and self.semantic.get(column) == "gender":
+        if level["level_type"] == "value" and self.semantic.get(column) == "gender":
             return self.level(factor, level)
         return self._("{feature}: {value}").format(feature=self.feature(column), value=self.level(factor, level))
 
@@ -165,7 +165,7 @@ class Wording:
         column = condition["feature"]
         if condition["op"] == "==":
             factor = self.factor(column)
-            if factor and factor.get("binary"):
+            if factor and factor["type"] == "binary":
                 return self.flag(column, int(condition["value"]))
             if self.semantic.get(column) == "gender":
                 return self.value(column, condition["value"])
@@ -180,7 +180,7 @@ class Wording:
 
     def segment_name(self, segment: dict) -> str:
         """Return a segment's name: its conditions joined ('men · active last month · balance: ≥ 1 M ₽')."""
-        if segment["method"] == "kmeans":
+        if segment.get("cluster") is not None:
             return self._("Cluster {n}").format(n=segment["cluster"] + 1)
         return " · ".join(self.condition(c) for c in segment.get("rule", []))
 
@@ -255,7 +255,7 @@ class Wording:
             return self._("Not computable: {reason}.").format(reason=self.reason(test.get("reason")))
         feature = self.feature(test["feature"])
         p = self.fmt.p_value(test["p_adjusted"])
-        if test["kind"] == "categorical":
+        if test["type"] == "categorical":
             if test["significant"]:
                 sentence = self._("Yes: churn differs by {feature} ({effect}, adjusted p {p}).").format(
                     feature=feature, effect=self.effect(test["effect_size"]), p=p)
@@ -414,12 +414,12 @@ class Wording:
     @cached_property
     def rule_segments(self) -> list[dict]:
         """Return the churn-prone (rule) segments."""
-        return [s for s in self.context.get("segments", []) if s["method"] == "rules"]
+        return self.context.get("segments", [])
 
     @cached_property
     def cluster_segments(self) -> list[dict]:
         """Return the KMeans clusters as segments."""
-        return [s for s in self.context.get("segments", []) if s["method"] == "kmeans"]
+        return (self.context.get("clusters") or {}).get("groups", [])
 
     def profile_lines(self, segment: dict, limit: int = 6) -> list[str]:
         """Return the segment's profile as short lines, most distinctive features first."""
@@ -431,13 +431,13 @@ class Wording:
             entry = features[column]
             label = self.feature_title(column)
             base = entry["base"]
-            if entry["kind"] == "numeric":
+            if entry["type"] == "numeric":
                 stat = "median" if entry.get("skewed") or base.get("skewed") else "mean"
                 stat_label = self._("median") if stat == "median" else self._("mean")
                 lines.append(self._("{feature}: {stat} {value} (all clients: {base})").format(
                     feature=label, stat=stat_label, value=self.number_for(column, entry[stat]),
                     base=self.number_for(column, base[stat])))
-            elif entry["kind"] == "binary":
+            elif entry["type"] == "binary":
                 lines.append(self._("{feature}: {value} (all clients: {base})").format(
                     feature=label, value=self.fmt.percent(entry["share"]), base=self.fmt.percent(base["share"])))
             elif entry.get("majority") is not None:
