@@ -185,6 +185,24 @@ def sample(reporter: Reporter, rows, seed, output, previous):
     reporter.result(_("Sample written to {path}").format(path=path))
 
 
+@cli.command(context_settings=CONTEXT_SETTINGS,
+             help=_("Print the JSON Schema of the context: every figure a context.json holds, typed."))
+@click.option("-o", "--output", "output", metavar="FILE", help=_("Write the schema to FILE instead of printing it."))
+@common
+def schema(reporter: Reporter, output):
+    """Print the JSON Schema of the context."""
+    import json
+
+    from reportgen.atomic import write_text
+    from reportgen.contract import json_schema
+
+    text = json.dumps(json_schema(), ensure_ascii=False, indent=1)
+    if output:
+        reporter.result(_("Schema written to {path}").format(path=write_text(output, text + "\n")))
+    else:
+        click.echo(text)
+
+
 @cli.command(name="config", context_settings=CONTEXT_SETTINGS,
              help=_("Print every setting of reportgen.toml with its default and meaning."))
 @common

@@ -11,13 +11,15 @@ import numpy as np
 
 from reportgen import __version__
 from reportgen.analysis.playbook import playbook_texts
-
-SCHEMA_VERSION = 1
-REQUIRED_KEYS = ("schema_version", "meta", "quality", "overview", "churn_by_factor", "tests", "segments")
+from reportgen.contract import SCHEMA_VERSION, ContractError, validate
 
 
 def build_context(dataset, results: dict, settings, playbook: dict, period: str) -> dict:
-    """Return the context of one run: meta, quality, results, playbook texts, action plan and method."""
+    """Return the context of one run, validated against the contract (reportgen.contract.Context).
+
+    Raise ContractError when the analysis wrote something the contract does not describe: a bug, named by
+    its path, caught here rather than by a renderer reading a key nobody wrote.
+    """
     report, analysis = settings.report, settings.analysis
     context = {
         "schema_version": SCHEMA_VERSION,
@@ -55,7 +57,7 @@ def build_context(dataset, results: dict, settings, playbook: dict, period: str)
             "random_state": analysis.random_state,
         },
     }
-    return to_plain(context)
+    return validate(to_plain(context))
 
 
 def action_plan(segments: list[dict]) -> dict:
@@ -109,9 +111,8 @@ def load_context(path: Path) -> dict:
         raise DataError(_("The file is not a reportgen context (invalid JSON: {error}).").format(error=exc),
                         hint=_("Give a context.json written by `reportgen analyze` or `reportgen build`."),
                         location=Location(file=str(path)))
-    missing = [k for k in REQUIRED_KEYS if not isinstance(context, dict) or k not in context]
-    if missing:
-        raise DataError(_("The file is not a reportgen context (missing: {keys}).").format(keys=", ".join(missing)),
+    if not isinstance(context, dict) or "schema_version" not in context:
+        raise DataError(_("The file is not a reportgen context (it has no schema_version)."),
                         hint=_("Give a context.json written by `reportgen analyze` or `reportgen build`."),
                         location=Location(file=str(path)))
     if context["schema_version"] != SCHEMA_VERSION:
@@ -119,5 +120,14 @@ def load_context(path: Path) -> dict:
             _("The context has schema version {found}; this reportgen reads version {expected}.").format(
                 found=context["schema_version"], expected=SCHEMA_VERSION),
             hint=_("Run the analysis again with this version of reportgen."),
+            location=Location(file=str(path)))
+    try:
+        validate(context)
+    except ContractError as exc:
+        raise DataError(
+            _("The context does not follow the contract at {path}: {problem}.").format(path=exc.path,
+                                                                                    problem=exc.problem),
+            hint=_("Give a context.json written by `reportgen analyze` or `reportgen build`, unedited; "
+                   "`reportgen schema` prints what a context must hold."),
             location=Location(file=str(path)))
     return context

@@ -1,0 +1,81 @@
+"""The context contract: every figure the reports state, typed, validated when written and when read.
+
+The analysis writes a context (plain JSON data); the renderers, `--previous` and a user's own tools read
+it. `Context` is its model; `reportgen schema` prints its JSON Schema.
+
+Schema versions:
+  1  the first contract (seven keys checked by name).
+  2  typed and validated; KMeans groups under clusters.groups (segments holds rule segments only); 'kind'
+     is only the input kind (meta.kind), a feature's numeric/binary/categorical is 'type', a level's
+     band/value/flag/other/missing is 'level_type'; rule segments carry their churn measured on clients
+     the search did not see, with the discovery figures beside them (segment_search.validation).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field, ValidationError
+
+from reportgen.contract.base import Part
+from reportgen.contract.churn import ChurnProneInterval, Factor, Overview, Test
+from reportgen.contract.comparison import Comparison
+from reportgen.contract.meta import Meta, Quality, Roles
+from reportgen.contract.plan import ActionPlan, Method, Playbook
+from reportgen.contract.segments import BaseProfile, Clusters, RuleSegment, SegmentSearch
+
+SCHEMA_VERSION = 2
+
+
+class Context(Part):
+    """Everything one run computed, in the order the reports use it; no text formatted for a language."""
+
+    schema_version: Literal[2] = Field(description="Version of this contract; see reportgen.contract.")
+    generated_at: str = Field(description="When the context was computed (ISO 8601, UTC).")
+    meta: Meta
+    roles: Roles
+    labels: dict[str, dict[str, str]] = Field(description="Column labels per language from the config.")
+    value_labels: dict[str, dict[str, dict[str, str]]] = Field(
+        description="Value labels per column and language from the config.")
+    quality: Quality
+    overview: Overview
+    churn_by_factor: list[Factor] = Field(description="Churn by every feature, level by level.")
+    churn_prone_intervals: list[ChurnProneInterval] = Field(
+        description="The churn-prone levels of all features, highest lift first.")
+    tests: list[Test] = Field(description="Do churned and retained clients differ on each feature? (Holm)")
+    segment_search: SegmentSearch
+    segments: list[RuleSegment] = Field(description="Churn-prone rule segments, highest churn on unseen clients first.")
+    clusters: Clusters
+    base_profile: BaseProfile = Field(description="Every feature summarised over all clients.")
+    playbook: Playbook
+    action_plan: ActionPlan
+    method: Method
+    comparison: Comparison | None = Field(default=None, description="With --previous: what changed since then.")
+
+
+class ContractError(ValueError):
+    """A context that does not follow the contract; `path` names the first invalid place ('segments.0.size')."""
+
+    def __init__(self, path: str, problem: str) -> None:
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def validate(context: dict) -> dict:
+    """Return `context` unchanged when it follows the contract; raise ContractError naming the first bad path."""
+    try:
+        Context.model_validate(context, strict=True)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        path = ".".join(str(p) for p in first["loc"]) or "(top)"
+        raise ContractError(path, first["msg"]) from None
+    return context
+
+
+def json_schema() -> dict:
+    """Return the JSON Schema of the context."""
+    return Context.model_json_schema()
+
+
+__all__ = ["Context", "ContractError", "SCHEMA_VERSION", "json_schema", "validate"]

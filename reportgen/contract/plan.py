@@ -1,0 +1,56 @@
+"""The playbook's texts, the action plan by horizon, and the method's parameters."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from reportgen.contract.base import Part
+
+
+class RuleText(Part):
+    """A playbook rule's title and text in each language, and its horizon."""
+
+    title: dict[str, str]
+    text: dict[str, str]
+    horizon: Literal["short", "medium", "long"]
+
+
+class Playbook(Part):
+    """The playbook used: its file and the texts of its rules by id."""
+
+    source: str
+    rules: dict[str, RuleText]
+
+
+class Action(Part):
+    """A recommended action and the segments it serves."""
+
+    id: str
+    priority: int
+    segments: list[str]
+    clients: int
+
+
+class ActionPlan(Part):
+    """Actions by horizon: this quarter, the next two, this year and beyond."""
+
+    short: list[Action]
+    medium: list[Action]
+    long: list[Action]
+
+
+class Method(Part):
+    """The parameters every figure was computed with."""
+
+    alpha: float = Field(description="Significance level, after Holm's correction.")
+    correction: Literal["holm"]
+    confidence: float
+    interval: Literal["wilson"]
+    bootstrap_resamples: int
+    min_segment_size: int
+    max_conditions: int
+    max_overlap: float
+    clusters_range: list[int]
+    random_state: int

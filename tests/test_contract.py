@@ -1,0 +1,119 @@
+"""The context contract: every context validates, a wrong one is refused with its path, and the schema prints."""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from reportgen.config import Settings
+from reportgen.console import Reporter
+from reportgen.contract import SCHEMA_VERSION, ContractError, validate
+from reportgen.ingest import load_dataset
+from reportgen.pipeline import analyse
+from tests.conftest import SAMPLE_DATA
+
+
+@pytest.fixture(scope="module")
+def context():
+    """Return the bundled sample's context as JSON would give it back."""
+    settings = Settings()
+    built = analyse(load_dataset(SAMPLE_DATA, settings), settings, Reporter(-1), period="2026-Q3")
+    return json.loads(json.dumps(built))
+
+
+def test_the_sample_context_follows_the_contract(context):
+    assert context["schema_version"] == SCHEMA_VERSION == 2
+    assert validate(copy.deepcopy(context)) == context
+
+
+@pytest.mark.parametrize("path, value, where", [
+    (("segments", 0, "size"), "509", "segments.0.size"),
+    (("overview", "churn_rate"), "18 %", "overview.churn_rate"),
+    (("clusters", "groups", 1, "profile", "features", "age", "type"), "number",
+     "clusters.groups.1.profile.features.age.type"),
+    (("churn_by_factor", 2, "levels", 0, "level_type"), "kind", "churn_by_factor.2.levels.0.level_type"),
+])
+def test_a_wrong_type_is_refused_with_its_path(context, path, value, where):
+    broken = copy.deepcopy(context)
+    node = broken
+    for key in path[:-1]:
+        node = node[key]
+    node[path[-1]] = value
+    with pytest.raises(ContractError) as caught:
+        validate(broken)
+    assert caught.value.path == where
+
+
+def test_a_key_nobody_documents_is_refused(context):
+    broken = copy.deepcopy(context)
+    broken["segments"][0]["churn"] = 0.5  # a renderer reading this would read drift
+    with pytest.raises(ContractError, match=r"segments\.0\.churn"):
+        validate(broken)
+
+
+def test_previous_context_with_a_wrong_type_fails_with_the_path_named(context, run_cli, tmp_path):
+    broken = copy.deepcopy(context)
+    broken["overview"]["customers"] = "ten thousand"
+    path = tmp_path / "context.json"
+    path.write_text(json.dumps(broken), encoding="utf-8")
+    result = run_cli("analyze", "--data", SAMPLE_DATA, "--previous", path, "-o", tmp_path / "now.json")
+    assert result.code == 2
+    assert "overview.customers" in result.err and "Traceback" not in result.err
+    assert str(path) in result.err
+    assert not (tmp_path / "now.json").exists()
+
+
+def test_previous_context_of_the_first_schema_is_refused_with_the_version(context, run_cli, tmp_path):
+    old = copy.deepcopy(context) | {"schema_version": 1}
+    path = tmp_path / "old.json"
+    path.write_text(json.dumps(old), encoding="utf-8")
+    result = run_cli("analyze", "--data", SAMPLE_DATA, "--previous", path, "-o", tmp_path / "now.json")
+    assert result.code == 2 and "schema version 1" in result.err
+
+
+def test_degenerate_tables_give_valid_contexts(tmp_path):
+    rng = np.random.default_rng(3)
+    n = 120
+    frames = {
+        "nobody_left": pd.DataFrame({"id": range(n), "churn": 0, "age": rng.integers(20, 70, n),
+                                     "city": rng.choice(["A", "B"], n)}),
+        "tiny": pd.DataFrame({"id": range(n), "churn": (rng.random(n) < 0.3).astype(int),
+                              "age": rng.integers(20, 70, n), "city": rng.choice(["A", "B"], n)}),
+        "one_column": pd.DataFrame({"id": range(n), "churn": (rng.random(n) < 0.3).astype(int),
+                                    "age": np.full(n, 40)}),
+    }
+    settings = Settings()
+    for name, frame in frames.items():
+        path = tmp_path / f"{name}.csv"
+        frame.to_csv(path, index=False)
+        context = analyse(load_dataset(path, settings), settings, Reporter(-1), period="2026-Q3")
+        validate(json.loads(json.dumps(context)))
+        assert context["segments"] == [] and context["segment_search"]["reason"]
+
+
+def test_schema_command_prints_the_contract(run_cli, tmp_path):
+    result = run_cli("schema")
+    assert result.code == 0
+    schema = json.loads(result.out)
+    assert schema["title"] == "Context" and schema["additionalProperties"] is False
+    top = set(schema["properties"])
+    assert {"meta", "quality", "overview", "churn_by_factor", "tests", "segments", "clusters", "comparison"} <= top
+    assert "RuleSegment" in schema["$defs"] and "measured_on" in schema["$defs"]["RuleSegment"]["properties"]
+    out = tmp_path / "schema.json"
+    assert run_cli("schema", "-o", out).code == 0
+    assert json.loads(out.read_text(encoding="utf-8")) == schema
+
+
+def test_the_readme_describes_the_current_contract():
+    import subprocess
+    import sys
+
+    from tests.conftest import PROJECT
+
+    done = subprocess.run([sys.executable, str(PROJECT / "tools" / "contract_doc.py"), "--check"],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
