@@ -20,12 +20,11 @@ from reportgen.paths import FONTS_DIR, TEMPLATES_DIR
 from reportgen.render import charts
 from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.fonts import BOLD, REGULAR, check_fontconfig, font_file
+from reportgen.render.sections import sections_of, summary_blocks
 from reportgen.render.templating import template_environment
 from reportgen.render.wording import Wording
 
 TEMPLATE_NAME = "summary.html"
-MAX_TABLE_ROWS = 30  # a PDF table of thousands of rows takes minutes and is read by nobody
-MAX_RECOMMENDATIONS = 3
 
 
 def environment(wording: Wording, user_dir: Path | None) -> ImmutableSandboxedEnvironment:
@@ -41,65 +40,37 @@ def css_string(value) -> Markup:
     return Markup("".join(out))
 
 
-def view(context: dict, w: Wording, chart_urls: dict[str, str]) -> dict:
-    """Return what the template shows, every figure already formatted for the language."""
-    segments = []
-    for seg in w.rule_segments:
-        segments.append({
-            "id": seg["id"], "name": w.segment_name(seg), "summary": w.segment_summary(seg),
-            "recommendations": [{"title": w.recommendation_title(r["id"]), "text": w.recommendation(r)}
-                                for r in seg["recommendations"][:MAX_RECOMMENDATIONS]],
-        })
-    tests = [{"question": w.question(t), "method": w.method(t.get("method")), "p": w.fmt.p_value(t.get("p_adjusted")),
-              "effect": w.effect(t.get("effect_size")), "conclusion": w.conclusion(t),
-              "significant": bool(t.get("significant"))} for t in context["tests"]]
-    q = context["quality"]
-    return {
+def view(context: dict, w: Wording, blocks: list, chart_urls: dict[str, str]) -> dict:
+    """Return what the template shows, every figure already formatted: the opening, then each block's data.
+
+    `blocks` lists the templates of the sections' blocks in order; each section's data is also given under
+    its own names (segments, tests, comparison...), so a template may lay the blocks out as it likes.
+    """
+    out = {
         **w.headline_view(),
-        "segments": segments,
-        "segments_notice": w.segment_search_notice(),
-        "tests": tests[:MAX_TABLE_ROWS],
-        "tests_omitted": max(0, len(tests) - MAX_TABLE_ROWS),
+        "blocks": [section.template for section in blocks],
         "charts": chart_urls,
-        "comparison": _comparison_view(context, w),
-        "quality": [
-            w.fmt.quantity(q["rows_used"], "{n} client analysed.", "{n} clients analysed."),
-            w._("{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing "
-                "values.").format(dupes=w.fmt.number(q["duplicate_rows"]["count"]),
-                                  ids=w.fmt.number(q["repeated_ids"]["ids"]),
-                                  missing=w.fmt.number(sum(q["missing"].values())))],
+        # every block's names, empty, so that a template written for the full report still renders
+        "comparison": None, "segments": [], "segments_notice": None, "tests": [], "tests_omitted": 0, "quality": [],
         "fonts": {"regular": font_file(REGULAR).as_uri(), "bold": font_file(BOLD).as_uri()},
         "palette": charts.palette(),
         "ctx": context,
     }
+    for section in blocks:
+        out.update(section.summary(w, chart_urls))
+    return out
 
 
-def _comparison_view(context: dict, w: Wording) -> dict | None:
-    """Return the 'what changed' section, or None without a previous quarter."""
-    if not context.get("comparison"):
-        return None
-    return {"period": w.fmt.period(context["comparison"]["previous"]["period"] or ""),
-            "lines": w.comparison_lines(), "segments": w.remeasured_rows()[:MAX_TABLE_ROWS]}
-
-
-def make_charts(context: dict, w: Wording, folder: Path) -> dict[str, str]:
-    """Write the summary's SVG charts into `folder` and return their file:// URLs by name."""
+def make_charts(blocks: list, w: Wording, folder: Path) -> dict[str, str]:
+    """Write the SVG charts of the summary's blocks into `folder` and return their file:// URLs by name."""
     folder.mkdir(parents=True, exist_ok=True)
-    made = {}
-    factors = sorted(context["churn_by_factor"], key=lambda f: -f.get("spread_pp", 0))
-    if factors and factors[0]["levels"]:
-        made["factor"] = charts.factor_chart(factors[0], w)
-    if w.rule_segments:
-        made["segments"] = charts.segments_chart(w.rule_segments, w)
-    skewed = next((t for t in context["tests"] if w.disagreement(t)), None)
-    if skewed is not None:
-        made["groups"] = charts.groups_chart(skewed, w)
     urls = {}
-    for name, svg in made.items():
-        path = folder / f"{name}_{w.lang}.svg"
-        with atomic_path(path) as tmp:
-            tmp.write_bytes(svg)
-        urls[name] = path.resolve().as_uri()
+    for section in blocks:
+        for name, svg in section.charts(w).items():
+            path = folder / f"{name}_{w.lang}.svg"
+            with atomic_path(path) as tmp:
+                tmp.write_bytes(svg)
+            urls[name] = path.resolve().as_uri()
     return urls
 
 
@@ -122,7 +93,8 @@ def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: P
         raise TemplateError(_("The PDF template cannot be rendered: {error}").format(
             error=f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"), hint=_("Fix the template line named above."))
     try:
-        html = template.render(**view(context, w, make_charts(context, w, chart_dir)))
+        blocks = summary_blocks(sections_of(context), context)
+        html = template.render(**view(context, w, blocks, make_charts(blocks, w, chart_dir)))
     except jinja2.UndefinedError as exc:
         raise TemplateError(_("The PDF template uses something the report does not have: {error}").format(
             error=exc), hint=_("Check the variable names in your template against the bundled summary.html."))

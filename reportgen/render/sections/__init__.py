@@ -1,0 +1,35 @@
+"""Report sections and the reports they make: the deck and the PDF summary are the ordered sections of a run.
+
+A new section is one module (a Section subclass) and one line in a report below; a new input kind is one
+more entry in REPORTS, keyed like the input kinds of reportgen.kinds.
+"""
+
+from __future__ import annotations
+
+from reportgen.render.sections.appendix import Appendix
+from reportgen.render.sections.base import Section
+from reportgen.render.sections.changes import WhatChanged
+from reportgen.render.sections.clusters import Clusters
+from reportgen.render.sections.factors import FactorCharts, Portrait, Tests
+from reportgen.render.sections.opening import Agenda, DataAndMethod, KeyFigures, Objectives, Title
+from reportgen.render.sections.plan import ActionPlan, NextSteps
+from reportgen.render.sections.segments import Segments
+
+# Each input kind's report, section by section in deck order (the PDF takes those with a summary_rank).
+REPORTS: dict[str, tuple[type[Section], ...]] = {
+    "customers": (
+        Title, Agenda, Objectives, DataAndMethod, KeyFigures, WhatChanged, FactorCharts, Portrait, Tests,
+        Segments, Clusters, ActionPlan, NextSteps, Appendix,
+    ),
+}
+
+
+def sections_of(ctx: dict) -> list[Section]:
+    """Return the sections of the context's input kind, in deck order; raise KeyError for an unknown kind."""
+    return [section() for section in REPORTS[ctx["meta"]["kind"]]]
+
+
+def summary_blocks(sections: list[Section], ctx: dict) -> list[Section]:
+    """Return the sections that have a block in the PDF summary and apply, in the summary's order."""
+    blocks = [s for s in sections if s.summary_rank is not None and s.applies(ctx)]
+    return sorted(blocks, key=lambda s: s.summary_rank)

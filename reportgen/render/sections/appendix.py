@@ -1,0 +1,68 @@
+"""The appendix: data quality and method details; in the PDF, the data and method block."""
+
+from __future__ import annotations
+
+from reportgen.render.deck_template import body_placeholders
+from reportgen.render.sections.base import Section
+from reportgen.render.slides import Item, fill_list, list_size
+
+
+class Appendix(Section):
+    """Data quality and how every figure was computed."""
+
+    template = "sections/method.html"
+    summary_rank = 50
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line."""
+        return w._("Appendix: data quality and method")
+
+    def slides(self, deck) -> None:
+        """Add the appendix: a section header, data quality, and method details."""
+        slide = deck.slide("section", deck._("Appendix"), deck._("Data quality and method details."))
+        body = body_placeholders(slide)
+        if body:
+            items = [Item(deck._("Data quality and method details"))]
+            fill_list(body[0], items, list_size(body[0], items, bullets=False) or 12, bullets=False)
+        q = deck.ctx["quality"]
+        n = deck.fmt.number
+        rows = [[deck._("Check"), deck._("Result")],
+                [deck._("Rows read / used"), f"{n(q['rows_read'])} / {n(q['rows_used'])}"],
+                [deck._("Ragged rows skipped"), n(q["skipped_rows"]["count"])],
+                [deck._("Exact duplicate rows dropped"), n(q["duplicate_rows"]["count"])],
+                [deck._("Rows without a churn flag"), n(q["missing_churn"]["count"])],
+                [deck._("Ids on several differing rows (kept)"), n(q["repeated_ids"]["ids"])]]
+        for column, count in q["missing"].items():
+            if count:
+                rows.append([deck._("Missing values: {feature}").format(feature=deck.w.feature(column)), n(count)])
+        for column, info in q["out_of_range"].items():
+            rows.append([deck._("Implausible values of {feature} (set to missing)").format(
+                feature=deck.w.feature(column)), n(info["count"])])
+        deck.table_slides(deck._("Data quality"), rows, [0.7, 0.3], deck._(
+            "What was found in the data and what was done about it."))
+        m = deck.ctx["method"]
+        items = [
+            Item(deck._("Significance level {alpha}, Holm's correction over every test").format(
+                alpha=deck.fmt.number(m["alpha"], 2))),
+            Item(deck._("Churn rates with 95% Wilson intervals")),
+            Item(deck._("Numeric features: Welch's t-test, Mann–Whitney U test and a bootstrap interval of the median "
+                        "difference ({n} resamples)").format(n=n(m["bootstrap_resamples"]))),
+            Item(deck._("Categorical features: chi-square test, Fisher's exact test for small counts; Cramér's V")),
+            Item(deck._("Segments: up to {k} conditions, at least {size} clients, overlap (Jaccard) below {overlap}"
+                        ).format(k=m["max_conditions"], size=n(m["min_segment_size"]),
+                                 overlap=deck.fmt.number(m["max_overlap"], 2))),
+            *[Item(line) for line in deck.w.validation_lines()],
+            Item(deck._("Clusters: KMeans, k from {low} to {high} chosen by silhouette, seed {seed}").format(
+                low=m["clusters_range"][0], high=m["clusters_range"][1], seed=m["random_state"])),
+        ]
+        deck.list_slides(deck._("Method details"), items, deck._("How every figure in this deck was computed."))
+
+    def summary(self, w, charts: dict[str, str]) -> dict:
+        """Return the data-quality sentences of the PDF's data and method block."""
+        q = w.context["quality"]
+        return {"quality": [
+            w.fmt.quantity(q["rows_used"], "{n} client analysed.", "{n} clients analysed."),
+            w._("{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing "
+                "values.").format(dupes=w.fmt.number(q["duplicate_rows"]["count"]),
+                                  ids=w.fmt.number(q["repeated_ids"]["ids"]),
+                                  missing=w.fmt.number(sum(q["missing"].values())))]}

@@ -1,0 +1,126 @@
+"""The opening of the report: title, agenda, context and objectives, data and method, key figures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pptx.util import Emu
+
+from reportgen.render import charts as svg
+from reportgen.render.deck_template import subtitle_placeholder
+from reportgen.render.sections.base import Section
+from reportgen.render.slides import Item, content_area, fill_list, list_size, text_box
+
+
+class Title(Section):
+    """The title slide: title, period, organisation, date."""
+
+    def slides(self, deck) -> None:
+        """Add the title slide."""
+        meta = deck.ctx["meta"]
+        title = meta.get("title") or deck._("Client churn and segmentation")
+        slide = deck.slide("title", title, deck._("Quarterly churn report for {period}.").format(
+            period=deck.fmt.period(meta["period"])))
+        sub = subtitle_placeholder(slide)
+        if sub is not None:
+            lines = [deck.fmt.period(meta["period"])]
+            if meta.get("organisation"):
+                lines.append(meta["organisation"])
+            lines.append(deck.fmt.date(deck.ctx["generated_at"]))
+            items = [Item(" · ".join(lines))]
+            fill_list(sub, items, list_size(sub, items, bullets=False) or 12, bullets=False)
+
+
+class Agenda(Section):
+    """The agenda: the agenda line of every section of the run that applies."""
+
+    def slides(self, deck) -> None:
+        """Add the agenda."""
+        items = [line for section in deck.sections if section.applies(deck.ctx)
+                 for line in [section.agenda(deck.w)] if line]
+        deck.list_slides(deck._("Agenda"), [Item(t) for t in items],
+                         deck._("What this report covers, in the order it is presented."))
+
+
+class Objectives(Section):
+    """Context and objectives."""
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line."""
+        return w._("Context, data and method")
+
+    def slides(self, deck) -> None:
+        """Add the context and objectives."""
+        period = deck.fmt.period(deck.ctx["meta"]["period"])
+        items = [
+            Item(deck._("Quarterly review of client churn: {period}.").format(period=period)),
+            Item(deck._("Measure how many clients left, and which kinds of client leave.")),
+            Item(deck._("Check with statistical tests which differences are real.")),
+            Item(deck._("Find the segments most at risk and the actions that can keep them.")),
+        ]
+        deck.list_slides(deck._("Context and objectives"), items,
+                         deck._("Why we look at churn every quarter and what the report answers."))
+
+
+class DataAndMethod(Section):
+    """Where the figures come from and how they were computed."""
+
+    def slides(self, deck) -> None:
+        """Add the data and method slide."""
+        meta, q = deck.ctx["meta"], deck.ctx["quality"]
+        n = deck.fmt.number
+        items = [
+            Item(deck._("Source: {file}").format(file=Path(meta["dataset"]).name)),
+            Item(deck._("Rows read: {read}; rows used: {used}").format(read=n(meta["rows_read"]),
+                                                                     used=n(meta["rows_used"]))),
+            Item(deck._("Cleaning: {missing} missing values kept as missing, {dupes} duplicate rows dropped, "
+                        "{ids} repeated ids kept as different clients").format(
+                missing=n(sum(q["missing"].values())), dupes=n(q["duplicate_rows"]["count"]),
+                ids=n(q["repeated_ids"]["ids"]))),
+            Item(deck._("Churn rates with 95% Wilson intervals; tests chosen for each kind of data, with Holm's "
+                        "correction")),
+            Item(deck._("Segments: combinations of churn-prone conditions found on half of the clients; their churn "
+                        "is measured on the other half, and a segment is kept only if it stays significantly above "
+                        "the average there")),
+            Item(deck._("Clusters: KMeans on scaled features")),
+        ]
+        deck.list_slides(deck._("Data and method"), items, deck._(
+            "Where the figures come from and how they were computed; details are in the appendix."))
+
+
+class KeyFigures(Section):
+    """The key figures: clients, churn and its interval, clients who left; in the PDF, the key findings."""
+
+    template = "sections/headline.html"
+    summary_rank = 10
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line."""
+        return w._("Key figures")
+
+    def slides(self, deck) -> None:
+        """Add the key figures."""
+        o = deck.ctx["overview"]
+        low, high = o["churn_rate_ci"]
+        slide = deck.slide("title_only", deck._("Key figures"), deck.w.headline())
+        x, y, cx, cy = content_area(deck.prs, slide)
+        gap = Emu(int(cx * 0.04))
+        card = int((cx - 2 * gap) / 3)
+        cards = [
+            (deck.fmt.number(o["customers"]), deck._("clients analysed"), ""),
+            (deck.fmt.percent(o["churn_rate"]), deck._("churn rate"),
+             deck.w.interval([low, high])),
+            (deck.fmt.number(o["churned"]), deck._("clients who left"), ""),
+        ]
+        for index, (big, label, note) in enumerate(cards):
+            paragraphs = [(big, 54, True, deck.palette["accent"] if index == 1 else deck.palette["primary"]),
+                          (label, 20, False, deck.palette["text"])]
+            if note:
+                paragraphs.append((note, 16, False, deck.palette["muted"]))
+            text_box(slide, (x + index * (card + gap), y + Emu(int(cy * 0.15)), card, Emu(int(cy * 0.6))),
+                     paragraphs)
+
+    def charts(self, w) -> dict[str, bytes]:
+        """Return the chart of the factor whose levels differ most."""
+        factors = sorted(w.context["churn_by_factor"], key=lambda f: -f.get("spread_pp", 0))
+        return {"factor": svg.factor_chart(factors[0], w)} if factors and factors[0]["levels"] else {}

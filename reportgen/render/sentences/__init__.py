@@ -1,0 +1,1 @@
+"""The sentences of each report section, as mixins of Wording; shared labels and formatting stay in Wording."""
