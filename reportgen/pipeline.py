@@ -215,7 +215,8 @@ def check_output_file(path: str) -> None:
 
 def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter) -> Path:
     """Write a synthetic customer table (or the next quarter of `previous`) and return its path."""
-    from reportgen.ingest.sample import generate_customers, next_quarter, read_sample, write_table
+    from reportgen.ingest.sample import generate_customers, next_quarter
+    from reportgen.ingest.sample_files import read_sample, write_table
 
     check_output_file(output)
     with reporter.step(_("Generating the sample")):

@@ -200,7 +200,7 @@ def test_the_built_deck_holds_no_formula_and_shows_the_formula_city_as_text(odd_
 
 
 def test_sample_xlsx_stores_text_as_text(tmp_path):
-    from reportgen.ingest.sample import write_table
+    from reportgen.ingest.sample_files import write_table
 
     path = tmp_path / "table.xlsx"
     write_table(pd.DataFrame({"city": TEXTS, "n": range(len(TEXTS))}), path)

@@ -10,8 +10,9 @@ import pytest
 from scipy import stats
 
 from reportgen.errors import UserError
-from reportgen.ingest import sample
-from reportgen.ingest.sample import generate_customers, next_quarter, write_table
+from reportgen.ingest import sample_files
+from reportgen.ingest.sample import generate_customers, next_quarter
+from reportgen.ingest.sample_files import write_table
 
 COLUMNS = [
     "USERID", "score", "city", "gender", "age", "equity", "balance",
@@ -298,7 +299,7 @@ def test_failed_write_leaves_no_file_and_keeps_the_old_one(tmp_path, monkeypatch
         path.write_text("USERID,sco")
         raise OSError("disk full")
 
-    monkeypatch.setitem(sample._WRITERS, ".csv", write_half_then_fail)
+    monkeypatch.setitem(sample_files._WRITERS, ".csv", write_half_then_fail)
     fresh = tmp_path / "fresh.csv"
     with pytest.raises(OSError, match="disk full"):
         write_table(generate_customers(10, 1), fresh)
