@@ -44,7 +44,9 @@ class DataSettings:
     """Which data file is read and how."""
 
     path: str = opt("", N_("Data file (CSV, XLSX, Parquet); empty: the bundled sample."))
-    kind: str = opt("customers", N_("Input kind: customers (one row per client)."))
+    kind: str = opt("customers", N_(
+        "Input kind: customers (one row per client with a churn flag; a table without one is read as behaviour) "
+        "or behaviour (one row per client, segmented by behaviour alone: no churn figures)."))
     encoding: str = opt("auto", N_("Text encoding of a CSV file: auto, utf-8, cp1251, latin-1, ..."))
     separator: str = opt("auto", N_("CSV separator: auto, ',', ';', 'tab' or '|'."))
     sheet: str = opt("", N_("XLSX sheet name; empty: the first sheet."))
@@ -71,6 +73,12 @@ class ColumnSettings:
     region: str = opt("", N_("City or region column."))
     score: str = opt("", N_("Credit score column."))
     tenure: str = opt("", N_("Tenure (years as a client) column."))
+    spending_score: str = opt("", N_("Spending score column (a shop's rating of how much a client spends)."))
+    purchases: str = opt("", N_("Purchases column (amount spent, money)."))
+    cash_advance: str = opt("", N_("Cash advance column (cash drawn on a credit card, money)."))
+    credit_limit: str = opt("", N_("Credit limit column (money)."))
+    payments: str = opt("", N_("Payments column (amount repaid, money)."))
+    purchase_frequency: str = opt("", N_("Purchase frequency column (how often a client buys)."))
     numeric: list[str] = opt([], N_("Further numeric features."))
     categorical: list[str] = opt([], N_("Further categorical features."))
     binary: list[str] = opt([], N_("Further yes/no features."))

@@ -91,6 +91,9 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: 
     from reportgen.analysis.engine import analyse_customers  # scikit-learn is imported only when needed
 
     period = period or period_of(settings)
+    if dataset.kind == "behaviour":
+        from reportgen.behaviour_run import analyse_behaviour_table
+        return analyse_behaviour_table(dataset, settings, reporter, period, previous)
     playbook = playbook_for(settings)
     labels = {
         "factors": _("Churn by factor"),
@@ -137,6 +140,8 @@ def load_previous(path: str, settings: Settings, reporter: Reporter, period: str
                             "matched by id.").format(path=source))
         return context, ids
     dataset = load(settings, str(source), reporter)
+    from reportgen.behaviour_run import refuse_previous
+    refuse_previous(dataset)
     quiet = Reporter(-1)
     context = analyse(dataset, settings, quiet, period=period)
     return context, _ids(dataset)
@@ -173,6 +178,8 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     languages = list(dict.fromkeys(report.languages))
     _check_before_build(settings, folder, languages)
     dataset = load(settings, data, reporter)
+    from reportgen.behaviour_run import refuse_rendering
+    refuse_rendering(dataset)
     context = analyse(dataset, settings, reporter, previous=previous, period=period)
     with staging(folder) as staging_folder:
         staged = [write_text(staging_folder / "context.json", dumps(context))]

@@ -1,6 +1,7 @@
 """Read and check a recommendation playbook (TOML): rules with conditions, figures and texts in fr, ru, en.
 
-The bundled playbook is templates/playbook.toml; `--playbook FILE` (or analysis.playbook) replaces it.
+The bundled playbooks are templates/playbook.toml (churn segments) and templates/playbook_behaviour.toml
+(behaviour clusters); `--playbook FILE` (or analysis.playbook) replaces the one of the input kind.
 """
 
 from __future__ import annotations
@@ -18,6 +19,13 @@ from reportgen.paths import TEMPLATES_DIR
 FORMATS = ("percent", "points", "money", "number", "ratio", "level", "count")
 HORIZONS = ("short", "medium", "long")
 DEFAULT_PLAYBOOK = TEMPLATES_DIR / "playbook.toml"
+# the bundled playbook of each input kind
+DEFAULT_PLAYBOOKS = {"customers": DEFAULT_PLAYBOOK, "behaviour": TEMPLATES_DIR / "playbook_behaviour.toml"}
+
+
+def default_playbook(kind: str) -> Path:
+    """Return the bundled playbook of an input kind (the customers' one for a kind that has none)."""
+    return DEFAULT_PLAYBOOKS.get(kind, DEFAULT_PLAYBOOK)
 
 
 def load_playbook(path: Path) -> dict:

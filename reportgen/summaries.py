@@ -36,7 +36,7 @@ def roles_brief(dataset: Dataset) -> str:
     return _("Roles: {id_label} {id}, {churn_label} {churn}; features: {numeric} numeric, {binary} yes/no, "
              "{categorical} categorical ({left_out} left out).").format(
         id_label=translate(ROLE_LABELS["id"]), id=roles.id or "—", churn_label=translate(ROLE_LABELS["churn"]),
-        churn=roles.churn, numeric=fmt.number(len(roles.numeric)), binary=fmt.number(len(roles.binary)),
+        churn=roles.churn or "—", numeric=fmt.number(len(roles.numeric)), binary=fmt.number(len(roles.binary)),
         categorical=fmt.number(len(roles.categorical)), left_out=fmt.number(len(roles.ignored)))
 
 

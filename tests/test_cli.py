@@ -238,9 +238,6 @@ def _bad_inputs(tmp_path, frame):
     ragged.write_text("\n".join(lines) + "\n", encoding="utf-8")
     cases["ragged rows"] = (["--data", ragged], [str(ragged), "3 rows", "rows: 5, 9, 40"])
 
-    no_churn = csv("no_churn.csv", small.drop(columns="churn"))
-    cases["no churn column"] = (["--data", no_churn], [str(no_churn), "No churn column", "EST_SALARY"])
-
     churn = small.astype({"churn": object})
     churn.loc[[3, 17], "churn"] = ["maybe", "2"]
     bad_churn = csv("bad_churn.csv", churn)
@@ -281,7 +278,7 @@ def _bad_inputs(tmp_path, frame):
 
 
 BAD_INPUTS = ["missing file", "empty file", "header only", "folder", "unknown extension", "single column",
-              "ragged rows", "no churn column", "bad churn values", "text in numeric", "mojibake", "wrong encoding",
+              "ragged rows", "bad churn values", "text in numeric", "mojibake", "wrong encoding",
               "unreadable xlsx", "zip bomb", "not parquet", "config names a missing column"]
 
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 
 from reportgen.errors import DataError
 from reportgen.ingest import load_dataset
+from reportgen.ingest.roles import detect_roles
 from tests.conftest import settings as make_settings
 
 ROWS = 2_000  # rows of the generated table most tests write: enough for every check, fast to load
@@ -396,14 +397,22 @@ def test_missing_file_folder_and_unknown_extension(tmp_path):
 # --- 7. the churn column ---------------------------------------------------------------------------------
 
 
-def test_no_churn_column_names_the_columns_present(customers, tmp_path):
+def test_no_churn_column_reads_the_table_as_behaviour_and_says_how_to_get_churn(customers, tmp_path):
+    # issue 9: a table without a churn flag is a behaviour segmentation, no longer an error
     frame = customers.drop(columns="churn")
-    error = load_error(write_csv(frame, tmp_path / "no_churn.csv"))
-    assert "churn" in error.message.lower()
-    text = shown(error)
+    dataset = load(write_csv(frame, tmp_path / "no_churn.csv"))
+    assert dataset.kind == "behaviour" and dataset.roles.churn is None
+    assert len(dataset.warnings) == 1 and "[columns] churn" in dataset.warnings[0]
+
+
+def test_detecting_roles_with_churn_required_still_names_the_columns_present(customers):
+    frame = customers.drop(columns="churn")
+    with pytest.raises(DataError) as info:
+        detect_roles(frame, make_settings().columns, "no_churn.csv")
+    text = shown(info.value)
+    assert "churn" in info.value.message.lower() and "[columns] churn" in info.value.hint
     for column in frame.columns:
         assert column in text
-    assert "[columns] churn" in error.hint
 
 
 @pytest.mark.parametrize(

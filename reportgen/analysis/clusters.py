@@ -26,22 +26,27 @@ SKEW_FOR_LOG = 2.0
 FLAG_WEIGHT = 0.5
 
 
-def find_clusters(frame: pd.DataFrame, roles: Roles, settings) -> dict:
-    """Return the chosen clustering (k, candidates with silhouette and inertia, transform, centroids, labels)."""
+def find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int = 1, fallback: bool = True) -> dict:
+    """Return the chosen clustering (k, candidates with silhouette and inertia, transform, centroids, labels).
+
+    A k is accepted when its smallest cluster holds `settings.min_cluster_share` of the rows and at least
+    `min_size` rows. When no k is, `fallback` keeps the most balanced split; without it the clustering is
+    not computable (reason 'small_clusters'), with the candidates kept to show why.
+    """
     # KMeans on these small matrices is fastest on one thread; with OpenMP's busy-waiting threads it was
     # measured 50 times slower on a loaded 2-core machine (3.4 s instead of 0.07 s for one fit)
     with threadpool_limits(limits=1, user_api="openmp"):
-        return _find_clusters(frame, roles, settings)
+        return _find_clusters(frame, roles, settings, min_size, fallback)
 
 
-def _find_clusters(frame: pd.DataFrame, roles: Roles, settings) -> dict:
+def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, fallback: bool) -> dict:
     """Return the clustering; see find_clusters."""
     transform = fit_transform_spec(frame, roles)
     if not transform["columns"]:
         return {"status": "not_computable", "reason": "no_usable_feature", "labels": None}
     x = apply_transform(frame, transform)
     distinct = len(np.unique(x, axis=0)) if len(x) <= 200_000 else len(x)
-    k_max = min(settings.clusters_max, distinct - 1, len(x) - 1)
+    k_max = min(settings.clusters_max, distinct - 1, len(x) - 1, len(x) // max(min_size, 1))
     if k_max < settings.clusters_min:
         reason = "identical_rows" if distinct < 2 else "too_few_rows"
         return {"status": "not_computable", "reason": reason, "labels": None, "transform": transform}
@@ -52,11 +57,13 @@ def _find_clusters(frame: pd.DataFrame, roles: Roles, settings) -> dict:
     for k in range(settings.clusters_min, k_max + 1):
         model = KMeans(n_clusters=k, n_init=4, random_state=settings.random_state).fit(choice)
         labels = model.labels_
-        shares = np.bincount(labels, minlength=k) / len(choice)
+        counts = np.bincount(labels, minlength=k)
+        shares = counts / len(choice)
         sample_labels = labels[sil_index]
         silhouette = (float(silhouette_score(choice[sil_index], sample_labels))
                       if len(np.unique(sample_labels)) > 1 else None)
-        accepted = bool(shares.min() >= settings.min_cluster_share and silhouette is not None)
+        accepted = bool(shares.min() >= settings.min_cluster_share and counts.min() >= min_size
+                        and silhouette is not None)
         candidates.append({"k": k, "silhouette": silhouette, "inertia": float(model.inertia_),
                            "min_share": float(shares.min()), "accepted": accepted})
         models[k] = model
@@ -64,6 +71,9 @@ def _find_clusters(frame: pd.DataFrame, roles: Roles, settings) -> dict:
     if accepted:
         best = max(accepted, key=lambda c: c["silhouette"])
         why = "best_silhouette"
+    elif not fallback:
+        return {"status": "not_computable", "reason": "small_clusters", "labels": None, "transform": transform,
+                "candidates": candidates}
     else:  # every k leaves a tiny cluster: keep the most balanced split
         best = max(candidates, key=lambda c: c["min_share"])
         why = "most_balanced"
@@ -98,8 +108,7 @@ def fit_transform_spec(frame: pd.DataFrame, roles: Roles) -> dict:
             dropped.append(column)
             continue
         impute[column] = float(values.median())
-        filled = values.fillna(impute[column])
-        if filled.min() >= 0 and skewness(filled.to_numpy()) > SKEW_FOR_LOG:
+        if heavy_tailed(values.fillna(impute[column]).to_numpy()):
             logged.append(column)  # money columns: a few millionaires would otherwise make their own cluster
         columns.append(column)
     for column in roles.categorical:
@@ -120,10 +129,20 @@ def fit_transform_spec(frame: pd.DataFrame, roles: Roles) -> dict:
     return spec
 
 
+def heavy_tailed(values: np.ndarray) -> bool:
+    """Return True for non-negative values with a long right tail (money): they are read on a log scale."""
+    values = values[~np.isnan(values)]
+    return bool(len(values) and values.min() >= 0 and skewness(values) > SKEW_FOR_LOG)
+
+
+def standardise(frame: pd.DataFrame, spec: dict) -> np.ndarray:
+    """Return the feature matrix of `frame` in standard units of the fitted table (logged, unweighted)."""
+    return (_encode(frame, spec) - np.asarray(spec["mean"])) / np.asarray(spec["scale"])
+
+
 def apply_transform(frame: pd.DataFrame, spec: dict) -> np.ndarray:
     """Return the scaled, weighted feature matrix of `frame` under a transform from fit_transform_spec."""
-    scaled = (_encode(frame, spec) - np.asarray(spec["mean"])) / np.asarray(spec["scale"])
-    return scaled * np.asarray(spec["weights"])
+    return standardise(frame, spec) * np.asarray(spec["weights"])
 
 
 def assign_clusters(frame: pd.DataFrame, clusters: dict) -> np.ndarray:

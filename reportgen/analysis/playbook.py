@@ -10,7 +10,9 @@ SEGMENT_STATS = ("churn_rate", "lift_pp", "lift_ratio", "size", "share")
 FEATURE_STATS = ("mean", "median", "share", "majority", "majority_share", "base.mean", "base.median", "base.share",
                  "base.majority_share", "median_ratio", "mean_ratio", "median_z", "share_diff",
                  "top_over_represented.level", "top_over_represented.share", "top_over_represented.base_share",
-                 "top_over_represented.ratio")
+                 "top_over_represented.ratio",
+                 # a behaviour cluster's standardised mean against all clients (analysis.behaviour)
+                 "z")
 MIN_RECOMMENDATIONS = 2
 MAX_RECOMMENDATIONS = 3  # what one slide holds in Russian, the longest of the three languages
 

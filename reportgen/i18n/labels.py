@@ -21,6 +21,12 @@ ROLE_LABELS = {
     "region": N_("city or region"),
     "score": N_("credit score"),
     "tenure": N_("tenure"),
+    "spending_score": N_("spending score"),
+    "purchases": N_("purchases"),
+    "cash_advance": N_("cash advance"),
+    "credit_limit": N_("credit limit"),
+    "payments": N_("payments"),
+    "purchase_frequency": N_("purchase frequency"),
 }
 
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as
@@ -51,6 +57,14 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
     N_("credit score"): ("credit_score", "score_credit", "score_de_credit", "кредитный_рейтинг",
                          "кредитный_скоринг"),
     N_("tenure"): ("tenure", "seniority", "anciennete", "срок_обслуживания"),
+    N_("spending score"): ("spending_score", "score_de_depenses", "оценка_расходов"),
+    N_("purchases"): ("purchases", "achats", "покупки"),
+    N_("cash advance"): ("cash_advance", "cash_advances", "avance_de_tresorerie", "avances_de_tresorerie",
+                         "снятие_наличных"),
+    N_("credit limit"): ("credit_limit", "plafond_de_credit", "limite_de_credit", "кредитный_лимит"),
+    N_("payments"): ("payments", "paiements", "платежи"),
+    N_("purchase frequency"): ("purchase_frequency", "purchases_frequency", "frequence_d_achat",
+                               "частота_покупок"),
 }
 
 # Yes/no features whose levels read better as phrases than as 'feature: yes' (keyed by FEATURE_NAMES).
@@ -82,6 +96,7 @@ IGNORED_REASONS = {
     "empty_column": N_("no values"),
     "looks_like_an_identifier": N_("every value is different: an identifier?"),
     "too_many_levels": N_("text with too many different values to be a category"),
+    "churn_not_used": N_("a churn flag, which a behaviour segmentation does not use"),
 }
 
 

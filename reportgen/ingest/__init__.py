@@ -1,4 +1,4 @@
-"""Loading input files: readers by file type, then builders by input kind (customer tables today)."""
+"""Loading input files: readers by file type, then builders by input kind (customers, behaviour)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,25 @@ import numpy as np
 from reportgen.config import Settings
 from reportgen.errors import ConfigError, DataError, Location
 from reportgen.i18n.ui import _
+from reportgen.ingest.behaviour import build_behaviour
 from reportgen.ingest.customers import build_customers
 from reportgen.ingest.dataset import Dataset
 from reportgen.ingest.readers import RawTable, read_table
-from reportgen.ingest.roles import id_columns
+from reportgen.ingest.roles import churn_column, id_columns
 
 # Input kinds: each turns a raw table into a Dataset. Transaction logs (one row per purchase) join here.
 KINDS: dict[str, Callable[[RawTable, Settings], Dataset]] = {
     "customers": build_customers,
+    "behaviour": build_behaviour,
 }
 
 
 def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) -> Dataset:
-    """Return the dataset in `path` read as `kind` (default: the config's); raise DataError or ConfigError."""
+    """Return the dataset in `path` read as `kind` (default: the config's); raise DataError or ConfigError.
+
+    A customer table without a churn column, none being configured, is read as the behaviour kind, with
+    a warning that says so.
+    """
     kind = kind or settings.data.kind
     builder = KINDS.get(kind)
     if builder is None:
@@ -33,7 +39,12 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
     raw = read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
     _check_named_columns(raw, settings)
     _check_nested_columns(raw, settings)
-    dataset = builder(raw, settings)
+    fallback = kind == "customers" and churn_column(list(raw.frame.columns), settings.columns) is None
+    dataset = (build_behaviour if fallback else builder)(raw, settings)
+    if fallback:
+        dataset.warnings.append(_(
+            "No churn column found: reading the table as a behaviour segmentation (no churn figures). Name the "
+            "churn column in [columns] churn to get a churn report."))
     unused = sorted(set(settings.value_labels) - set(raw.frame.columns))
     if unused:
         # labels for another table's columns do no harm, but a typo should not pass unnoticed

@@ -17,6 +17,8 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {
     "income": (0, math.inf),
     "property": (0, math.inf),
     "tenure": (0, 100),
+    "cash_advance": (0, math.inf),
+    "credit_limit": (0, math.inf),
 }
 EXAMPLES = 10
 
@@ -26,6 +28,7 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
 
     Exact duplicate rows and rows without a churn flag are dropped; values out of their plausible range
     become missing; repeated ids with differing rows are kept (they are different clients) and reported.
+    A table without a churn role (the behaviour kind) has a `missing_churn` count of zero.
     """
     rows_read = len(frame) + raw.skipped_count
     missing = {c: int(frame[c].isna().sum()) for c in frame.columns}
@@ -50,10 +53,14 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
     duplicate_rows = {"count": int(duplicated.sum()), "rows": [int(r) for r in duplicated[duplicated].index[:EXAMPLES]]}
     frame = frame[~duplicated]
 
-    no_churn = frame[roles.churn].isna()
-    missing_churn = {"count": int(no_churn.sum()), "rows": [int(r) for r in no_churn[no_churn].index[:EXAMPLES]]}
-    frame = frame[~no_churn].copy()
-    frame[roles.churn] = frame[roles.churn].astype("int8")
+    missing_churn = {"count": 0, "rows": []}  # a table without a churn role (behaviour) lacks no flag
+    if roles.churn:
+        no_churn = frame[roles.churn].isna()
+        missing_churn = {"count": int(no_churn.sum()), "rows": [int(r) for r in no_churn[no_churn].index[:EXAMPLES]]}
+        frame = frame[~no_churn].copy()
+        frame[roles.churn] = frame[roles.churn].astype("int8")
+    else:
+        frame = frame.copy()
 
     repeated = {"ids": 0, "rows": 0, "examples": []}
     if roles.id:

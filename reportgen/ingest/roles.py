@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -37,8 +38,27 @@ SEMANTIC_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "score": ("numeric", ("score", "credit_score", "creditscore", "score_credit", "scoring", "кредитный_рейтинг",
                           "скоринг", "скоринговый_балл", "кредитный_скоринг")),
     "tenure": ("numeric", ("tenure", "seniority", "anciennete", "стаж", "срок_обслуживания", "срок_жизни")),
+    # Behaviour tables (card usage, a shop's clients): matched after the roles above, so that a bank
+    # table's columns keep the roles they had.
+    "spending_score": ("numeric", ("spending_score", "spend_score", "spending_index", "score_de_depenses",
+                                   "score_depenses", "indice_de_depenses", "score_d_achat", "оценка_расходов",
+                                   "балл_расходов", "индекс_расходов", "рейтинг_расходов", "балл_трат")),
+    "purchases": ("numeric", ("purchases", "purchase_amount", "purchases_amount", "total_purchases",
+                              "total_spend", "achats", "montant_achats", "montant_des_achats", "total_achats",
+                              "покупки", "сумма_покупок", "объем_покупок")),
+    "cash_advance": ("numeric", ("cash_advance", "cash_advances", "cash_withdrawals", "cash_withdrawal",
+                                 "avance_de_tresorerie", "avances_de_tresorerie", "retraits_especes",
+                                 "retraits_d_especes", "снятие_наличных", "снятия_наличных", "выдача_наличных")),
+    "credit_limit": ("numeric", ("credit_limit", "card_limit", "credit_line", "plafond", "plafond_de_credit",
+                                 "limite_de_credit", "plafond_carte", "кредитный_лимит", "лимит",
+                                 "лимит_по_карте", "лимит_кредита")),
+    "payments": ("numeric", ("payments", "total_payments", "payment_amount", "paiements", "remboursements",
+                             "montant_rembourse", "платежи", "сумма_платежей", "погашения")),
+    "purchase_frequency": ("numeric", ("purchase_frequency", "purchases_frequency", "frequency_of_purchases",
+                                       "frequence_d_achat", "frequence_achats", "frequence_des_achats",
+                                       "частота_покупок")),
 }
-ID_NAMES = ("id", "userid", "user_id", "client_id", "clientid", "customer_id", "customerid", "id_client", "idclient",
+ID_NAMES = ("id", "userid", "user_id", "client_id", "clientid", "customer_id", "customerid", "cust_id", "id_client", "idclient",
             "client", "customer", "num_client", "numero_client", "no_client", "клиент", "id_клиента", "код_клиента",
             "номер_клиента", "клиент_id", "ид", "идентификатор", "идентификатор_клиента")
 CHURN_NAMES = ("churn", "churned", "exited", "attrition", "attrited", "left", "is_churn", "churn_flag", "churn_label",
@@ -57,7 +77,7 @@ NUMERIC_SHARE = 0.5
 class Roles:
     """Which column plays which role, where each choice came from, and what was left out and why."""
 
-    churn: str
+    churn: str | None = None  # None: a behaviour table, segmented without a churn flag
     id: str | None = None
     semantic: dict[str, str] = field(default_factory=dict)
     numeric: list[str] = field(default_factory=list)
@@ -87,9 +107,14 @@ class Roles:
         return dataclasses.asdict(self)
 
 
+# A unit or scale written after a column's name: 'Annual Income (k$)', 'Spending Score (1-100)', 'доход [руб]'.
+_UNIT = re.compile(r"\s*[(\[][^()\[\]]*[)\]]\s*$")
+
+
 def _matches(name: str, synonyms: tuple[str, ...]) -> bool:
-    """Return True when the folded `name` is one of `synonyms`, with or without underscores."""
-    return name_matches(name, synonyms)
+    """Return True when the folded `name`, with or without a trailing unit, is one of `synonyms`."""
+    bare = _UNIT.sub("", str(name))
+    return name_matches(name, synonyms) or (bool(bare) and bare != name and name_matches(bare, synonyms))
 
 
 def id_columns(names: list[str], columns: ColumnSettings) -> list[str]:
@@ -98,10 +123,17 @@ def id_columns(names: list[str], columns: ColumnSettings) -> list[str]:
     return ([columns.id] if columns.id else []) + found
 
 
-def detect_roles(frame: pd.DataFrame, columns: ColumnSettings, path: str) -> Roles:
+def churn_column(present: list[str], columns: ColumnSettings) -> str | None:
+    """Return the churn column the config names or the table's names show, or None when there is none."""
+    return (columns.churn or _find(present, CHURN_NAMES, set(columns.ignore))
+            or _find_by_token(present, CHURN_NAMES, set(columns.ignore)))
+
+
+def detect_roles(frame: pd.DataFrame, columns: ColumnSettings, path: str, with_churn: bool = True) -> Roles:
     """Return the roles of the frame's columns: config first, then names, then value types.
 
-    Raise DataError when a configured column is absent or no churn column can be found.
+    Without `with_churn` (a behaviour table) no churn role is given: a churn column found is left out.
+    Raise DataError when a configured column is absent, or, `with_churn`, when no churn column can be found.
     """
     present = list(frame.columns)
     configured = _configured(columns)
@@ -125,7 +157,12 @@ def detect_roles(frame: pd.DataFrame, columns: ColumnSettings, path: str) -> Rol
     churn = take(columns.churn, "config") or take(_find(present, CHURN_NAMES, taken), "name")
     if churn is None:
         churn = take(_find_by_token(present, CHURN_NAMES, taken), "name")
-    if churn is None:
+    if churn is not None and not with_churn:
+        # clustering on the flag would split leavers from stayers, not describe behaviour
+        ignored[churn] = "churn_not_used"
+        sources.pop(churn, None)
+        churn = None
+    elif churn is None and with_churn:
         raise DataError(
             _("No churn column found."),
             hint=_("Name it in the config ([columns] churn = \"...\"); the file has: {present}. "

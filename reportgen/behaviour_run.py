@@ -1,0 +1,128 @@
+"""Run the analysis of a behaviour table (no churn flag) and return its context, for pipeline.analyse.
+
+The context has the customers' meta, roles, labels, value_labels and quality, then the results of
+reportgen.analysis.behaviour (overview, distributions, base_profile, clusters), the playbook's texts, an
+action plan by horizon and the method; see analyse_behaviour_table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from reportgen import __version__
+from reportgen.config import Settings
+from reportgen.console import Reporter
+from reportgen.errors import UserError
+from reportgen.i18n.formatting import Formatter
+from reportgen.i18n.ui import N_, _, translate, ui_language
+from reportgen.ingest import Dataset
+from reportgen.playbook_file import default_playbook, load_playbook
+
+# Why no clusters could be formed (reasons from analysis.clusters), for the warning.
+NOT_COMPUTABLE = {
+    "no_usable_feature": N_("no feature varies from one client to another"),
+    "too_few_rows": N_("too few clients"),
+    "identical_rows": N_("every client has the same values"),
+    "small_clusters": N_("every split leaves a cluster of only a handful of clients"),
+}
+
+
+def behaviour_playbook(settings: Settings) -> dict:
+    """Return the playbook of a behaviour table: analysis.playbook (or --playbook), else the bundled one."""
+    configured = settings.analysis.playbook
+    return load_playbook(settings.resolve(configured) if configured else default_playbook("behaviour"))
+
+
+def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Reporter, period: str,
+                            previous: str | None = None) -> dict:
+    """Return the context of a behaviour table; raise UserError for --previous, which needs churn figures.
+
+    Keys: schema_version, generated_at, meta (meta.kind = "behaviour"), roles (churn None), labels,
+    value_labels, quality, overview, distributions, base_profile, clusters, playbook {source, rules},
+    action_plan {short, medium, long: [{id, priority, segments: [cluster ids], clients}]} and method.
+    """
+    from reportgen.analysis.behaviour import analyse_behaviour  # scikit-learn is imported only when needed
+    from reportgen.context import SCHEMA_VERSION, to_plain
+    from reportgen.analysis.playbook import playbook_texts
+
+    if previous:
+        raise UserError(
+            _("--previous compares churn between quarters, and this table has no churn flag."),
+            hint=_("Leave out --previous, or name the churn column in [columns] churn."))
+    playbook = behaviour_playbook(settings)
+    labels = {"distributions": _("Distributions"), "clusters": _("Clusters")}
+    clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
+                                                 "Analysing {n} clients")
+    with reporter.step(clients):
+        results = analyse_behaviour(dataset.frame, dataset.roles, settings.analysis, playbook,
+                                    step=lambda name: reporter.detail(labels.get(name, name)))
+    clusters = results["clusters"]
+    if clusters["status"] != "ok":
+        reason = NOT_COMPUTABLE.get(clusters["reason"])
+        reporter.warn(_("No behaviour clusters could be formed ({reason}): the results hold the distributions "
+                        "only.").format(reason=translate(reason) if reason else clusters["reason"]))
+    report, analysis = settings.report, settings.analysis
+    context = {
+        "schema_version": SCHEMA_VERSION,
+        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+        "meta": {
+            "period": period,
+            "dataset": str(Path(dataset.path).resolve()),
+            "kind": dataset.kind,
+            "source": dataset.source_dict(),
+            "rows_read": dataset.quality["rows_read"],
+            "rows_used": dataset.quality["rows_used"],
+            "organisation": report.organisation,
+            "title": report.title,
+            "currency": report.currency,
+            "config": str(settings.source) if settings.source else None,
+            "reportgen_version": __version__,
+        },
+        "roles": dataset.roles.to_dict(),
+        "labels": settings.labels,
+        "value_labels": settings.value_labels,
+        "quality": dataset.quality,
+        **results,
+        "playbook": {"source": playbook["source"], "rules": playbook_texts(playbook)},
+        "action_plan": action_plan(clusters["groups"]),
+        "method": {
+            "clusters_range": [analysis.clusters_min, analysis.clusters_max],
+            "min_cluster_share": analysis.min_cluster_share,
+            "min_cluster_size": clusters.get("min_size"),
+            "trait_threshold": clusters.get("trait_threshold"),
+            "random_state": analysis.random_state,
+        },
+    }
+    return to_plain(context)
+
+
+def action_plan(clusters: list[dict]) -> dict:
+    """Return the clusters' recommendations grouped by horizon, each with its clusters and their clients."""
+    plan: dict[str, dict[str, dict]] = {"short": {}, "medium": {}, "long": {}}
+    for cluster in clusters:
+        for rec in cluster["recommendations"]:
+            entry = plan[rec["horizon"]].setdefault(
+                rec["id"], {"id": rec["id"], "priority": rec["priority"], "segments": [], "clients": 0})
+            entry["segments"].append(cluster["id"])
+            entry["clients"] += cluster["size"]
+    return {h: sorted(items.values(), key=lambda e: (-e["priority"], e["id"])) for h, items in plan.items()}
+
+
+def refuse_previous(dataset: Dataset) -> None:
+    """Raise UserError when last quarter's table, given with --previous, has no churn flag to compare."""
+    if dataset.kind != "customers":
+        raise UserError(
+            _("Last quarter's table {path} has no churn flag, so there is no churn to compare.").format(
+                path=dataset.path),
+            hint=_("Leave out --previous, or name the churn column of that table in [columns] churn."))
+
+
+def refuse_rendering(dataset: Dataset) -> None:
+    """Raise UserError for a table whose decks and PDFs cannot be built yet (only churn reports render)."""
+    if dataset.kind != "customers":
+        raise UserError(
+            _("Decks and PDF summaries of a behaviour segmentation (a table without a churn flag) are not "
+              "available yet."),
+            hint=_("Run `reportgen analyze` to get its figures as JSON, or name the churn column in [columns] "
+                   "churn to get a churn report."))
