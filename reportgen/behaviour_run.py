@@ -7,10 +7,6 @@ action plan by horizon and the method; see analyse_behaviour_table.
 
 from __future__ import annotations
 
-import datetime as dt
-from pathlib import Path
-
-from reportgen import __version__
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.errors import UserError
@@ -43,8 +39,7 @@ def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Repo
     action_plan {short, medium, long: [{id, priority, segments: [cluster ids], clients}]} and method.
     """
     from reportgen.analysis.behaviour import analyse_behaviour  # scikit-learn is imported only when needed
-    from reportgen.context import SCHEMA_VERSION, to_plain
-    from reportgen.analysis.playbook import playbook_texts
+    from reportgen.context import assemble
 
     if previous:
         raise UserError(
@@ -62,51 +57,14 @@ def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Repo
         reason = NOT_COMPUTABLE.get(clusters["reason"])
         reporter.warn(_("No behaviour clusters could be formed ({reason}): the results hold the distributions "
                         "only.").format(reason=translate(reason) if reason else clusters["reason"]))
-    report, analysis = settings.report, settings.analysis
-    context = {
-        "schema_version": SCHEMA_VERSION,
-        "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
-        "meta": {
-            "period": period,
-            "dataset": str(Path(dataset.path).resolve()),
-            "kind": dataset.kind,
-            "source": dataset.source_dict(),
-            "rows_read": dataset.quality["rows_read"],
-            "rows_used": dataset.quality["rows_used"],
-            "organisation": report.organisation,
-            "title": report.title,
-            "currency": report.currency,
-            "config": str(settings.source) if settings.source else None,
-            "reportgen_version": __version__,
-        },
-        "roles": dataset.roles.to_dict(),
-        "labels": settings.labels,
-        "value_labels": settings.value_labels,
-        "quality": dataset.quality,
-        **results,
-        "playbook": {"source": playbook["source"], "rules": playbook_texts(playbook)},
-        "action_plan": action_plan(clusters["groups"]),
-        "method": {
-            "clusters_range": [analysis.clusters_min, analysis.clusters_max],
-            "min_cluster_share": analysis.min_cluster_share,
-            "min_cluster_size": clusters.get("min_size"),
-            "trait_threshold": clusters.get("trait_threshold"),
-            "random_state": analysis.random_state,
-        },
-    }
-    return to_plain(context)
-
-
-def action_plan(clusters: list[dict]) -> dict:
-    """Return the clusters' recommendations grouped by horizon, each with its clusters and their clients."""
-    plan: dict[str, dict[str, dict]] = {"short": {}, "medium": {}, "long": {}}
-    for cluster in clusters:
-        for rec in cluster["recommendations"]:
-            entry = plan[rec["horizon"]].setdefault(
-                rec["id"], {"id": rec["id"], "priority": rec["priority"], "segments": [], "clients": 0})
-            entry["segments"].append(cluster["id"])
-            entry["clients"] += cluster["size"]
-    return {h: sorted(items.values(), key=lambda e: (-e["priority"], e["id"])) for h, items in plan.items()}
+    analysis = settings.analysis
+    return assemble(dataset, results, settings, playbook, period, clusters["groups"], {
+        "clusters_range": [analysis.clusters_min, analysis.clusters_max],
+        "min_cluster_share": analysis.min_cluster_share,
+        "min_cluster_size": clusters.get("min_size"),
+        "trait_threshold": clusters.get("trait_threshold"),
+        "random_state": analysis.random_state,
+    })
 
 
 def refuse_previous(dataset: Dataset) -> None:

@@ -188,15 +188,17 @@ def sample(reporter: Reporter, rows, seed, output, previous):
 @cli.command(context_settings=CONTEXT_SETTINGS,
              help=_("Print the JSON Schema of the context: every figure a context.json holds, typed."))
 @click.option("-o", "--output", "output", metavar="FILE", help=_("Write the schema to FILE instead of printing it."))
+@click.option("--kind", default="customers", show_default=True, type=click.Choice(["customers", "behaviour"]),
+              help=_("Input kind whose context is described."))
 @common
-def schema(reporter: Reporter, output):
+def schema(reporter: Reporter, output, kind):
     """Print the JSON Schema of the context."""
     import json
 
     from reportgen.atomic import write_text
     from reportgen.contract import json_schema
 
-    text = json.dumps(json_schema(), ensure_ascii=False, indent=1)
+    text = json.dumps(json_schema(kind), ensure_ascii=False, indent=1)
     if output:
         reporter.result(_("Schema written to {path}").format(path=write_text(output, text + "\n")))
     else:

@@ -14,13 +14,15 @@ from reportgen.analysis.playbook import playbook_texts
 from reportgen.contract import SCHEMA_VERSION, ContractError, validate
 
 
-def build_context(dataset, results: dict, settings, playbook: dict, period: str) -> dict:
-    """Return the context of one run, validated against the contract (reportgen.contract.Context).
+def assemble(dataset, results: dict, settings, playbook: dict, period: str, groups: list[dict],
+             method: dict) -> dict:
+    """Return a context validated against its input kind's contract: what every kind shares (meta, roles,
+    labels, quality, playbook texts), the analysis results, the action plan of `groups` and the method.
 
     Raise ContractError when the analysis wrote something the contract does not describe: a bug, named by
     its path, caught here rather than by a renderer reading a key nobody wrote.
     """
-    report, analysis = settings.report, settings.analysis
+    report = settings.report
     context = {
         "schema_version": SCHEMA_VERSION,
         "generated_at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
@@ -43,25 +45,31 @@ def build_context(dataset, results: dict, settings, playbook: dict, period: str)
         "quality": dataset.quality,
         **results,
         "playbook": {"source": playbook["source"], "rules": playbook_texts(playbook)},
-        "action_plan": action_plan(results["segments"]),
-        "method": {
-            "alpha": analysis.alpha,
-            "correction": "holm",
-            "confidence": 0.95,
-            "interval": "wilson",
-            "bootstrap_resamples": analysis.bootstrap_resamples,
-            "min_segment_size": results["segment_search"]["min_size"],
-            "max_conditions": analysis.max_conditions,
-            "max_overlap": analysis.max_overlap,
-            "clusters_range": [analysis.clusters_min, analysis.clusters_max],
-            "random_state": analysis.random_state,
-        },
+        "action_plan": action_plan(groups),
+        "method": method,
     }
     return validate(to_plain(context))
 
 
+def build_context(dataset, results: dict, settings, playbook: dict, period: str) -> dict:
+    """Return the context of a customer table (with a churn flag); see assemble."""
+    analysis = settings.analysis
+    return assemble(dataset, results, settings, playbook, period, results["segments"], {
+        "alpha": analysis.alpha,
+        "correction": "holm",
+        "confidence": 0.95,
+        "interval": "wilson",
+        "bootstrap_resamples": analysis.bootstrap_resamples,
+        "min_segment_size": results["segment_search"]["min_size"],
+        "max_conditions": analysis.max_conditions,
+        "max_overlap": analysis.max_overlap,
+        "clusters_range": [analysis.clusters_min, analysis.clusters_max],
+        "random_state": analysis.random_state,
+    })
+
+
 def action_plan(segments: list[dict]) -> dict:
-    """Return the recommendations of the churn-prone segments grouped by horizon, each with its segments."""
+    """Return the recommendations of segments (or clusters) grouped by horizon, each with the groups it serves."""
     plan: dict[str, dict[str, dict]] = {"short": {}, "medium": {}, "long": {}}
     for segment in segments:
         for rec in segment["recommendations"]:

@@ -117,3 +117,33 @@ def test_the_readme_describes_the_current_contract():
     done = subprocess.run([sys.executable, str(PROJECT / "tools" / "contract_doc.py"), "--check"],
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def behaviour_context(tmp_path) -> dict:
+    """Return the context of a generated table without a churn flag (two plain groups of shoppers)."""
+    from reportgen.behaviour_run import analyse_behaviour_table
+
+    rng = np.random.default_rng(8)
+    n = 240
+    frame = pd.DataFrame({"CustomerID": range(n),
+                          "Annual Income (k$)": np.r_[rng.normal(30, 4, n // 2), rng.normal(90, 5, n // 2)],
+                          "Spending Score (1-100)": np.r_[rng.normal(80, 5, n // 2), rng.normal(20, 5, n // 2)]})
+    path = tmp_path / "shoppers.csv"
+    frame.to_csv(path, index=False)
+    settings = Settings()
+    dataset = load_dataset(path, settings)
+    assert dataset.kind == "behaviour"
+    return json.loads(json.dumps(analyse_behaviour_table(dataset, settings, Reporter(-1), "2026-Q3")))
+
+
+def test_a_behaviour_context_follows_its_own_contract(tmp_path):
+    context = behaviour_context(tmp_path)
+    assert context["meta"]["kind"] == "behaviour" and validate(copy.deepcopy(context)) == context
+    broken = copy.deepcopy(context)
+    broken["clusters"]["groups"][0]["traits"] = [{"feature": "x", "role": None, "direction": "up", "z": 1.0}]
+    with pytest.raises(ContractError) as caught:
+        validate(broken)
+    assert caught.value.path == "clusters.groups.0.traits.0.direction"
+    broken = copy.deepcopy(context) | {"meta": {**context["meta"], "kind": "stocks"}}
+    with pytest.raises(ContractError, match="meta.kind"):
+        validate(broken)

@@ -13,7 +13,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.contract import SCHEMA_VERSION, json_schema  # noqa: E402
+from reportgen.contract import MODELS, SCHEMA_VERSION, json_schema  # noqa: E402
 
 README = ROOT / "README.md"
 BEGIN, END = "<!-- contract:begin -->", "<!-- contract:end -->"
@@ -49,20 +49,23 @@ def _meaning(prop: dict, defs: dict) -> str:
 
 
 def markdown() -> str:
-    """Return the README section: the top-level keys and every part, each with its fields."""
-    schema = json_schema()
-    lines = [BEGIN, f"Schema version {SCHEMA_VERSION}. Top-level keys of `context.json`:", "",
-             "| key | type | meaning |", "| --- | --- | --- |"]
-    for name, prop in schema["properties"].items():
-        lines.append(f"| `{name}` | {_type(prop)} | {_meaning(prop, schema['$defs'])} |")
-    lines += ["", "<details><summary>Every part, field by field</summary>", ""]
-    for part, spec in sorted(schema["$defs"].items()):
-        if spec.get("type") != "object":
-            continue
-        lines.append(f"- **{part}**: {spec.get('description', '').splitlines()[0]}  ")
-        fields = ", ".join(f"`{f}` ({_type(p)})" for f, p in spec.get("properties", {}).items())
-        lines.append(f"  {fields}")
-    lines += ["", "</details>", END]
+    """Return the README section: for each input kind, the top-level keys and every part with its fields."""
+    lines = [BEGIN, f"Schema version {SCHEMA_VERSION}."]
+    for kind in MODELS:
+        schema = json_schema(kind)
+        lines += ["", f"Top-level keys of the context of a `{kind}` table (`reportgen schema --kind {kind}`):", "",
+                  "| key | type | meaning |", "| --- | --- | --- |"]
+        for name, prop in schema["properties"].items():
+            lines.append(f"| `{name}` | {_type(prop)} | {_meaning(prop, schema['$defs'])} |")
+        lines += ["", f"<details><summary>Every part of a {kind} context, field by field</summary>", ""]
+        for part, spec in sorted(schema["$defs"].items()):
+            if spec.get("type") != "object":
+                continue
+            lines.append(f"- **{part}**: {spec.get('description', '').splitlines()[0]}  ")
+            fields = ", ".join(f"`{f}` ({_type(p)})" for f, p in spec.get("properties", {}).items())
+            lines.append(f"  {fields}")
+        lines += ["", "</details>"]
+    lines.append(END)
     return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from typing import Literal
 from pydantic import Field, ValidationError
 
 from reportgen.contract.base import Part
+from reportgen.contract.behaviour import BehaviourContext
 from reportgen.contract.churn import ChurnProneInterval, Factor, Overview, Test
 from reportgen.contract.comparison import Comparison
 from reportgen.contract.meta import Meta, Quality, Roles
@@ -62,10 +63,18 @@ class ContractError(ValueError):
         self.problem = problem
 
 
+# The context's model by input kind (meta.kind).
+MODELS: dict[str, type[Part]] = {"customers": Context, "behaviour": BehaviourContext}
+
+
 def validate(context: dict) -> dict:
-    """Return `context` unchanged when it follows the contract; raise ContractError naming the first bad path."""
+    """Return `context` unchanged when it follows the contract of its input kind; raise ContractError naming
+    the first bad path."""
+    kind = context.get("meta", {}).get("kind") if isinstance(context, dict) else None
+    if not isinstance(kind, str) or kind not in MODELS:
+        raise ContractError("meta.kind", f"should be one of {', '.join(MODELS)}")
     try:
-        Context.model_validate(context, strict=True)
+        MODELS[kind].model_validate(context, strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
         path = ".".join(str(p) for p in first["loc"]) or "(top)"
@@ -73,9 +82,9 @@ def validate(context: dict) -> dict:
     return context
 
 
-def json_schema() -> dict:
-    """Return the JSON Schema of the context."""
-    return Context.model_json_schema()
+def json_schema(kind: str = "customers") -> dict:
+    """Return the JSON Schema of the context of an input kind; raise KeyError for an unknown kind."""
+    return MODELS[kind].model_json_schema()
 
 
-__all__ = ["Context", "ContractError", "SCHEMA_VERSION", "json_schema", "validate"]
+__all__ = ["BehaviourContext", "Context", "ContractError", "MODELS", "SCHEMA_VERSION", "json_schema", "validate"]
