@@ -13,7 +13,6 @@ from reportgen.errors import UserError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import N_, _, translate, ui_language
 from reportgen.ingest import Dataset
-from reportgen.playbook_file import default_playbook, load_playbook
 
 # Why no clusters could be formed (reasons from analysis.clusters), for the warning.
 NOT_COMPUTABLE = {
@@ -24,12 +23,6 @@ NOT_COMPUTABLE = {
 }
 
 
-def behaviour_playbook(settings: Settings) -> dict:
-    """Return the playbook of a behaviour table: analysis.playbook (or --playbook), else the bundled one."""
-    configured = settings.analysis.playbook
-    return load_playbook(settings.resolve(configured) if configured else default_playbook("behaviour"))
-
-
 def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Reporter, period: str,
                             previous: str | None = None) -> dict:
     """Return the context of a behaviour table; raise UserError for --previous, which needs churn figures.
@@ -38,14 +31,17 @@ def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Repo
     value_labels, quality, overview, distributions, base_profile, clusters, playbook {source, rules},
     action_plan {short, medium, long: [{id, priority, segments: [cluster ids], clients}]} and method.
     """
-    from reportgen.analysis.behaviour import analyse_behaviour  # scikit-learn is imported only when needed
+    # scikit-learn is imported only when needed
+    from reportgen.analysis.behaviour import MIN_CLUSTER_SIZE, TRAIT_THRESHOLD, analyse_behaviour
     from reportgen.context import assemble
 
     if previous:
         raise UserError(
             _("--previous compares churn between quarters, and this table has no churn flag."),
             hint=_("Leave out --previous, or name the churn column in [columns] churn."))
-    playbook = behaviour_playbook(settings)
+    from reportgen.pipeline import playbook_for
+
+    playbook = playbook_for(settings, "behaviour")
     labels = {"distributions": _("Distributions"), "clusters": _("Clusters")}
     clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
                                                  "Analysing {n} clients")
@@ -61,8 +57,8 @@ def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Repo
     return assemble(dataset, results, settings, playbook, period, clusters["groups"], {
         "clusters_range": [analysis.clusters_min, analysis.clusters_max],
         "min_cluster_share": analysis.min_cluster_share,
-        "min_cluster_size": clusters.get("min_size"),
-        "trait_threshold": clusters.get("trait_threshold"),
+        "min_cluster_size": MIN_CLUSTER_SIZE,
+        "trait_threshold": TRAIT_THRESHOLD,
         "random_state": analysis.random_state,
     })
 

@@ -74,7 +74,7 @@ def cli(ctx, debug, verbose, quiet):
 def check(reporter: Reporter, data, config, encoding, separator, sheet):
     """Load and validate a data file; print the roles found and the data-quality summary."""
     from reportgen import pipeline
-    from reportgen.summaries import quality_lines, roles_lines, source_line
+    from reportgen.console.summaries import quality_lines, roles_lines, source_line
 
     settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet)
     dataset = pipeline.load(settings, data, reporter, announce=False)

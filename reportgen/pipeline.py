@@ -8,13 +8,13 @@ from reportgen import config as config_mod
 from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
-from reportgen.context import build_context, dumps
+from reportgen.context import dumps
 from reportgen.errors import ConfigError
-from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.ui import _, ui_language
+from reportgen.i18n.ui import _
 from reportgen.ingest import Dataset, load_dataset
 from reportgen.paths import SAMPLE_DATA
-from reportgen.playbook_file import DEFAULT_PLAYBOOK, load_playbook
+from reportgen.ingest.playbook import default_playbook, load_playbook
+from reportgen.kinds import KINDS
 
 # command-line option -> (section, key) it overrides; command-line values win over the file
 OVERRIDES = {
@@ -62,7 +62,7 @@ def period_of(settings: Settings) -> str:
 
 def load(settings: Settings, data: str | None, reporter: Reporter, announce: bool = True) -> Dataset:
     """Return the loaded dataset, with progress, warnings and (when `announce`) the roles found reported."""
-    from reportgen.summaries import roles_brief, roles_lines
+    from reportgen.console.summaries import roles_brief, roles_lines
 
     path = data_path(settings, data)
     with reporter.step(_("Reading {path}").format(path=path)):
@@ -76,49 +76,20 @@ def load(settings: Settings, data: str | None, reporter: Reporter, announce: boo
     return dataset
 
 
-def playbook_for(settings: Settings) -> dict:
-    """Return the playbook to use: analysis.playbook (or --playbook), else the bundled one."""
-    path = settings.resolve(settings.analysis.playbook) if settings.analysis.playbook else DEFAULT_PLAYBOOK
-    return load_playbook(path)
+def playbook_for(settings: Settings, kind: str = "customers") -> dict:
+    """Return the playbook to use: analysis.playbook (or --playbook), else the input kind's bundled one."""
+    configured = settings.analysis.playbook
+    return load_playbook(settings.resolve(configured) if configured else default_playbook(kind))
 
 
 def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: str | None = None,
             period: str | None = None) -> dict:
-    """Return the context of the dataset: every figure the reports will state.
+    """Return the context of the dataset, by its input kind's analysis: every figure the reports will state.
 
     With `previous` (last quarter's data file or context.json) the context gains a `comparison`.
     """
-    from reportgen.analysis.engine import analyse_customers  # scikit-learn is imported only when needed
-
-    period = period or period_of(settings)
-    if dataset.kind == "behaviour":
-        from reportgen.behaviour_run import analyse_behaviour_table
-        return analyse_behaviour_table(dataset, settings, reporter, period, previous)
-    playbook = playbook_for(settings)
-    labels = {
-        "factors": _("Churn by factor"),
-        "tests": _("Hypothesis tests"),
-        "segments": _("Churn-prone segments"),
-        "clusters": _("Clusters"),
-    }
-    clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
-                                             "Analysing {n} clients")
-    with reporter.step(clients):
-        results = analyse_customers(dataset.frame, dataset.roles, settings.analysis, playbook,
-                                    step=lambda name: reporter.detail(labels.get(name, name)))
-    search = results["segment_search"]
-    if search.get("reason") == "too_small":
-        reporter.warn(_("The table is too small to look for churn-prone segments (at least {clients} clients and "
-                        "{churned} churned clients are needed): the report has none.").format(
-            clients=search["needed"]["clients"], churned=search["needed"]["churned"]))
-    if previous:
-        from reportgen.analysis.compare import compare_quarters
-
-        before, ids = load_previous(previous, settings, reporter, config_mod.previous_period(period))
-        with reporter.step(_("Comparing with {period}").format(period=before["meta"].get("period"))):
-            results["comparison"] = compare_quarters(dataset.frame, dataset.roles, results, before, ids,
-                                                     settings.analysis.alpha, settings.analysis.max_overlap)
-    return build_context(dataset, results, settings, playbook, period)
+    analysis = KINDS[dataset.kind].analysis()
+    return analysis(dataset, settings, reporter, period or period_of(settings), previous)
 
 
 def load_previous(path: str, settings: Settings, reporter: Reporter, period: str) -> tuple[dict, set[str] | None]:

@@ -18,7 +18,7 @@ from reportgen.config import AnalysisSettings, Settings
 from reportgen.console import Reporter
 from reportgen.context import dumps
 from reportgen.ingest import load_dataset
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 from reportgen.pipeline import analyse, playbook_for
 from tests.conftest import settings as make_settings
 from tests.test_segments import discovery_half

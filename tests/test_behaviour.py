@@ -20,7 +20,7 @@ from reportgen.analysis.behaviour import (MIN_CLUSTER_SIZE, TRAIT_THRESHOLD, ana
                                           name_clusters)
 from reportgen.analysis.clusters import assign_clusters
 from reportgen.ingest import load_dataset
-from reportgen.playbook_file import default_playbook, load_playbook
+from reportgen.ingest.playbook import default_playbook, load_playbook
 from tests.conftest import PROJECT
 from tests.conftest import settings as make_settings
 

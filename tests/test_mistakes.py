@@ -122,7 +122,7 @@ def test_a_missing_template_folder_is_refused_instead_of_silently_ignored(run_cl
 # unreadable to nobody; then the process gives up root for good and runs the command.
 UNPRIVILEGED = """
 import os, sys
-import reportgen.cli, reportgen.pipeline, reportgen.outfolder, reportgen.render.sanitize, reportgen.summaries
+import reportgen.cli, reportgen.pipeline, reportgen.outfolder, reportgen.render.sanitize, reportgen.console.summaries
 import reportgen.ingest, reportgen.ingest.readers
 from reportgen.i18n.ui import _, set_ui_language
 set_ui_language("en"); _("error:")

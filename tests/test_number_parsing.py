@@ -28,7 +28,7 @@ from reportgen.ingest import load_dataset
 from reportgen.ingest.numbers import parse_numbers
 from reportgen.ingest.readers import read_table
 from reportgen.ingest.roles import detect_roles
-from reportgen.summaries import quality_lines
+from reportgen.console.summaries import quality_lines
 from tests.conftest import SAMPLE_DATA
 
 NBSP, NNBSP, MINUS = "\u00a0", "\u202f", "\u2212"

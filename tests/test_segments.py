@@ -19,7 +19,7 @@ from reportgen.analysis.segments import find_segments
 from reportgen.config import AnalysisSettings, Settings
 from reportgen.console import Reporter
 from reportgen.ingest import load_dataset
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 from reportgen.pipeline import analyse
 from tests.conftest import SAMPLE_DATA
 from tests.conftest import settings as make_settings

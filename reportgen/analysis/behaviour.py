@@ -81,7 +81,7 @@ import pandas as pd
 from reportgen.analysis.clusters import find_clusters, heavy_tailed, standardise
 from reportgen.analysis.playbook import recommend
 from reportgen.analysis.profile import base_summary, profile
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 MIN_BINS, MAX_BINS = 10, 20
 MAX_LEVELS = 12  # categories shown one by one; the rest are pooled as "other"

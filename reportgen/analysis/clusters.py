@@ -12,7 +12,7 @@ from sklearn.cluster import KMeans
 from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 from reportgen.analysis.moments import skewness
 
 SILHOUETTE_SAMPLE = 2_000  # silhouette is quadratic in rows: 5.6 s on 10,000 rows, 0.25 s on 2,000

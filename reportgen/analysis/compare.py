@@ -13,7 +13,7 @@ from reportgen.analysis.clusters import assign_clusters
 from reportgen.analysis.factors import level_codes
 from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
 from reportgen.analysis.rules import missing_features, rule_mask
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 
 def compare_quarters(frame: pd.DataFrame, roles: Roles, current: dict, previous: dict,

@@ -15,7 +15,7 @@ from reportgen.analysis.profile import base_summary, profile
 from reportgen.analysis.rates import rate_summary
 from reportgen.analysis.rules import rule_mask
 from reportgen.analysis.segments import find_segments
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 
 def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dict,

@@ -7,7 +7,7 @@ import pandas as pd
 
 from reportgen.analysis.bands import assign_bands, band_bounds, band_label, make_bands
 from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 # Categorical features keep their largest levels; the rest are pooled as "other".
 MAX_LEVELS = 10

@@ -14,7 +14,7 @@ import pandas as pd
 from scipy import stats
 
 from reportgen.analysis.rates import holm
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 from reportgen.analysis.moments import skewness
 
 MIN_GROUP = 3  # smallest group a two-sample test is run on

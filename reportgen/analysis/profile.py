@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from reportgen.analysis.moments import skewness
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 SKEWED = 2.0  # skewness above which medians describe a feature better than means
 OVER_REPRESENTED = 1.15  # a level this many times more frequent than in the base counts as over-represented

@@ -18,7 +18,7 @@ from sklearn.model_selection import train_test_split
 from reportgen.analysis.conditions import MIN_CONDITION_LIFT, candidate_conditions
 from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
 from reportgen.analysis.rules import condition_mask, rule_mask
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 MIN_STEP_GAIN = 0.01  # each added condition must raise the combination's churn by at least 1 point
 SEEDS_EXTENDED = 300  # best combinations extended by one more condition; keeps the search linear in size

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 
 from reportgen.config import Settings
 from reportgen.errors import ConfigError, DataError, Location
 from reportgen.i18n.ui import _
-from reportgen.ingest.behaviour import build_behaviour
-from reportgen.ingest.customers import build_customers
 from reportgen.ingest.dataset import Dataset
 from reportgen.ingest.readers import RawTable, read_table
+from reportgen.kinds import KINDS
 from reportgen.ingest.roles import churn_column, id_columns
-
-# Input kinds: each turns a raw table into a Dataset. Transaction logs (one row per purchase) join here.
-KINDS: dict[str, Callable[[RawTable, Settings], Dataset]] = {
-    "customers": build_customers,
-    "behaviour": build_behaviour,
-}
-
 
 def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) -> Dataset:
     """Return the dataset in `path` read as `kind` (default: the config's); raise DataError or ConfigError.
@@ -30,8 +21,7 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
     a warning that says so.
     """
     kind = kind or settings.data.kind
-    builder = KINDS.get(kind)
-    if builder is None:
+    if kind not in KINDS:
         raise ConfigError(
             _("Unknown input kind {kind!r}.").format(kind=kind),
             hint=_("Use one of: {kinds}.").format(kinds=", ".join(KINDS)),
@@ -40,7 +30,7 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
     _check_named_columns(raw, settings)
     _check_nested_columns(raw, settings)
     fallback = kind == "customers" and churn_column(list(raw.frame.columns), settings.columns) is None
-    dataset = (build_behaviour if fallback else builder)(raw, settings)
+    dataset = KINDS["behaviour" if fallback else kind].load()(raw, settings)
     if fallback:
         dataset.warnings.append(_(
             "No churn column found: reading the table as a behaviour segmentation (no churn figures). Name the "

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 
 @dataclass

@@ -8,7 +8,7 @@ import pandas as pd
 
 from reportgen.config import Settings
 from reportgen.ingest.readers import RawTable
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 
 # Plausible ranges by semantic role; [ranges] in the config adds or overrides them per column.
 DEFAULT_RANGES: dict[str, tuple[float, float]] = {

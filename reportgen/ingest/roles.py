@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -14,6 +13,7 @@ from reportgen.i18n.ui import _
 from reportgen.ingest.numbers import parse_numbers
 from reportgen.ingest.values import is_missing_text, looks_like_flags
 from reportgen.naming import name_matches, normalise_name
+from reportgen.roles import Roles
 
 # Semantic roles: the kind of values each must hold, and the names it goes by in English, French and Russian.
 SEMANTIC_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -71,40 +71,6 @@ MAX_LEVELS = 30
 # such a column is then reported as an error (or tolerated by data.max_unparsed_share), never a reason
 # to drop the column silently.
 NUMERIC_SHARE = 0.5
-
-
-@dataclass
-class Roles:
-    """Which column plays which role, where each choice came from, and what was left out and why."""
-
-    churn: str | None = None  # None: a behaviour table, segmented without a churn flag
-    id: str | None = None
-    semantic: dict[str, str] = field(default_factory=dict)
-    numeric: list[str] = field(default_factory=list)
-    categorical: list[str] = field(default_factory=list)
-    binary: list[str] = field(default_factory=list)
-    ignored: dict[str, str] = field(default_factory=dict)
-    sources: dict[str, str] = field(default_factory=dict)
-
-    @property
-    def features(self) -> list[str]:
-        """Return every feature column, in table order of kinds: numeric, binary, categorical."""
-        return [*self.numeric, *self.binary, *self.categorical]
-
-    def kind(self, column: str) -> str:
-        """Return 'numeric', 'binary' or 'categorical' for a feature column; raise KeyError otherwise."""
-        for kind in ("numeric", "binary", "categorical"):
-            if column in getattr(self, kind):
-                return kind
-        raise KeyError(column)
-
-    def role_of(self, column: str) -> str | None:
-        """Return the semantic role of `column` (income, age, ...) or None."""
-        return next((r for r, c in self.semantic.items() if c == column), None)
-
-    def to_dict(self) -> dict:
-        """Return the roles as plain data for the context."""
-        return dataclasses.asdict(self)
 
 
 # A unit or scale written after a column's name: 'Annual Income (k$)', 'Spending Score (1-100)', 'доход [руб]'.

@@ -10,7 +10,7 @@ from reportgen.i18n.ui import _, ngettext
 from reportgen.ingest.encoding import find_mojibake
 from reportgen.ingest.numbers import MarkConflict, parse_numbers
 from reportgen.ingest.readers import RawTable
-from reportgen.ingest.roles import Roles
+from reportgen.roles import Roles
 from reportgen.ingest.values import as_id_text, is_missing_text, parse_flags
 
 

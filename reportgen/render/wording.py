@@ -9,6 +9,7 @@ from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
+from reportgen.roles import Roles
 from reportgen.render.sentences.changes import ChangeSentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
@@ -32,8 +33,8 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences):
         self._ = self.fmt.gettext
         # the same lookup under another name, for messages held in variables (marked with N_ where defined)
         self.tr = self.fmt.gettext
-        self.roles = context.get("roles", {})
-        self.semantic = {column: role for role, column in self.roles.get("semantic", {}).items()}
+        self.roles = Roles.from_dict(context["roles"])
+        self.semantic = self.roles.column_roles()
 
     # --- labels -----------------------------------------------------------------------------
     def feature(self, column: str) -> str:

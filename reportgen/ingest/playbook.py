@@ -18,14 +18,13 @@ from reportgen.paths import TEMPLATES_DIR
 
 FORMATS = ("percent", "points", "money", "number", "ratio", "level", "count")
 HORIZONS = ("short", "medium", "long")
-DEFAULT_PLAYBOOK = TEMPLATES_DIR / "playbook.toml"
-# the bundled playbook of each input kind
-DEFAULT_PLAYBOOKS = {"customers": DEFAULT_PLAYBOOK, "behaviour": TEMPLATES_DIR / "playbook_behaviour.toml"}
 
 
 def default_playbook(kind: str) -> Path:
-    """Return the bundled playbook of an input kind (the customers' one for a kind that has none)."""
-    return DEFAULT_PLAYBOOKS.get(kind, DEFAULT_PLAYBOOK)
+    """Return the bundled playbook of an input kind (reportgen.kinds); raise KeyError for an unknown kind."""
+    from reportgen.kinds import KINDS
+
+    return TEMPLATES_DIR / KINDS[kind].playbook
 
 
 def load_playbook(path: Path) -> dict:
