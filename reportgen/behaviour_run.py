@@ -10,8 +10,7 @@ from __future__ import annotations
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.errors import UserError
-from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.ui import N_, _, translate, ui_language
+from reportgen.i18n.ui import N_, _, translate
 from reportgen.ingest import Dataset
 
 # Why no clusters could be formed (reasons from analysis.clusters), for the warning.
@@ -39,15 +38,11 @@ def analyse_behaviour_table(dataset: Dataset, settings: Settings, reporter: Repo
         raise UserError(
             _("--previous compares churn between quarters, and this table has no churn flag."),
             hint=_("Leave out --previous, or name the churn column in [columns] churn."))
-    from reportgen.pipeline import playbook_for
+    from reportgen.pipeline import playbook_for, run_analysis
 
     playbook = playbook_for(settings, "behaviour")
-    labels = {"distributions": _("Distributions"), "clusters": _("Clusters")}
-    clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
-                                                 "Analysing {n} clients")
-    with reporter.step(clients):
-        results = analyse_behaviour(dataset.frame, dataset.roles, settings.analysis, playbook,
-                                    step=lambda name: reporter.detail(labels.get(name, name)))
+    results = run_analysis(analyse_behaviour, dataset, settings, playbook, reporter,
+                           {"distributions": _("Distributions"), "clusters": _("Clusters")})
     clusters = results["clusters"]
     if clusters["status"] != "ok":
         reason = NOT_COMPUTABLE.get(clusters["reason"])

@@ -6,8 +6,7 @@ from reportgen import config as config_mod
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.context import build_context
-from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.ui import _, ui_language
+from reportgen.i18n.ui import _
 from reportgen.ingest import Dataset
 
 
@@ -16,20 +15,15 @@ def analyse_customer_table(dataset: Dataset, settings: Settings, reporter: Repor
     """Return the context of a customer table with a churn flag; with `previous` (last quarter's data file
     or context.json) it gains a `comparison`."""
     from reportgen.analysis.engine import analyse_customers  # scikit-learn is imported only when needed
-    from reportgen.pipeline import load_previous, playbook_for
+    from reportgen.pipeline import load_previous, playbook_for, run_analysis
 
     playbook = playbook_for(settings, "customers")
-    labels = {
+    results = run_analysis(analyse_customers, dataset, settings, playbook, reporter, {
         "factors": _("Churn by factor"),
         "tests": _("Hypothesis tests"),
         "segments": _("Churn-prone segments"),
         "clusters": _("Clusters"),
-    }
-    clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
-                                             "Analysing {n} clients")
-    with reporter.step(clients):
-        results = analyse_customers(dataset.frame, dataset.roles, settings.analysis, playbook,
-                                    step=lambda name: reporter.detail(labels.get(name, name)))
+    })
     search = results["segment_search"]
     if search.get("reason") == "too_small":
         reporter.warn(_("The table is too small to look for churn-prone segments (at least {clients} clients and "

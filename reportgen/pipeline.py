@@ -10,7 +10,8 @@ from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.context import dumps
 from reportgen.errors import ConfigError
-from reportgen.i18n.ui import _
+from reportgen.i18n.formatting import Formatter
+from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
 from reportgen.paths import SAMPLE_DATA
 from reportgen.ingest.playbook import default_playbook, load_playbook
@@ -80,6 +81,17 @@ def playbook_for(settings: Settings, kind: str = "customers") -> dict:
     """Return the playbook to use: analysis.playbook (or --playbook), else the input kind's bundled one."""
     configured = settings.analysis.playbook
     return load_playbook(settings.resolve(configured) if configured else default_playbook(kind))
+
+
+def run_analysis(analysis, dataset: Dataset, settings: Settings, playbook: dict, reporter: Reporter,
+                 stages: dict[str, str]) -> dict:
+    """Return analysis(frame, roles, settings, playbook) run under an 'Analysing N clients' step, each
+    stage named as it starts (`stages`: stage -> translated name)."""
+    clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
+                                                 "Analysing {n} clients")
+    with reporter.step(clients):
+        return analysis(dataset.frame, dataset.roles, settings.analysis, playbook,
+                        step=lambda name: reporter.detail(stages.get(name, name)))
 
 
 def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: str | None = None,

@@ -21,29 +21,13 @@ from reportgen.ingest import load_dataset
 from reportgen.roles import Roles
 from reportgen.pipeline import analyse, playbook_for
 from tests.conftest import settings as make_settings
-from tests.test_segments import discovery_half
+from tests.test_segments import discovery_half, rule_rows
 
 
 def context_of(path, settings: Settings | None = None) -> dict:
     """Return the context of a data file, analysed with default (or given) settings."""
     settings = settings or Settings()
     return analyse(load_dataset(path, settings), settings, Reporter(-1), period="2026-Q3")
-
-
-def segment_mask(frame: pd.DataFrame, rule: list[dict]) -> pd.Series:
-    """Return the rows of a rule, evaluated here with pandas (not with the engine's code)."""
-    mask = pd.Series(True, index=frame.index)
-    for cond in rule:
-        col = frame[cond["feature"]]
-        if cond["op"] == "==":
-            mask &= col == cond["value"]
-        else:
-            if cond.get("low") is not None:
-                mask &= col >= cond["low"]
-            if cond.get("high") is not None:
-                mask &= col < cond["high"]
-            mask &= col.notna()
-    return mask
 
 
 @pytest.fixture(scope="module")
@@ -108,7 +92,7 @@ def test_real_table_has_three_or_more_large_low_overlap_segments(real_context, r
     assert len(segments) >= 3
     masks = {}
     for seg in segments:
-        mask = segment_mask(real_frame, seg["rule"])
+        mask = rule_rows(real_frame, seg["rule"])
         masks[seg["id"]] = mask
         assert mask.sum() == seg["size"] >= 500
         # the reported churn is the one measured on the half of the clients the search did not see
@@ -139,7 +123,7 @@ def test_real_table_has_clusters_with_profiles(real_context, real_frame):
 @pytest.mark.realdata
 def test_profile_covers_every_feature(real_context, real_frame):
     seg = real_context["segments"][0]
-    mask = segment_mask(real_frame, seg["rule"])
+    mask = rule_rows(real_frame, seg["rule"])
     part = real_frame[mask]
     features = seg["profile"]["features"]
     assert features["age"]["mean"] == pytest.approx(part["age"].mean())

@@ -11,6 +11,7 @@ from pptx import Presentation
 from scipy import stats
 
 from reportgen.ingest.sample import generate_customers, next_quarter
+from tests.test_segments import rule_rows
 from tests.conftest import REAL_DATA, SAMPLE_DATA
 from tests.render_helpers import pdf_text, spaces, tr
 
@@ -104,17 +105,7 @@ def test_comparison_figures_match_independent_computation(run_cli, quarters):
     for seg in comp["segments"]:
         if seg["rule"] is None:
             continue
-        mask = pd.Series(True, index=after.index)
-        for cond in seg["rule"]:
-            col = after[cond["feature"]]
-            if cond["op"] == "==":
-                mask &= col == cond["value"]
-            else:
-                mask &= col.notna()
-                if cond.get("low") is not None:
-                    mask &= col >= cond["low"]
-                if cond.get("high") is not None:
-                    mask &= col < cond["high"]
+        mask = rule_rows(after, seg["rule"])
         assert seg["now"]["customers"] == mask.sum()
         assert seg["now"]["churn_rate"] == pytest.approx(after.loc[mask, "churn"].mean())
     gender = next(f for f in comp["factors"] if f["factor"] == "gender")

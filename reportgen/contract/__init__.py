@@ -13,32 +13,23 @@ Schema versions:
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import Field, ValidationError
 
 from reportgen.contract.base import Part
 from reportgen.contract.behaviour import BehaviourContext
 from reportgen.contract.churn import ChurnProneInterval, Factor, Overview, Test
 from reportgen.contract.comparison import Comparison
-from reportgen.contract.meta import Meta, Quality, Roles
+from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Method, Playbook
 from reportgen.contract.segments import BaseProfile, Clusters, RuleSegment, SegmentSearch
 
 SCHEMA_VERSION = 2
 
 
-class Context(Part):
-    """Everything one run computed, in the order the reports use it; no text formatted for a language."""
+class Context(ContextHeader):
+    """Everything one run on a customer table computed, in the order the reports use it; no text formatted
+    for a language."""
 
-    schema_version: Literal[2] = Field(description="Version of this contract; see reportgen.contract.")
-    generated_at: str = Field(description="When the context was computed (ISO 8601, UTC).")
-    meta: Meta
-    roles: Roles
-    labels: dict[str, dict[str, str]] = Field(description="Column labels per language from the config.")
-    value_labels: dict[str, dict[str, dict[str, str]]] = Field(
-        description="Value labels per column and language from the config.")
-    quality: Quality
     overview: Overview
     churn_by_factor: list[Factor] = Field(description="Churn by every feature, level by level.")
     churn_prone_intervals: list[ChurnProneInterval] = Field(

@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field
 
 from reportgen.contract.base import FeatureType, Part, Status
-from reportgen.contract.meta import Meta, Quality, Roles
+from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Playbook
 from reportgen.contract.segments import (BaseProfile, Candidate, Distinguishing, FeatureSummary, OverRepresented,
                                          Recommendation, Transform)
@@ -151,17 +151,9 @@ class BehaviourMethod(Part):
     random_state: int
 
 
-class BehaviourContext(Part):
+class BehaviourContext(ContextHeader):
     """A behaviour segmentation: who the clients are, in groups, and what to do for each; no churn figures."""
 
-    schema_version: Literal[2] = Field(description="Version of this contract; see reportgen.contract.")
-    generated_at: str = Field(description="When the context was computed (ISO 8601, UTC).")
-    meta: Meta
-    roles: Roles
-    labels: dict[str, dict[str, str]] = Field(description="Column labels per language from the config.")
-    value_labels: dict[str, dict[str, dict[str, str]]] = Field(
-        description="Value labels per column and language from the config.")
-    quality: Quality
     overview: Clients
     distributions: dict[str, Distribution] = Field(description="Every feature's distribution over all clients.")
     base_profile: BaseProfile = Field(description="Every feature summarised over all clients.")

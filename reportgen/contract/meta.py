@@ -98,3 +98,16 @@ class Quality(Part):
     ignored_columns: dict[str, str]
     unparsed: dict[str, int] = Field(description="Cells of a numeric column that were not numbers (read as missing).")
     number_formats: dict[str, NumberFormat]
+
+
+class ContextHeader(Part):
+    """What the context of every input kind starts with: version, time, meta, roles, labels, quality."""
+
+    schema_version: Literal[2] = Field(description="Version of this contract; see reportgen.contract.")
+    generated_at: str = Field(description="When the context was computed (ISO 8601, UTC).")
+    meta: Meta
+    roles: Roles
+    labels: dict[str, dict[str, str]] = Field(description="Column labels per language from the config.")
+    value_labels: dict[str, dict[str, dict[str, str]]] = Field(
+        description="Value labels per column and language from the config.")
+    quality: Quality
