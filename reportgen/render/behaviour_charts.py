@@ -57,7 +57,7 @@ def distributions_chart(w: Wording, width: float = 10.0) -> Figure:
         ax.grid(axis="y", color="#E3E7EB", linewidth=0.6)
         title = w.feature_title(column)
         if dist["missing"]:
-            title += " · " + w.fmt.quantity(dist["missing"], "{n} missing", "{n} missing")
+            title += " · " + w.fmt.quantity(dist["missing"], "{n} missing value", "{n} missing values")
         ax.set_title(_wrap(title, 42), loc="left", fontsize=10, color=colours["primary"])
         if dist["type"] == "numeric":
             _histogram(ax, w, column, dist, colours)
@@ -122,7 +122,7 @@ def profiles_chart(w: Wording, width: float = 10.0) -> Figure:
     labels = [_wrap(w.feature_title(e["feature"]) if e["level"] is None else
                     w._("{feature}: {value}").format(feature=w.feature_title(e["feature"]),
                                                      value=w.value(e["feature"], e["level"])), 22) for e in entries]
-    fig, rows, cols = _grid(len(clusters), width, 0.32 * len(entries) + 1.1)
+    fig, rows, cols = _grid(len(clusters), width, 0.26 * len(entries) + 0.9)
     top = max((abs(e["z"]) for c in clusters for e in c["standardised"]), default=1.0)
     limit = max(1.0, top * 1.15)
     y = list(range(len(entries)))
@@ -137,7 +137,8 @@ def profiles_chart(w: Wording, width: float = 10.0) -> Figure:
         ax.set_yticks(y, labels if index % cols == 0 else [""] * len(y), fontsize=8)
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(lambda v, _pos: w.fmt.number(v, 0 if float(v).is_integer() else 1))
-        ax.set_title(_wrap(f"{w.cluster_name(cluster)} · {w.fmt.percent(cluster['share'])}", 34), loc="left",
+        # the share on a line of its own, so that every panel's title ends the same way
+        ax.set_title(_wrap(w.cluster_name(cluster), 34) + "\n" + w.fmt.percent(cluster["share"]), loc="left",
                      fontsize=9, color=colours["primary"])
     fig.supxlabel(w._("Standard deviations from the mean of all clients (right: above, left: below)"), fontsize=9,
                   color=colours["muted"])

@@ -5,6 +5,14 @@ from __future__ import annotations
 from reportgen.i18n.labels import FLAG_PHRASES, feature_name
 from reportgen.i18n.ui import N_
 
+# Why no clusters could be formed (reasons of analysis.clusters), said in the report.
+NO_CLUSTERS = {
+    "no_usable_feature": N_("No feature varies from one client to another: no clusters could be formed."),
+    "too_few_rows": N_("There are too few clients to form clusters."),
+    "identical_rows": N_("Every client has the same values: no clusters could be formed."),
+    "small_clusters": N_("Every split left a cluster of only a handful of clients: no clusters are reported."),
+}
+
 # A trait of a column with a known role, as a phrase each language can make agree (high, low).
 TRAIT_PHRASES = {
     "income": (N_("high income"), N_("low income")),
@@ -76,6 +84,11 @@ class BehaviourSentences:
     def clusters(self) -> list[dict]:
         """Return the behaviour clusters, largest first."""
         return (self.context.get("clusters") or {}).get("groups", [])
+
+    def no_clusters_notice(self) -> str:
+        """Return why the report has no cluster."""
+        reason = (self.context.get("clusters") or {}).get("reason")
+        return self.tr(NO_CLUSTERS.get(reason, NO_CLUSTERS["too_few_rows"]))
 
     def cluster_size(self, cluster: dict) -> str:
         """Return '45 clients, 22.5% of all clients'."""
