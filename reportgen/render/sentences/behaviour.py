@@ -164,7 +164,8 @@ class BehaviourSentences:
         if clusters:
             kpis.append({"value": self.fmt.percent(clusters[0]["share"]), "label": self._("in the largest cluster"),
                          "note": self.cluster_name(clusters[0])})
-        return kpis
+        # a card's label stands as a paragraph of its own under the figure
+        return [{**kpi, "label": capitalised(kpi["label"])} for kpi in kpis]
 
     def behaviour_findings(self) -> list[str]:
         """Return the key findings: how the clients split, the largest clusters, the outliers set aside."""
