@@ -144,3 +144,56 @@ def test_the_real_mall_table_builds_named_clusters_in_three_languages(run_cli, t
         assert sorted(sizes.values()) == sorted(g["size"] for g in groups)
         assert all(name[:1].isupper() for name in sizes)
         assert 2 <= len(PdfReader(str(out / f"summary_{lang}.pdf")).pages) <= 4
+
+
+def wording(lang: str):
+    """Return the Wording of a small behaviour context: a card table with a custom column and a category."""
+    from reportgen.render.wording import Wording
+
+    roles = {"churn": None, "id": "id", "semantic": {"cash_advance": "CASH_ADVANCE", "income": "income",
+                                                     "gender": "Gender"},
+             "numeric": ["CASH_ADVANCE", "income", "visits"], "categorical": ["Gender"], "binary": [],
+             "ignored": {}, "sources": {}}
+    context = {"meta": {"kind": "behaviour", "period": "2026-Q3", "currency": "EUR"}, "roles": roles,
+               "labels": {}, "value_labels": {}}
+    return Wording(context, lang)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_cluster_names_use_the_catalogs_phrases_and_need_no_agreement_elsewhere(lang):
+    w = wording(lang)
+    heavy = {"feature": "CASH_ADVANCE", "role": "cash_advance", "direction": "high", "z": 1.4}
+    poor = {"feature": "income", "role": "income", "direction": "low", "z": -0.9}
+    visits = {"feature": "visits", "role": None, "direction": "high", "z": 0.7}
+    women = {"feature": "Gender", "role": "gender", "direction": "high", "z": 0.6, "level": "F"}
+    name = w.cluster_name({"id": "C1", "traits": [heavy, poor, visits, women], "name_unique": True})
+    parts = [tr(lang, "heavy cash advances"), tr(lang, "low income"),
+             tr(lang, "{feature} above average").format(feature="visits"),
+             tr(lang, "mostly {level}").format(level=tr(lang, "women"))]
+    expected = ", ".join(parts)
+    assert name == expected[:1].upper() + expected[1:]
+    assert w.cluster_name({"id": "C2", "traits": [], "name_unique": True}) == tr(lang, "Average clients")
+    twin = w.cluster_name({"id": "C3", "traits": [poor], "name_unique": False})
+    assert twin.endswith("(C3)") and twin[:1].isupper()
+
+
+def test_the_catalogs_say_the_trait_phrases_as_a_marketer_would():
+    assert (tr("fr", "high income"), tr("ru", "high income")) == ("revenu élevé", "высокий доход")
+    assert (tr("fr", "low spending score"), tr("ru", "low spending score")) == ("faible score de dépenses",
+                                                                               "низкий балл трат")
+    assert tr("fr", "{feature} above average") == "{feature} au-dessus de la moyenne"
+    assert tr("ru", "{feature} above average") == "{feature}: выше среднего"
+    assert tr("ru", "Average clients") == "Клиенты без выраженных отличий"
+
+
+def test_money_roles_show_the_currency_unless_the_column_names_its_own_unit():
+    from reportgen.render.wording import Wording
+
+    roles = {"churn": None, "id": None, "semantic": {"income": "Annual Income (k$)", "purchases": "PURCHASES",
+                                                     "age": "Age"},
+             "numeric": ["Annual Income (k$)", "PURCHASES", "Age"], "categorical": [], "binary": [], "ignored": {},
+             "sources": {}}
+    w = Wording({"meta": {"kind": "behaviour", "period": "2026-Q3", "currency": "EUR"}, "roles": roles}, "en")
+    assert w.number_for("Annual Income (k$)", 54) == "54"
+    assert w.number_for("PURCHASES", 1200) == "€1,200"
+    assert w.number_for("Age", 41) == "41"

@@ -138,7 +138,7 @@ def profiles_chart(w: Wording, width: float = 10.0) -> Figure:
         ax.invert_yaxis()
         ax.xaxis.set_major_formatter(lambda v, _pos: w.fmt.number(v, 0 if float(v).is_integer() else 1))
         # the share on a line of its own, so that every panel's title ends the same way
-        ax.set_title(_wrap(w.cluster_name(cluster), 34) + "\n" + w.fmt.percent(cluster["share"]), loc="left",
+        ax.set_title(_wrap(w.cluster_name(cluster), 24 if cols == 3 else 34) + "\n" + w.fmt.percent(cluster["share"]), loc="left",
                      fontsize=9, color=colours["primary"])
     fig.supxlabel(w._("Standard deviations from the mean of all clients (right: above, left: below)"), fontsize=9,
                   color=colours["muted"])

@@ -78,7 +78,7 @@ class BehaviourDataAndMethod(Section):
                 missing=n(sum(q["missing"].values())), dupes=n(q["duplicate_rows"]["count"]),
                 ids=n(q["repeated_ids"]["ids"]))),
             Item(deck._("Features: {features}").format(features=", ".join(deck.w.feature(c) for c in features))),
-            *[Item(line) for line in deck.w.behaviour_method_lines()[:3]],
+            *[Item(line) for line in deck.w.behaviour_method_lines()[:2]],
         ]
         deck.list_slides(deck._("Data and method"), items, deck._(
             "Where the figures come from and how the clusters were found; details are in the appendix."))
