@@ -161,8 +161,6 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     languages = list(dict.fromkeys(report.languages))
     _check_before_build(settings, folder, languages)
     dataset = load(settings, data, reporter)
-    from reportgen.behaviour_run import refuse_rendering
-    refuse_rendering(dataset)
     context = analyse(dataset, settings, reporter, previous=previous, period=period)
     with staging(folder) as staging_folder:
         staged = [write_text(staging_folder / "context.json", dumps(context))]

@@ -52,6 +52,7 @@ def view(context: dict, w: Wording, blocks: list, chart_urls: dict[str, str]) ->
         "charts": chart_urls,
         # every block's names, empty, so that a template written for the full report still renders
         "comparison": None, "segments": [], "segments_notice": None, "tests": [], "tests_omitted": 0, "quality": [],
+        "clusters": [], "clusters_notice": None, "method_lines": [],
         "fonts": {"regular": font_file(REGULAR).as_uri(), "bold": font_file(BOLD).as_uri()},
         "palette": charts.palette(),
         "ctx": context,

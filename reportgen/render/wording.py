@@ -3,6 +3,7 @@ context. The deck, the PDF and the e-mails all speak through this one class; it 
 
 from __future__ import annotations
 
+import re
 from functools import cached_property
 
 from reportgen.i18n.formatting import Formatter
@@ -10,11 +11,16 @@ from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
 from reportgen.roles import Roles
+from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
 
-MONEY_ROLES = ("income", "balance")
+MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments")
+# A column whose name states its own unit ('Annual Income (k$)', 'Solde [EUR]') is shown as a plain number:
+# its label already says what the figures are, and the configured currency may not be theirs.
+OWN_UNIT = re.compile(r"[(\[][^)\]]*(\$|€|£|¥|₽|\b(usd|eur|rub|gbp|chf|cny|kzt|руб|тыс)\b)[^)\]]*[)\]]",
+                      re.IGNORECASE)
 
 HORIZONS = {
     "short": N_("This quarter"),
@@ -23,7 +29,7 @@ HORIZONS = {
 }
 
 
-class Wording(TestSentences, SegmentSentences, ChangeSentences):
+class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
@@ -78,15 +84,19 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences):
         answer = self._("yes") if value else self._("no")
         return self._("{feature}: {answer}").format(feature=self.feature(column), answer=answer)
 
+    def is_money(self, column: str) -> bool:
+        """Return True for an amount in the report's currency: a money role, and no unit in the column's name."""
+        return self.semantic.get(column) in MONEY_ROLES and not OWN_UNIT.search(str(column))
+
     def number_for(self, column: str, value: float | None) -> str:
         """Return a feature's value formatted as money or as a number, by its role."""
-        if self.semantic.get(column) in MONEY_ROLES:
+        if self.is_money(column):
             return self.fmt.money(value)
         return self.fmt.smart_number(value)
 
     def _bound(self, column: str, value: float) -> str:
         """Return a band bound: compact for money ('250 k'), plain otherwise."""
-        if self.semantic.get(column) in MONEY_ROLES:
+        if self.is_money(column):
             return self.fmt.money(value, compact=value >= 100_000)
         return self.fmt.smart_number(value)
 
@@ -258,9 +268,13 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences):
     def headline_view(self) -> dict:
         """Return the title, period, key figures and findings every summary opens with, formatted."""
         meta, o = self.context["meta"], self.context["overview"]
+        if self.is_behaviour:
+            return {"lang": self.lang, "title": self.report_title(), "organisation": meta.get("organisation") or "",
+                    "period": self.fmt.period(meta["period"]), "generated": self.fmt.date(self.context["generated_at"]),
+                    "kpis": self.behaviour_kpis(), "findings": self.behaviour_findings()}
         return {
             "lang": self.lang,
-            "title": meta.get("title") or self._("Client churn and segmentation"),
+            "title": self.report_title(),
             "organisation": meta.get("organisation") or "",
             "period": self.fmt.period(meta["period"]),
             "generated": self.fmt.date(self.context["generated_at"]),

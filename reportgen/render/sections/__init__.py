@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from reportgen.render.sections.appendix import Appendix
 from reportgen.render.sections.base import Section
+from reportgen.render.sections.behaviour_clusters import BehaviourActionPlan, ClusterOverview, ClusterSlides
+from reportgen.render.sections.behaviour_opening import (BehaviourAppendix, BehaviourDataAndMethod,
+                                                         BehaviourKeyFigures, BehaviourObjectives, BehaviourTitle,
+                                                         Distributions)
 from reportgen.render.sections.changes import WhatChanged
 from reportgen.render.sections.clusters import Clusters
 from reportgen.render.sections.factors import FactorCharts, Portrait, Tests
@@ -20,6 +24,10 @@ REPORTS: dict[str, tuple[type[Section], ...]] = {
     "customers": (
         Title, Agenda, Objectives, DataAndMethod, KeyFigures, WhatChanged, FactorCharts, Portrait, Tests,
         Segments, Clusters, ActionPlan, NextSteps, Appendix,
+    ),
+    "behaviour": (
+        BehaviourTitle, Agenda, BehaviourObjectives, BehaviourDataAndMethod, BehaviourKeyFigures, Distributions,
+        ClusterOverview, ClusterSlides, BehaviourActionPlan, NextSteps, BehaviourAppendix,
     ),
 }
 

@@ -7,6 +7,27 @@ from reportgen.render.sections.base import Section
 from reportgen.render.slides import Item, fill_list, list_size
 
 
+def quality_slides(deck, churn: bool) -> None:
+    """Add the data quality table: what was found in the data and done about it (churn lines when `churn`)."""
+    q = deck.ctx["quality"]
+    n = deck.fmt.number
+    rows = [[deck._("Check"), deck._("Result")],
+            [deck._("Rows read / used"), f"{n(q['rows_read'])} / {n(q['rows_used'])}"],
+            [deck._("Ragged rows skipped"), n(q["skipped_rows"]["count"])],
+            [deck._("Exact duplicate rows dropped"), n(q["duplicate_rows"]["count"])]]
+    if churn:
+        rows.append([deck._("Rows without a churn flag"), n(q["missing_churn"]["count"])])
+    rows.append([deck._("Ids on several differing rows (kept)"), n(q["repeated_ids"]["ids"])])
+    for column, count in q["missing"].items():
+        if count:
+            rows.append([deck._("Missing values: {feature}").format(feature=deck.w.feature(column)), n(count)])
+    for column, info in q["out_of_range"].items():
+        rows.append([deck._("Implausible values of {feature} (set to missing)").format(
+            feature=deck.w.feature(column)), n(info["count"])])
+    deck.table_slides(deck._("Data quality"), rows, [0.7, 0.3], deck._(
+        "What was found in the data and what was done about it."))
+
+
 class Appendix(Section):
     """Data quality and how every figure was computed."""
 
@@ -24,23 +45,9 @@ class Appendix(Section):
         if body:
             items = [Item(deck._("Data quality and method details"))]
             fill_list(body[0], items, list_size(body[0], items, bullets=False) or 12, bullets=False)
-        q = deck.ctx["quality"]
-        n = deck.fmt.number
-        rows = [[deck._("Check"), deck._("Result")],
-                [deck._("Rows read / used"), f"{n(q['rows_read'])} / {n(q['rows_used'])}"],
-                [deck._("Ragged rows skipped"), n(q["skipped_rows"]["count"])],
-                [deck._("Exact duplicate rows dropped"), n(q["duplicate_rows"]["count"])],
-                [deck._("Rows without a churn flag"), n(q["missing_churn"]["count"])],
-                [deck._("Ids on several differing rows (kept)"), n(q["repeated_ids"]["ids"])]]
-        for column, count in q["missing"].items():
-            if count:
-                rows.append([deck._("Missing values: {feature}").format(feature=deck.w.feature(column)), n(count)])
-        for column, info in q["out_of_range"].items():
-            rows.append([deck._("Implausible values of {feature} (set to missing)").format(
-                feature=deck.w.feature(column)), n(info["count"])])
-        deck.table_slides(deck._("Data quality"), rows, [0.7, 0.3], deck._(
-            "What was found in the data and what was done about it."))
+        quality_slides(deck, churn=True)
         m = deck.ctx["method"]
+        n = deck.fmt.number
         items = [
             Item(deck._("Significance level {alpha}, Holm's correction over every test").format(
                 alpha=deck.fmt.number(m["alpha"], 2))),

@@ -33,16 +33,21 @@ class Clusters(Section):
                        "they separate the clients best (silhouette). Highlighted clusters churn above the average."
                        ).format(k=info["k"])
         deck.table_slides(deck._("Behavioural clusters (KMeans)"), rows, [0.16, 0.12, 0.1, 0.62], notes, hot)
-        candidates = [c for c in info["candidates"] if c.get("silhouette") is not None]
-        if candidates:
-            slide = deck.slide("title_only", deck._("How many clusters: silhouette and elbow by k"), deck._(
-                "Left: the silhouette (higher is better) for each number of clusters k; right: the inertia, "
-                "whose bend (the elbow) is where more clusters stop paying off. {k} clusters were kept."
-            ).format(k=info["k"]))
-            x, y, cx, cy = content_area(deck.prs, slide)
-            half = int(cx * 0.48)
-            ks = [str(c["k"]) for c in candidates]
-            line_chart(slide, (x, y, half, cy), ks, {deck._("silhouette"): [c["silhouette"] for c in candidates]},
-                       "0.00", deck.palette)
-            line_chart(slide, (x + cx - half, y, half, cy), ks,
-                       {deck._("inertia"): [c["inertia"] for c in candidates]}, "#,##0", deck.palette)
+        choice_of_k_slide(deck, info)
+
+
+def choice_of_k_slide(deck, info: dict) -> None:
+    """Add the silhouette and elbow (inertia) curves by number of clusters k, when they were measured."""
+    candidates = [c for c in info["candidates"] if c.get("silhouette") is not None]
+    if candidates:
+        slide = deck.slide("title_only", deck._("How many clusters: silhouette and elbow by k"), deck._(
+            "Left: the silhouette (higher is better) for each number of clusters k; right: the inertia, "
+            "whose bend (the elbow) is where more clusters stop paying off. {k} clusters were kept."
+        ).format(k=info["k"]))
+        x, y, cx, cy = content_area(deck.prs, slide)
+        half = int(cx * 0.48)
+        ks = [str(c["k"]) for c in candidates]
+        line_chart(slide, (x, y, half, cy), ks, {deck._("silhouette"): [c["silhouette"] for c in candidates]},
+                   "0.00", deck.palette)
+        line_chart(slide, (x + cx - half, y, half, cy), ks,
+                   {deck._("inertia"): [c["inertia"] for c in candidates]}, "#,##0", deck.palette)

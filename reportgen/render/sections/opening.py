@@ -18,9 +18,7 @@ class Title(Section):
     def slides(self, deck) -> None:
         """Add the title slide."""
         meta = deck.ctx["meta"]
-        title = meta.get("title") or deck._("Client churn and segmentation")
-        slide = deck.slide("title", title, deck._("Quarterly churn report for {period}.").format(
-            period=deck.fmt.period(meta["period"])))
+        slide = deck.slide("title", deck.w.report_title(), self.notes(deck))
         sub = subtitle_placeholder(slide)
         if sub is not None:
             lines = [deck.fmt.period(meta["period"])]
@@ -29,6 +27,10 @@ class Title(Section):
             lines.append(deck.fmt.date(deck.ctx["generated_at"]))
             items = [Item(" · ".join(lines))]
             fill_list(sub, items, list_size(sub, items, bullets=False) or 12, bullets=False)
+
+    def notes(self, deck) -> str:
+        """Return the title slide's speaker notes."""
+        return deck._("Quarterly churn report for {period}.").format(period=deck.fmt.period(deck.ctx["meta"]["period"]))
 
 
 class Agenda(Section):
@@ -103,24 +105,29 @@ class KeyFigures(Section):
         o = deck.ctx["overview"]
         low, high = o["churn_rate_ci"]
         slide = deck.slide("title_only", deck._("Key figures"), deck.w.headline())
-        x, y, cx, cy = content_area(deck.prs, slide)
-        gap = Emu(int(cx * 0.04))
-        card = int((cx - 2 * gap) / 3)
         cards = [
             (deck.fmt.number(o["customers"]), deck._("clients analysed"), ""),
             (deck.fmt.percent(o["churn_rate"]), deck._("churn rate"),
              deck.w.interval([low, high])),
             (deck.fmt.number(o["churned"]), deck._("clients who left"), ""),
         ]
-        for index, (big, label, note) in enumerate(cards):
-            paragraphs = [(big, 54, True, deck.palette["accent"] if index == 1 else deck.palette["primary"]),
-                          (label, 20, False, deck.palette["text"])]
-            if note:
-                paragraphs.append((note, 16, False, deck.palette["muted"]))
-            text_box(slide, (x + index * (card + gap), y + Emu(int(cy * 0.15)), card, Emu(int(cy * 0.6))),
-                     paragraphs)
+        figure_cards(deck, slide, cards)
 
     def charts(self, w) -> dict[str, bytes]:
         """Return the chart of the factor whose levels differ most."""
         factors = sorted(w.context["churn_by_factor"], key=lambda f: -f.get("spread_pp", 0))
         return {"factor": svg.factor_chart(factors[0], w)} if factors and factors[0]["levels"] else {}
+
+
+def figure_cards(deck, slide, cards: list[tuple[str, str, str]]) -> None:
+    """Add a row of key-figure cards (figure, label, note) under the slide's title; the second in the accent colour."""
+    x, y, cx, cy = content_area(deck.prs, slide)
+    gap = Emu(int(cx * 0.04))
+    card = int((cx - (len(cards) - 1) * gap) / len(cards))
+    for index, (big, label, note) in enumerate(cards):
+        paragraphs = [(big, 54, True, deck.palette["accent"] if index == 1 else deck.palette["primary"]),
+                      (label, 20, False, deck.palette["text"])]
+        if note:
+            paragraphs.append((note, 16, False, deck.palette["muted"]))
+        text_box(slide, (x + index * (card + gap), y + Emu(int(cy * 0.15)), card, Emu(int(cy * 0.6))),
+                 paragraphs)

@@ -21,12 +21,18 @@ class ActionPlan(Section):
                 continue
             items.append(Item(deck.w.horizon(horizon), bold=True))
             for action in actions:
-                items.append(Item(deck._("{action} — segments {segments}").format(
-                    action=deck.w.recommendation_title(action["id"]), segments=", ".join(action["segments"])),
-                    level=1))
-        deck.list_slides(deck._("Action plan"), items, deck._(
-            "The recommendations of the segments, grouped by when they can be carried out; each names the "
-            "segments it serves."))
+                items.append(Item(self.action_line(deck, action), level=1))
+        deck.list_slides(deck._("Action plan"), items, self.notes(deck))
+
+    def action_line(self, deck, action: dict) -> str:
+        """Return an action of the plan with the segments it serves."""
+        return deck._("{action} — segments {segments}").format(
+            action=deck.w.recommendation_title(action["id"]), segments=", ".join(action["segments"]))
+
+    def notes(self, deck) -> str:
+        """Return the plan's speaker notes."""
+        return deck._("The recommendations of the segments, grouped by when they can be carried out; each names "
+                      "the segments it serves.")
 
 
 class NextSteps(Section):

@@ -1,0 +1,129 @@
+"""The clusters of a behaviour segmentation: an overview with their profiles and the choice of k, one slide per
+cluster (its profile against all clients and its actions), and the action plan naming the clusters."""
+
+from __future__ import annotations
+
+from pptx.util import Emu
+
+from reportgen.render import behaviour_charts as pictures
+from reportgen.render.charts import to_svg
+from reportgen.render.sections.base import Section
+from reportgen.render.sections.behaviour_opening import picture_slide
+from reportgen.render.sections.clusters import choice_of_k_slide
+from reportgen.render.sections.plan import ActionPlan
+from reportgen.render.slides import add_table, content_area, fit_widths, table_chunks, text_box
+from reportgen.render.slides import Item
+
+MAX_RECOMMENDATIONS = 2  # in the PDF: the deck has them all
+
+
+class ClusterOverview(Section):
+    """The clusters side by side: size, share and what sets each apart; their profiles; how k was chosen."""
+
+    template = "sections/behaviour_clusters.html"
+    summary_rank = 30
+
+    def applies(self, ctx: dict) -> bool:
+        """Return True when the table has clusters, or a reason why it has none."""
+        return bool((ctx.get("clusters") or {}).get("status"))
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line."""
+        return w._("Client clusters, what sets them apart and what to do") if w.clusters else None
+
+    def slides(self, deck) -> None:
+        """Add the overview table, the profiles picture and the silhouette and elbow curves."""
+        w, info = deck.w, deck.ctx["clusters"]
+        if not w.clusters:
+            deck.list_slides(deck._("Client clusters"), [Item(w.no_clusters_notice())],
+                             deck._("Why this report shows no cluster."))
+            return
+        rows = [[deck._("Cluster"), deck._("Clients"), deck._("Share"), deck._("What sets it apart")]]
+        for cluster in w.clusters:
+            rows.append([w.cluster_name(cluster), deck.fmt.number(cluster["size"]), deck.fmt.percent(cluster["share"]),
+                         "; ".join(w.apart_lines(cluster))])
+        notes = deck._("KMeans grouped the clients by behaviour into {k} clusters, the number that separates them "
+                       "best (silhouette). Each is named after what sets it apart from all clients, strongest "
+                       "first.").format(k=info["k"])
+        deck.table_slides(deck._("Client clusters (KMeans)"), rows, [0.3, 0.1, 0.1, 0.5], notes)
+        picture_slide(deck, deck._("Cluster profiles"), deck._(
+            "Each panel is a cluster; each bar says how far the cluster's mean is from the mean of all clients, in "
+            "standard deviations: to the right above the average, to the left below. The longest bars name the "
+            "cluster."), pictures.profiles_chart(w, width=8.0))
+        choice_of_k_slide(deck, info)
+
+    def charts(self, w) -> dict[str, bytes]:
+        """Return the profiles picture."""
+        return {"profiles": to_svg(pictures.profiles_chart(w, width=7.2))} if w.clusters else {}
+
+    def summary(self, w, charts: dict[str, str]) -> dict:
+        """Return the clusters with their size, what sets them apart and their first recommendations."""
+        clusters = [{
+            "id": c["id"], "name": w.cluster_name(c), "size": w.cluster_size(c), "apart": w.apart_lines(c),
+            "recommendations": [{"title": w.recommendation_title(r["id"]), "text": w.recommendation(r)}
+                                for r in c["recommendations"][:MAX_RECOMMENDATIONS]],
+        } for c in w.clusters]
+        return {"clusters": clusters, "clusters_notice": None if clusters else w.no_clusters_notice()}
+
+
+class ClusterSlides(Section):
+    """One slide per cluster: its name, size and share, its profile against all clients, its actions."""
+
+    def applies(self, ctx: dict) -> bool:
+        """Return True when there are clusters."""
+        return bool((ctx.get("clusters") or {}).get("groups"))
+
+    def slides(self, deck) -> None:
+        """Add a slide for each cluster."""
+        for cluster in deck.w.clusters:
+            self.cluster_slide(deck, cluster)
+
+    def cluster_slide(self, deck, cluster: dict) -> None:
+        """Add one cluster's slide: size on top, the profile table on the left, the recommendations on the right."""
+        w, colours = deck.w, deck.palette
+        name = w.cluster_name(cluster)
+        notes = " ".join([w._("{name}: {size}.").format(name=name, size=w.cluster_size(cluster)),
+                          w._("What sets it apart: {lines}.").format(lines="; ".join(w.apart_lines(cluster)))]
+                         + [w.recommendation(r) for r in cluster["recommendations"]])
+        slide = deck.slide("title_only", name, notes)
+        x, y, cx, cy = content_area(deck.prs, slide)
+        head = Emu(int(cy * 0.12))
+        text_box(slide, (x, y, cx, head), [(w.cluster_size(cluster)[:1].upper() + w.cluster_size(cluster)[1:], 20,
+                                            True, colours["accent"])])
+        left = int(cx * 0.52)
+        gap = int(cx * 0.04)
+        top, height = y + head, cy - head
+        rows = [[deck._("Feature"), deck._("This cluster"), deck._("All clients")]] + self.ordered_rows(w, cluster)
+        widths = fit_widths(rows, [int(left * 0.5), int(left * 0.25), int(left * 0.25)])
+        shown = table_chunks(rows, widths, height)[0]  # the most telling features first; what fits one slide
+        add_table(slide, (x, top, left, height), [rows[0]] + [rows[i] for i in shown], widths, colours)
+        paragraphs = [(deck._("What to do"), 18, True, colours["primary"])]
+        for rec in cluster["recommendations"]:
+            paragraphs.append((w.recommendation_title(rec["id"]), 15, True, colours["text"]))
+            paragraphs.append((w.recommendation(rec), 13, False, colours["text"]))
+        text_box(slide, (x + left + gap, top, cx - left - gap, height), paragraphs)
+
+    @staticmethod
+    def ordered_rows(w, cluster: dict) -> list[list[str]]:
+        """Return the cluster's profile rows, the features furthest from all clients first."""
+        strength: dict[str, float] = {}
+        for entry in cluster["standardised"]:
+            strength[entry["feature"]] = max(strength.get(entry["feature"], 0.0), abs(entry["z"] or 0.0))
+        features = cluster["profile"]["features"]
+        order = sorted(features, key=lambda column: -strength.get(column, 0.0))
+        ordered = {**cluster, "profile": {**cluster["profile"], "features": {c: features[c] for c in order}}}
+        return w.profile_rows(ordered)
+
+
+class BehaviourActionPlan(ActionPlan):
+    """The recommendations of the clusters by horizon, each naming the clusters it serves."""
+
+    def action_line(self, deck, action: dict) -> str:
+        """Return an action of the plan with the clusters it serves."""
+        return deck._("{action} — {clusters}").format(action=deck.w.recommendation_title(action["id"]),
+                                                      clusters=deck.w.cluster_names(action["segments"]))
+
+    def notes(self, deck) -> str:
+        """Return the plan's speaker notes."""
+        return deck._("The recommendations of the clusters, grouped by when they can be carried out; each names "
+                      "the clusters it serves.")
