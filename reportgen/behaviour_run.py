@@ -65,13 +65,3 @@ def refuse_previous(dataset: Dataset) -> None:
             _("Last quarter's table {path} has no churn flag, so there is no churn to compare.").format(
                 path=dataset.path),
             hint=_("Leave out --previous, or name the churn column of that table in [columns] churn."))
-
-
-def refuse_rendering(dataset: Dataset) -> None:
-    """Raise UserError for a table whose decks and PDFs cannot be built yet (only churn reports render)."""
-    if dataset.kind != "customers":
-        raise UserError(
-            _("Decks and PDF summaries of a behaviour segmentation (a table without a churn flag) are not "
-              "available yet."),
-            hint=_("Run `reportgen analyze` to get its figures as JSON, or name the churn column in [columns] "
-                   "churn to get a churn report."))
