@@ -12,7 +12,7 @@ from reportgen.render.charts import to_svg
 from reportgen.render.deck_template import body_placeholders
 from reportgen.render.sections.appendix import Appendix, quality_slides
 from reportgen.render.sections.base import Section
-from reportgen.render.sections.opening import KeyFigures, Title, figure_cards
+from reportgen.render.sections.opening import KeyFigures, Objectives, Title, figure_cards
 from reportgen.render.slides import Item, content_area, fill_list, list_size
 
 
@@ -40,25 +40,21 @@ class BehaviourTitle(Title):
             period=deck.fmt.period(deck.ctx["meta"]["period"]))
 
 
-class BehaviourObjectives(Section):
+class BehaviourObjectives(Objectives):
     """Context and objectives of a segmentation."""
 
-    def agenda(self, w) -> str | None:
-        """Return the agenda line."""
-        return w._("Context, data and method")
-
-    def slides(self, deck) -> None:
-        """Add the context and objectives."""
+    def objectives(self, deck) -> list[str]:
+        """Return the objectives of a segmentation, one line each."""
         period = deck.fmt.period(deck.ctx["meta"]["period"])
-        items = [
-            Item(deck._("Segmentation of the clients by behaviour: {period}.").format(period=period)),
-            Item(deck._("Describe the clients: how each feature is distributed.")),
-            Item(deck._("Group the clients who behave alike, with no outcome to predict.")),
-            Item(deck._("Name each group by what sets it apart, and propose the actions that fit it.")),
-        ]
-        deck.list_slides(deck._("Context and objectives"), items, deck._(
-            "Why we segment the clients and what the report answers: the groups are found from the data alone, "
-            "then named and given actions."))
+        return [deck._("Segmentation of the clients by behaviour: {period}.").format(period=period),
+                deck._("Describe the clients: how each feature is distributed."),
+                deck._("Group the clients who behave alike, with no outcome to predict."),
+                deck._("Name each group by what sets it apart, and propose the actions that fit it.")]
+
+    def notes(self, deck) -> str:
+        """Return the slide's speaker notes."""
+        return deck._("Why we segment the clients and what the report answers: the groups are found from the data "
+                      "alone, then named and given actions.")
 
 
 class BehaviourDataAndMethod(Section):

@@ -53,15 +53,20 @@ class Objectives(Section):
 
     def slides(self, deck) -> None:
         """Add the context and objectives."""
+        deck.list_slides(deck._("Context and objectives"), [Item(line) for line in self.objectives(deck)],
+                         self.notes(deck))
+
+    def objectives(self, deck) -> list[str]:
+        """Return the objectives, one line each."""
         period = deck.fmt.period(deck.ctx["meta"]["period"])
-        items = [
-            Item(deck._("Quarterly review of client churn: {period}.").format(period=period)),
-            Item(deck._("Measure how many clients left, and which kinds of client leave.")),
-            Item(deck._("Check with statistical tests which differences are real.")),
-            Item(deck._("Find the segments most at risk and the actions that can keep them.")),
-        ]
-        deck.list_slides(deck._("Context and objectives"), items,
-                         deck._("Why we look at churn every quarter and what the report answers."))
+        return [deck._("Quarterly review of client churn: {period}.").format(period=period),
+                deck._("Measure how many clients left, and which kinds of client leave."),
+                deck._("Check with statistical tests which differences are real."),
+                deck._("Find the segments most at risk and the actions that can keep them.")]
+
+    def notes(self, deck) -> str:
+        """Return the slide's speaker notes."""
+        return deck._("Why we look at churn every quarter and what the report answers.")
 
 
 class DataAndMethod(Section):
