@@ -3,6 +3,8 @@ and pypdf: one slide per cluster, named from its traits in three languages, size
 
 from __future__ import annotations
 
+import email
+import email.policy
 import json
 import re
 
@@ -119,6 +121,20 @@ def test_a_mall_like_table_gets_one_named_slide_per_cluster_with_the_sizes_gener
     assert context["meta"]["kind"] == "behaviour"
     prs = Presentation(str(out / "deck_en.pptx"))
     assert prs.slides[0].shapes.title.text == "Client segmentation"
+    # the PDFs are e-mailed like a churn report's, headlined by their clusters (dry run: .eml files)
+    (tmp_path / "reportgen.toml").write_text('[email]\nhost = "localhost"\nsecurity = "none"\n'
+                                             'sender = "Reports <reports@example.org>"\n', encoding="utf-8")
+    sent = run_cli("send", "--config", tmp_path / "reportgen.toml", "--out", out, "--to", "a@example.org",
+                   "--dry-run", "--lang", ",".join(LANGS))
+    assert sent.code == 0, sent.err
+    k = len(context["clusters"]["groups"])
+    for lang in LANGS:
+        message = email.message_from_bytes(next((out / "outbox").glob(f"{lang}_*.eml")).read_bytes(),
+                                           policy=email.policy.default)
+        assert tr(lang, "Client segmentation {period}: {clusters}").split(" {period}")[0] in message["Subject"]
+        assert f"{k} " in message["Subject"]
+        assert [a.get_filename() for a in message.iter_attachments()] == [f"segmentation_summary_"
+                                                                           f"{context['meta']['period']}_{lang}.pdf"]
 
 
 @pytest.mark.realdata

@@ -31,10 +31,11 @@ def environment(wording: Wording, user_dir: Path | None) -> ImmutableSandboxedEn
     return template_environment(wording, user_dir, trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
 
 
-def attachment_name(period: str, lang: str) -> str:
-    """Return the PDF's file name in the message: 'churn_summary_2026-Q3_fr.pdf' (ASCII letters, digits, '_-.')."""
+def attachment_name(period: str, lang: str, kind: str = "customers") -> str:
+    """Return the PDF's file name in the message: 'churn_summary_2026-Q3_fr.pdf', 'segmentation_summary_...'
+    for a behaviour segmentation (ASCII letters, digits, '_-.')."""
     safe = re.sub(r"[^A-Za-z0-9-]+", "_", f"{period}_{lang}").strip("_") or lang
-    return f"churn_summary_{safe}.pdf"
+    return f"{'segmentation' if kind == 'behaviour' else 'churn'}_summary_{safe}.pdf"
 
 
 def subject(context: dict, w: Wording) -> str:
@@ -43,8 +44,14 @@ def subject(context: dict, w: Wording) -> str:
     Raise AddressProblem when the organisation name or a translation would put a line break into the header.
     """
     meta = context["meta"]
-    text = w._("Churn report {period}: churn {rate}").format(
-        period=w.fmt.period(meta["period"]), rate=w.fmt.percent(context["overview"]["churn_rate"]))
+    if meta["kind"] == "behaviour":  # a segmentation has no churn rate to headline: its clusters instead
+        groups = context["clusters"]["groups"]
+        text = w._("Client segmentation {period}: {clusters}").format(
+            period=w.fmt.period(meta["period"]),
+            clusters=w.fmt.quantity(len(groups), "{n} cluster of clients", "{n} clusters of clients"))
+    else:
+        text = w._("Churn report {period}: churn {rate}").format(
+            period=w.fmt.period(meta["period"]), rate=w.fmt.percent(context["overview"]["churn_rate"]))
     organisation = meta.get("organisation") or ""
     if organisation:
         check_header(organisation, "[report] organisation")
@@ -70,7 +77,7 @@ class Composer:
         self.pdf = pdf
         w = Wording(context, lang)
         self.subject = subject(context, w)
-        self.attachment = attachment_name(context["meta"]["period"], lang)
+        self.attachment = attachment_name(context["meta"]["period"], lang, context["meta"]["kind"])
         env = environment(w, user_dir)
         values = view(context, w, self.subject, self.attachment)
         self.text = _render(env, TEXT_TEMPLATE, values)
