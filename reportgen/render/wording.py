@@ -42,6 +42,10 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         self.roles = Roles.from_dict(context["roles"])
         self.semantic = self.roles.column_roles()
 
+    def listing(self, items) -> str:
+        """Return items joined as a list in this language ('a; b', French 'a ; b' with a no-break space)."""
+        return self._("; ").join(items)
+
     # --- labels -----------------------------------------------------------------------------
     def feature(self, column: str) -> str:
         """Return a feature's label: [labels.<lang>] from the config, else the translated name its own name

@@ -41,7 +41,7 @@ class ClusterOverview(Section):
         rows = [[deck._("Cluster"), deck._("Clients"), deck._("Share"), deck._("What sets it apart")]]
         for cluster in w.clusters:
             rows.append([w.cluster_name(cluster), deck.fmt.number(cluster["size"]), deck.fmt.percent(cluster["share"]),
-                         "; ".join(w.apart_lines(cluster))])
+                         w.listing(w.apart_lines(cluster))])
         notes = deck._("KMeans grouped the clients by behaviour into {k} clusters, the number that separates them "
                        "best (silhouette). Each is named after what sets it apart from all clients, strongest "
                        "first.").format(k=info["k"])
@@ -59,7 +59,7 @@ class ClusterOverview(Section):
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the clusters with their size, what sets them apart and their first recommendations."""
         clusters = [{
-            "id": c["id"], "name": w.cluster_name(c), "size": w.cluster_size(c), "apart": w.apart_lines(c),
+            "id": c["id"], "name": w.cluster_name(c), "size": w.cluster_size(c), "apart": w.listing(w.apart_lines(c)),
             "recommendations": [{"title": w.recommendation_title(r["id"]), "text": w.recommendation(r)}
                                 for r in c["recommendations"][:MAX_RECOMMENDATIONS]],
         } for c in w.clusters]
@@ -83,7 +83,7 @@ class ClusterSlides(Section):
         w, colours = deck.w, deck.palette
         name = w.cluster_name(cluster)
         notes = " ".join([w._("{name}: {size}.").format(name=name, size=w.cluster_size(cluster)),
-                          w._("What sets it apart: {lines}.").format(lines="; ".join(w.apart_lines(cluster)))]
+                          w._("What sets it apart: {lines}.").format(lines=w.listing(w.apart_lines(cluster)))]
                          + [w.recommendation(r) for r in cluster["recommendations"]])
         slide = deck.slide("title_only", name, notes)
         x, y, cx, cy = content_area(deck.prs, slide)

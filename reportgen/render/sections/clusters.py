@@ -26,7 +26,7 @@ class Clusters(Section):
         hot = set()
         for index, seg in enumerate(deck.w.cluster_segments, start=1):
             rows.append([deck.w.segment_name(seg), deck.fmt.number(seg["size"]), deck.fmt.percent(seg["churn_rate"]),
-                         "; ".join(deck.w.profile_lines(seg, limit=2))])
+                         deck.w.listing(deck.w.profile_lines(seg, limit=2))])
             if (seg.get("lift_pp") or 0) > 0:
                 hot.add(index)
         notes = deck._("KMeans groups clients by behaviour without looking at churn; {k} clusters were kept because "

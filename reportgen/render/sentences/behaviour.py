@@ -152,7 +152,7 @@ class BehaviourSentences:
     def cluster_names(self, ids: list[str]) -> str:
         """Return the names of the clusters with these ids, joined."""
         by_id = {c["id"]: c for c in self.clusters}
-        return "; ".join(self.cluster_name(by_id[i]) for i in ids if i in by_id)
+        return self.listing(self.cluster_name(by_id[i]) for i in ids if i in by_id)
 
     # --- key figures ------------------------------------------------------------------------
     def behaviour_kpis(self) -> list[dict]:
