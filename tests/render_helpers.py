@@ -96,3 +96,37 @@ def pdf_text(path: Path) -> str:
 
     text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
     return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def slide_paragraphs(slide) -> list[str]:
+    """Return every non-empty paragraph of a slide: text boxes, placeholders and table cells."""
+    texts = []
+    for shape in slide.shapes:
+        if shape.has_text_frame:
+            texts += [p.text for p in shape.text_frame.paragraphs]
+        if shape.has_table:
+            texts += [p.text for row in shape.table.rows for cell in row.cells for p in cell.text_frame.paragraphs]
+    return [t.strip() for t in texts if t.strip()]
+
+
+def deck_paragraphs(path: Path) -> list[str]:
+    """Return every non-empty paragraph of every slide of a deck, read back with python-pptx."""
+    from pptx import Presentation
+
+    return [t for slide in Presentation(str(path)).slides for t in slide_paragraphs(slide)]
+
+
+def deck_strings(path: Path) -> list[str]:
+    """Return every text a reader can meet in a deck: paragraphs, chart categories and series, speaker notes."""
+    from pptx import Presentation
+
+    texts = []
+    for slide in Presentation(str(path)).slides:
+        texts += slide_paragraphs(slide)
+        for shape in slide.shapes:
+            if shape.has_chart:
+                texts += [str(c) for c in shape.chart.plots[0].categories]
+                texts += [s.name for plot in shape.chart.plots for s in plot.series]
+        if slide.has_notes_slide:
+            texts.append(slide.notes_slide.notes_text_frame.text)
+    return texts

@@ -15,7 +15,7 @@ from pptx import Presentation
 from pypdf import PdfReader
 
 from tests.conftest import PROJECT
-from tests.render_helpers import tr
+from tests.render_helpers import slide_paragraphs, tr
 
 MALL = PROJECT.parent / "shared" / "data" / "mall_customers.csv"
 INCOME, SCORE = "Annual Income (k$)", "Spending Score (1-100)"
@@ -58,17 +58,6 @@ def expected_names(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[int]
     return names, sizes
 
 
-def slide_texts(slide) -> list[str]:
-    """Return every paragraph of a slide: text boxes, placeholders and table cells."""
-    texts = []
-    for shape in slide.shapes:
-        if shape.has_text_frame:
-            texts += [p.text for p in shape.text_frame.paragraphs]
-        if shape.has_table:
-            texts += [p.text for row in shape.table.rows for cell in row.cells for p in cell.text_frame.paragraphs]
-    return [t.strip() for t in texts if t.strip()]
-
-
 def leading_number(text: str) -> int | None:
     """Return the whole number a text starts with ('1 234 clients, ...' -> 1234), or None."""
     match = re.match(r"(\d[\d \u00a0\u202f,]*)", text)
@@ -80,7 +69,7 @@ def check_deck(path, names: list[str]) -> dict[str, int]:
     prs = Presentation(str(path))
     sizes = {}
     for number, slide in enumerate(prs.slides, start=1):
-        texts = slide_texts(slide)
+        texts = slide_paragraphs(slide)
         for text in texts:
             assert not (text[0].isalpha() and text[0].islower()), f"{path.name} slide {number}: {text!r}"
         notes = slide.notes_slide.notes_text_frame.text if slide.has_notes_slide else ""
@@ -151,7 +140,7 @@ def test_the_real_mall_table_builds_named_clusters_in_three_languages(run_cli, t
         prs = Presentation(str(out / f"deck_{lang}.pptx"))
         sizes = {}
         for slide in prs.slides:
-            texts = slide_texts(slide)
+            texts = slide_paragraphs(slide)
             number = leading_number(texts[1]) if len(texts) > 1 else None
             # a cluster slide: its title, then '45 clients, 22.5% of all clients'
             if number is not None and "%" in texts[1] and slide.shapes.title.text not in sizes:

@@ -22,7 +22,7 @@ from pptx.util import Inches
 
 from reportgen.outfolder import LOCK_NAME, UNLOCKED_GRACE_SECONDS, remove_stale
 from tests.conftest import BIDI_CITY, FORMULA_CITY, PROJECT
-from tests.render_helpers import pdf_text
+from tests.render_helpers import deck_strings, pdf_text
 
 BIDI_CONTROLS = "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
@@ -214,16 +214,7 @@ def test_sample_xlsx_stores_text_as_text(tmp_path):
 
 def test_bidi_controls_are_removed_from_the_deck(odd_build):
     deck = Presentation(str(odd_build / "deck_en.pptx"))
-    texts = []
-    for slide in deck.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                texts.append(shape.text_frame.text)
-            if shape.has_table:
-                texts += [cell.text for row in shape.table.rows for cell in row.cells]
-            if shape.has_chart:
-                texts += [str(c) for c in shape.chart.plots[0].categories]
-    shown = "\n".join(texts)
+    shown = "\n".join(deck_strings(odd_build / "deck_en.pptx"))
     assert "ROST" in shown and "TSOR" not in shown
     assert not set(shown) & set(BIDI_CONTROLS)
     assert "ROST" in [str(c) for slide in deck.slides for shape in slide.shapes if shape.has_chart

@@ -23,6 +23,7 @@ from reportgen.roles import Roles
 from reportgen.pipeline import analyse
 from tests.conftest import SAMPLE_DATA
 from tests.conftest import settings as make_settings
+from tests.render_helpers import deck_paragraphs, pdf_text, tr
 
 
 def rule_rows(frame: pd.DataFrame, rule: list[dict]) -> pd.Series:
@@ -232,20 +233,6 @@ def test_a_table_too_small_to_segment_gets_no_segment_and_says_why(n, churned):
     assert result["reason"] == "too_small"
 
 
-def deck_texts(path) -> list[str]:
-    """Return every paragraph of every slide's shapes and tables, read back with python-pptx."""
-    from pptx import Presentation
-
-    texts = []
-    for slide in Presentation(str(path)).slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                texts += [p.text for p in shape.text_frame.paragraphs]
-            if shape.has_table:
-                texts += [cell.text for row in shape.table.rows for cell in row.cells]
-    return texts
-
-
 def test_the_deck_says_where_a_segments_churn_was_measured(run_cli, tmp_path):
     frame = pd.read_csv(SAMPLE_DATA)
     out = tmp_path / "out"
@@ -256,11 +243,10 @@ def test_the_deck_says_where_a_segments_churn_was_measured(run_cli, tmp_path):
     context = json.loads((out / "context.json").read_text(encoding="utf-8"))
     seg = context["segments"][0]
     held = ~discovery_half(frame["churn"].to_numpy(), 42) & rule_rows(frame, seg["rule"]).to_numpy()
-    texts = deck_texts(out / "deck_en.pptx")
+    texts = deck_paragraphs(out / "deck_en.pptx")
     expected = f"Churn measured on the {held.sum():,} clients of the segment that the search did not see."
     assert any(expected in t for t in texts), expected
     assert any(t.startswith("Segment validation: searched on 5,000 clients, measured on 5,000 others") for t in texts)
-    from tests.render_helpers import pdf_text
 
     assert expected.replace(",", ",") in " ".join(pdf_text(out / "summary_en.pdf").split())
 
@@ -273,10 +259,9 @@ def test_a_small_table_builds_without_segments_and_says_why(run_cli, tmp_path):
     result = run_cli("build", "--data", path, "--lang", "en,fr", "--out", out, "--period", "2026-Q3")
     assert result.code == 0, result.err
     assert "too small to look for churn-prone segments" in result.err + result.out
-    texts = " ".join(deck_texts(out / "deck_en.pptx"))
+    texts = " ".join(deck_paragraphs(out / "deck_en.pptx"))
     assert "The table is too small to look for churn-prone segments: 150 clients and" in texts
     assert "Segment S1" not in texts
-    from tests.render_helpers import pdf_text, tr
 
     pdf = " ".join(pdf_text(out / "summary_fr.pdf").split())
     assert " ".join(tr("fr", "The table is too small to look for churn-prone segments: {clients} and {churned}; at "

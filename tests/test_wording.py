@@ -13,14 +13,13 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from pptx import Presentation
 
 from reportgen.console import Reporter
 from reportgen.deliver.compose import Composer
 from reportgen.pipeline import build
 from reportgen.render.wording import Wording
 from tests.conftest import settings as make_settings
-from tests.render_helpers import pdf_text, spaces, tr
+from tests.render_helpers import deck_strings, pdf_text, spaces, tr
 
 LANGS = ("en", "fr", "ru")
 BANK_WORDS = re.compile(r"bank|banque|банк", re.IGNORECASE)
@@ -92,20 +91,7 @@ def telecom_build(tmp_path_factory):
 
 def deck_text(path) -> str:
     """Return every text of a deck: shapes, table cells, chart categories and series, and speaker notes."""
-    deck = Presentation(str(path))
-    parts = []
-    for slide in deck.slides:
-        for shape in slide.shapes:
-            if shape.has_text_frame:
-                parts.append(shape.text_frame.text)
-            if shape.has_table:
-                parts += [cell.text_frame.text for row in shape.table.rows for cell in row.cells]
-            if shape.has_chart:
-                plot = shape.chart.plots[0]
-                parts += [str(c) for c in plot.categories]
-                parts += [s.name for p in shape.chart.plots for s in p.series]
-        parts.append(slide.notes_slide.notes_text_frame.text)
-    return "\n".join(parts)
+    return "\n".join(deck_strings(path))
 
 
 def all_clients_words(lang: str) -> str:
