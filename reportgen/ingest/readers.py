@@ -7,7 +7,6 @@ import csv
 import io
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -16,7 +15,9 @@ from reportgen.config import DataSettings
 from reportgen.errors import DataError, Location
 from reportgen.i18n.ui import N_, _, ngettext, translate
 from reportgen.ingest.encoding import decode, undecodable_error
+from reportgen.ingest.rawtable import RawTable
 from reportgen.ingest.textpos import column_at, rows_of
+from reportgen.ingest.workbooks import read_parquet, read_xlsx
 
 SEPARATORS = {",": ",", ";": ";", "tab": "\t", "\t": "\t", "|": "|"}
 _SNIFF_LINES = 200
@@ -31,20 +32,6 @@ _SIGNATURES = (
 # Bytes that never occur in text: C0 controls but tab, line feed, form feed, carriage return; and DEL
 _CONTROL_BYTES = bytes([*range(0x00, 0x09), 0x0b, *range(0x0e, 0x20), 0x7f])
 _BINARY_SAMPLE = 65_536
-
-
-@dataclass
-class RawTable:
-    """A table as read, before roles and types: text cells (CSV) or typed cells (XLSX, Parquet)."""
-
-    frame: pd.DataFrame
-    path: str
-    file_format: str
-    encoding: str | None = None
-    separator: str | None = None
-    # ragged rows that were skipped: their line numbers
-    skipped_lines: list[int] = field(default_factory=list)
-    skipped_count: int = 0
 
 
 def read_table(path: str | Path, settings: DataSettings, text_columns: Callable[[list[str]], list[str]] | None = None
@@ -327,8 +314,6 @@ def _check_columns(table: RawTable) -> None:
     if renamed:
         table.frame = table.frame.rename(columns=renamed)
 
-
-from reportgen.ingest.workbooks import read_parquet, read_xlsx  # noqa: E402  (they use RawTable above)
 
 READERS = {
     ".csv": read_csv,

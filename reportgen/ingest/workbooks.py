@@ -11,7 +11,7 @@ import pandas as pd
 from reportgen.config import DataSettings
 from reportgen.errors import DataError, Location
 from reportgen.i18n.ui import _
-from reportgen.ingest.readers import RawTable
+from reportgen.ingest.rawtable import RawTable
 
 
 def read_xlsx(path: Path, settings: DataSettings, text_columns: Callable[[list[str]], list[str]]) -> RawTable:
