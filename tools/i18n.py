@@ -30,7 +30,9 @@ METHOD_MAP = [
 OPTIONS_MAP = {"templates/**.html": {"extensions": "jinja2.ext.i18n"}, "templates/**.txt": {"extensions": "jinja2.ext.i18n"}}
 # _/N_/gettext/ngettext as usual; `fmt.quantity(n, singular, plural)` is ngettext with the number formatted.
 # Messages held in variables are marked N_ where defined and looked up with translate()/Wording.tr().
-KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "quantity": (2, 3)}
+# Phrases that read differently by use carry a context: pgettext(ctx, msg), NP_(ctx, msg) (persona traits).
+KEYWORDS = {"_": None, "N_": None, "gettext": None, "ngettext": (1, 2), "quantity": (2, 3),
+            "pgettext": ((1, "c"), 2), "NP_": ((1, "c"), 2)}
 
 
 def extract() -> Catalog:

@@ -47,6 +47,10 @@ class Formatter:
         """Return `message` translated."""
         return self.translations.gettext(message)
 
+    def pgettext(self, context: str, message: str) -> str:
+        """Return `message` translated as it reads in `context` (the catalog's msgctxt)."""
+        return self.translations.pgettext(context, message)
+
     def ngettext(self, singular: str, plural: str, n: int | float) -> str:
         """Return the plural form that fits `n` (Russian has three), translated."""
         return self.translations.ngettext(singular, plural, _plural_n(n))

@@ -58,3 +58,8 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for extraction without translating it now; return it unchanged."""
     return message
+
+
+def NP_(context: str, message: str) -> str:
+    """Mark `message` for extraction under a context (msgctxt) without translating it; return the message."""
+    return message
