@@ -40,9 +40,14 @@ def recommend(segment: dict, playbook: dict, columns_by_role: dict[str, str]) ->
     return chosen
 
 
+OPTIONAL_TEXTS = ("action", "owner", "kpi")
+
+
 def playbook_texts(playbook: dict) -> dict:
-    """Return {rule id: {'title': {lang: text}, 'text': {lang: text}}} for the renderers."""
-    return {r["id"]: {"title": r["title"], "text": r["text"], "horizon": r["horizon"]} for r in playbook["rules"]}
+    """Return {rule id: {'title': {lang: text}, 'text': {lang: text}, ...}} for the renderers, with the optional
+    action, owner and kpi texts of the rules that have them."""
+    return {r["id"]: {"title": r["title"], "text": r["text"], "horizon": r["horizon"],
+                      **{field: r[field] for field in OPTIONAL_TEXTS if r.get(field)}} for r in playbook["rules"]}
 
 
 def _read(ref: dict, segment: dict, columns_by_role: dict[str, str]):

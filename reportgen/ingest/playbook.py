@@ -10,7 +10,7 @@ import string
 import tomllib
 from pathlib import Path
 
-from reportgen.analysis.playbook import FEATURE_STATS, OPERATORS, SEGMENT_STATS
+from reportgen.analysis.playbook import FEATURE_STATS, OPERATORS, OPTIONAL_TEXTS, SEGMENT_STATS
 from reportgen.errors import ConfigError
 from reportgen.i18n.catalogs import LANGUAGES
 from reportgen.i18n.ui import _
@@ -74,7 +74,7 @@ def validate_rules(rules) -> list[str]:
             if figure.get("format") not in FORMATS:
                 problems.append(_("{where}: figure {name} needs a format among {formats}").format(
                     where=where, name=name, formats=", ".join(FORMATS)))
-        for field in ("title", "text"):
+        for field in ("title", "text", *(f for f in OPTIONAL_TEXTS if f in rule)):
             texts = rule.get(field, {})
             for lang in LANGUAGES:
                 text = texts.get(lang) if isinstance(texts, dict) else None
@@ -82,7 +82,8 @@ def validate_rules(rules) -> list[str]:
                     problems.append(_("{where}: {field} in {lang} is missing").format(where=where, field=field,
                                                                                      lang=lang))
                     continue
-                unknown = _placeholders(text) - set(figures)
+                # the optional texts are said where no figure is: they may quote none
+                unknown = _placeholders(text) - (set(figures) if field in ("title", "text") else set())
                 if unknown:
                     problems.append(_("{where}: {field} in {lang} uses unknown figures {names}").format(
                         where=where, field=field, lang=lang, names=", ".join(sorted(unknown))))
