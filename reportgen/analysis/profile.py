@@ -12,7 +12,8 @@ from reportgen.roles import Roles
 
 SKEWED = 2.0  # skewness above which medians describe a feature better than means
 OVER_REPRESENTED = 1.15  # a level this many times more frequent than in the base counts as over-represented
-DISTINGUISHING = 3
+# enough to name a group and still say what sets it apart beyond its definition (render: personas)
+DISTINGUISHING = 6
 
 
 def base_summary(frame: pd.DataFrame, roles: Roles) -> dict:
