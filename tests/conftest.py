@@ -37,6 +37,33 @@ def _english_ui():
     set_ui_language("en")
 
 
+LANGS = ("fr", "ru", "en")
+
+
+def build_all(data, out, **report):
+    """Build decks and PDFs in three languages; return the output folder."""
+    from reportgen.console import Reporter
+    from reportgen.pipeline import build
+
+    build(settings(report={"languages": list(LANGS), "organisation": "Banque Démo", **report}), str(data), str(out),
+          Reporter(-1))
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """Return the folder of the bundled sample's decks, PDFs and context in three languages."""
+    return build_all(SAMPLE_DATA, tmp_path_factory.mktemp("sample_build"))
+
+
+@pytest.fixture(scope="session")
+def real_build(tmp_path_factory):
+    """Return the folder of the real bank table's decks, PDFs and context (tests using it are marked realdata)."""
+    if not REAL_DATA.is_file():
+        pytest.skip(f"{REAL_DATA} is absent")
+    return build_all(REAL_DATA, tmp_path_factory.mktemp("real_build"))
+
+
 @pytest.fixture
 def real_data() -> Path:
     """Return the path of the real bank table (tests using it are marked realdata)."""

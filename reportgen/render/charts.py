@@ -102,7 +102,7 @@ def segments_chart(segments: list[dict], w: Wording) -> bytes:
     y = list(range(len(segments)))
     rates = [s["churn_rate"] for s in segments]
     ax.barh(y, rates, color=colours["accent"], height=0.6)
-    ax.set_yticks(y, [_wrap(f"{s['id']}. {w.segment_name(s)}", 34) for s in segments], fontsize=8)
+    ax.set_yticks(y, [_wrap(w.persona_name(s), 34) for s in segments], fontsize=8)
     ax.invert_yaxis()
     overall = w.context["overview"]["churn_rate"]
     ax.axvline(overall, color=colours["text"], linestyle="--", linewidth=1)
@@ -111,33 +111,8 @@ def segments_chart(segments: list[dict], w: Wording) -> bytes:
                 w.fmt.quantity(seg["size"], "{n} client", "{n} clients"), va="center", fontsize=8, color=colours["text"])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.percent(v, 0)))
     ax.set_xlim(0, max(rates + [overall]) * 1.45)
-    ax.set_title(w._("Churn in the churn-prone segments (dashed line: average)"), loc="left", fontsize=11,
+    ax.set_title(w._("Churn of the personas at risk (dashed line: average)"), loc="left", fontsize=11,
                  color=colours["primary"])
-    return to_svg(fig)
-
-
-def groups_chart(test: dict, w: Wording) -> bytes:
-    """Return quartile bars (Q1-Q3, median marked) of a numeric feature for clients who left and who stayed."""
-    colours = palette()
-    groups = [(w._("left"), test["groups"]["churned"], colours["accent"]),
-              (w._("stayed"), test["groups"]["retained"], colours["primary"])]
-    fig = _figure(6.2, 1.9)
-    ax = fig.add_subplot()
-    _style(ax, w)
-    for i, (_label, g, colour) in enumerate(groups):
-        ax.barh(i, g["q3"] - g["q1"], left=g["q1"], color=colour, alpha=0.35, height=0.5)
-        ax.plot([g["median"]] * 2, [i - 0.25, i + 0.25], color=colour, linewidth=2.5)
-        ax.plot([g["mean"]], [i], marker="D", color=colours["text"], markersize=4)
-        ax.text(g["q3"], i, "  " + w._("median {median}, mean {mean}").format(
-            median=w.number_for(test["feature"], g["median"]), mean=w.number_for(test["feature"], g["mean"])),
-            va="center", fontsize=8, color=colours["text"])
-    ax.set_yticks([0, 1], [g[0] for g in groups])
-    ax.invert_yaxis()
-    high = max(g[1]["q3"] for g in groups)
-    ax.set_xlim(min(g[1]["q1"] for g in groups) * 0.9, high * 1.9)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.number_for(test["feature"], v)))
-    ax.set_title(w._("{feature}: quartiles (bar), median (line), mean (diamond)").format(
-        feature=w.feature_title(test["feature"])), loc="left", fontsize=10, color=colours["primary"])
     return to_svg(fig)
 
 

@@ -11,7 +11,8 @@ from reportgen.atomic import atomic_path
 from reportgen.render.charts import palette
 from reportgen.render.deck_template import body_placeholders, open_template
 from reportgen.render.sections import sections_of
-from reportgen.render.slides import (Item, add_table, content_area, fill_list, fit_widths, list_size, set_notes,
+from reportgen.render.slides import (TABLE_SIZE, Item, add_table, content_area, fill_list, fit_widths, list_size,
+                                     set_notes,
                                      set_title, split_items, table_chunks)
 from reportgen.render.wording import Wording
 
@@ -28,6 +29,29 @@ class DeckBuilder:
         self.prs = self.template.prs
         self.palette = palette()
         self.sections = sections_of(context)
+        self.applying = [s for s in self.sections if s.applies(context)]
+        self.said: set[str] = set()  # readings already given in some note: each is said once per deck
+
+    # --- the talk track -----------------------------------------------------------------------
+    def talk(self, *parts: str) -> str:
+        """Return speaker notes from their parts (message, reading, bridge), one paragraph each."""
+        return "\n".join(p for p in parts if p)
+
+    def once(self, text: str) -> str:
+        """Return `text` the first time it is said in this deck's notes, else ''."""
+        if not text or text in self.said:
+            return ""
+        self.said.add(text)
+        return text
+
+    def bridge_after(self, section) -> str:
+        """Return the sentence that leads from `section` to the next section of the deck, or ''."""
+        index = next((i for i, s in enumerate(self.applying) if s is section), None)
+        for following in self.applying[index + 1:] if index is not None else []:
+            bridge = following.bridge(self.w)
+            if bridge:
+                return bridge
+        return ""
 
     # --- plumbing ---------------------------------------------------------------------------
     def slide(self, kind: str, title: str, notes: str):
@@ -45,26 +69,32 @@ class DeckBuilder:
         self._drop_last_slide()
         for number, chunk in enumerate(chunks, start=1):
             suffix = self._("(continued)") if number > 1 else ""
-            slide = self.slide(kind, f"{title} {suffix}".strip(), notes)
+            slide = self.slide(kind, f"{title} {suffix}".strip(), notes if number == 1 else self.continued(
+                number, len(chunks)))
             target = body_placeholders(slide)[0]
             fill_list(target, chunk, list_size(target, chunk) or 12)
             for extra in body_placeholders(slide)[1:]:
                 extra.element.getparent().remove(extra.element)
 
     def table_slides(self, title: str, rows: list[list[str]], shares: list[float], notes: str,
-                     highlight: set[int] | None = None) -> None:
-        """Add one or more slides with a table (first row: header) split by measured height."""
+                     highlight: set[int] | None = None, size: float = TABLE_SIZE) -> None:
+        """Add one or more slides with a table (first row: header) split by measured height, at `size` points."""
         probe = self.prs.slides.add_slide(self.template.layouts["title_only"])
         x, y, cx, cy = content_area(self.prs, probe)
         self._drop_last_slide()
-        widths = fit_widths(rows, [int(cx * s) for s in shares])
-        chunks = table_chunks(rows, widths, cy)
+        widths = fit_widths(rows, [int(cx * s) for s in shares], size)
+        chunks = table_chunks(rows, widths, cy, size)
         for number, chunk in enumerate(chunks, start=1):
             suffix = f" ({number}/{len(chunks)})" if len(chunks) > 1 else ""
-            slide = self.slide("title_only", title + suffix, notes)
+            slide = self.slide("title_only", title + suffix, notes if number == 1 else self.continued(
+                number, len(chunks)))
             part = [rows[0]] + [rows[i] for i in chunk]
             marks = {pos for pos, i in enumerate(chunk, start=1) if highlight and i in highlight}
-            add_table(slide, (x, y, cx, cy), part, widths, self.palette, highlight=marks)
+            add_table(slide, (x, y, cx, cy), part, widths, self.palette, size=size, highlight=marks)
+
+    def continued(self, number: int, count: int) -> str:
+        """Return the notes of a slide that continues the previous one (its own notes said it all)."""
+        return self._("The same subject, continued ({number}/{count}).").format(number=number, count=count)
 
     def _drop_last_slide(self) -> None:
         """Remove the last slide (a probe used to read a layout's geometry)."""
@@ -76,9 +106,8 @@ class DeckBuilder:
     # --- the deck ---------------------------------------------------------------------------
     def build(self):
         """Return the presentation: every section of the run that applies, in the report's order."""
-        for section in self.sections:
-            if section.applies(self.ctx):
-                section.slides(self)
+        for section in self.applying:
+            section.slides(self)
         return self.prs
 
 

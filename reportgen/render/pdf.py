@@ -52,7 +52,8 @@ def view(context: dict, w: Wording, blocks: list, chart_urls: dict[str, str]) ->
         "charts": chart_urls,
         # every block's names, empty, so that a template written for the full report still renders
         "comparison": None, "segments": [], "segments_notice": None, "tests": [], "tests_omitted": 0, "quality": [],
-        "clusters": [], "clusters_notice": None, "method_lines": [],
+        "clusters": [], "clusters_notice": None, "method_lines": [], "messages": [], "opportunities": None,
+        "plan": None, "next_steps": [],
         "fonts": {"regular": font_file(REGULAR).as_uri(), "bold": font_file(BOLD).as_uri()},
         "palette": charts.palette(),
         "ctx": context,
@@ -75,12 +76,8 @@ def make_charts(blocks: list, w: Wording, folder: Path) -> dict[str, str]:
     return urls
 
 
-def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: Path | None = None) -> Path:
-    """Write the PDF summary of `context` in `lang` to `out` (atomically); raise TemplateError on any fault."""
-    from weasyprint import HTML
-    from weasyprint.urls import FatalURLFetchingError
-
-    check_fontconfig()
+def summary_html(context: dict, lang: str, chart_dir: Path, user_dir: Path | None = None) -> str:
+    """Return the PDF summary's HTML (its charts written into `chart_dir`); raise TemplateError on any fault."""
     w = Wording(context, lang)
     env = environment(w, user_dir)
     try:
@@ -95,7 +92,7 @@ def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: P
             error=f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"), hint=_("Fix the template line named above."))
     try:
         blocks = summary_blocks(sections_of(context), context)
-        html = template.render(**view(context, w, blocks, make_charts(blocks, w, chart_dir)))
+        return template.render(**view(context, w, blocks, make_charts(blocks, w, chart_dir)))
     except jinja2.UndefinedError as exc:
         raise TemplateError(_("The PDF template uses something the report does not have: {error}").format(
             error=exc), hint=_("Check the variable names in your template against the bundled summary.html."))
@@ -105,6 +102,15 @@ def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: P
     except (jinja2.TemplateError, ValueError, TypeError, KeyError) as exc:
         raise TemplateError(_("The PDF template cannot be rendered: {error}").format(error=exc),
                             hint=_("Fix the template line named above ('%' in a translated text is written '%%')."))
+
+
+def render_pdf(context: dict, lang: str, out: Path, chart_dir: Path, user_dir: Path | None = None) -> Path:
+    """Write the PDF summary of `context` in `lang` to `out` (atomically); raise TemplateError on any fault."""
+    from weasyprint import HTML
+    from weasyprint.urls import FatalURLFetchingError
+
+    check_fontconfig()
+    html = summary_html(context, lang, chart_dir, user_dir)
     base = (user_dir or TEMPLATES_DIR).resolve()
     fetcher = SafeFetcher([base, TEMPLATES_DIR, FONTS_DIR, chart_dir])
     errors = _ErrorLog()

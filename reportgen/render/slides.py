@@ -66,8 +66,9 @@ def set_title(slide, text: str) -> None:
 
 
 def set_notes(slide, text: str) -> None:
-    """Write the speaker notes of a slide."""
-    slide.notes_slide.notes_text_frame.text = clean_text(text, 4000)
+    """Write the speaker notes of a slide, a paragraph for each line of `text`."""
+    paragraphs = [clean_text(line, 2000) for line in str(text).split("\n")]
+    slide.notes_slide.notes_text_frame.text = "\n".join(p for p in paragraphs if p)
 
 
 def _inner(shape, bullets: bool) -> tuple[float, float]:

@@ -11,9 +11,13 @@ from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
 from reportgen.roles import Roles
-from reportgen.render.sentences.behaviour import BehaviourSentences
+from reportgen.render.sentences.actions import ActionSentences
+from reportgen.render.sentences.behaviour import BehaviourSentences, capitalised
 from reportgen.render.sentences.changes import ChangeSentences
+from reportgen.render.sentences.personas import PersonaSentences
 from reportgen.render.sentences.segments import SegmentSentences
+from reportgen.render.sentences.story import StorySentences
+from reportgen.render.sentences.talk import TalkSentences
 from reportgen.render.sentences.tests import TestSentences
 
 MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments")
@@ -23,13 +27,14 @@ OWN_UNIT = re.compile(r"[(\[][^)\]]*(\$|€|£|¥|₽|\b(usd|eur|rub|gbp|chf|cny
                       re.IGNORECASE)
 
 HORIZONS = {
-    "short": N_("This quarter"),
-    "medium": N_("Next two quarters"),
-    "long": N_("This year and beyond"),
+    "short": N_("0–3 months"),
+    "medium": N_("3–6 months"),
+    "long": N_("6+ months"),
 }
 
 
-class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences):
+class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences, PersonaSentences, StorySentences,
+              TalkSentences, ActionSentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
@@ -161,10 +166,8 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         return self._("{feature}: {value}").format(feature=self.feature(column), value=text)
 
     def segment_name(self, segment: dict) -> str:
-        """Return a segment's name: its conditions joined ('men · active last month · balance: ≥ 1 M ₽')."""
-        if segment.get("cluster") is not None:
-            return self._("Cluster {n}").format(n=segment["cluster"] + 1)
-        return " · ".join(self.condition(c) for c in segment.get("rule", []))
+        """Return a rule segment's or a cluster's persona name ('Active men with large balances')."""
+        return self.persona_name(segment)
 
     def factor(self, column: str) -> dict | None:
         """Return the churn-by-factor entry of a column."""
@@ -282,11 +285,14 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             "organisation": meta.get("organisation") or "",
             "period": self.fmt.period(meta["period"]),
             "generated": self.fmt.date(self.context["generated_at"]),
+            # a card's label stands as a paragraph of its own under the figure: capitalised
             "kpis": [
-                {"value": self.fmt.number(o["customers"]), "label": self._("clients analysed"), "note": ""},
-                {"value": self.fmt.percent(o["churn_rate"]), "label": self._("churn rate"),
-                 "note": self.interval(o["churn_rate_ci"])},
-                {"value": self.fmt.number(o["churned"]), "label": self._("clients who left"), "note": ""},
+                {"value": self.fmt.number(o["customers"]), "label": capitalised(self._("clients analysed")),
+                 "note": ""},
+                {"value": self.fmt.percent(o["churn_rate"]), "label": capitalised(self._("churn rate")),
+                 "note": capitalised(self.interval(o["churn_rate_ci"]))},
+                {"value": self.fmt.number(o["churned"]), "label": capitalised(self._("clients who left")),
+                 "note": ""},
             ],
             "findings": self.key_findings(),
         }

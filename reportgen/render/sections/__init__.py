@@ -6,28 +6,37 @@ more entry in REPORTS, keyed like the input kinds of reportgen.kinds.
 
 from __future__ import annotations
 
-from reportgen.render.sections.appendix import Appendix
+from reportgen.render.sections.appendix import Appendix, AppendixOpening
 from reportgen.render.sections.base import Section
 from reportgen.render.sections.behaviour_clusters import BehaviourActionPlan, ClusterOverview, ClusterSlides
 from reportgen.render.sections.behaviour_opening import (BehaviourAppendix, BehaviourDataAndMethod,
                                                          BehaviourKeyFigures, BehaviourObjectives, BehaviourTitle,
                                                          Distributions)
 from reportgen.render.sections.changes import WhatChanged
-from reportgen.render.sections.clusters import Clusters
-from reportgen.render.sections.factors import FactorCharts, Portrait, Tests
-from reportgen.render.sections.opening import Agenda, DataAndMethod, KeyFigures, Objectives, Title
-from reportgen.render.sections.plan import ActionPlan, NextSteps
-from reportgen.render.sections.segments import Segments
+from reportgen.render.sections.clusters import Opportunities
+from reportgen.render.sections.factors import FactorCharts, Tests
+from reportgen.render.sections.opening import Agenda, Title
+from reportgen.render.sections.plan import ActionPlan, NextSteps, Questions
+from reportgen.render.sections.results import Drivers, PersonaOverview, PersonaSlides
+from reportgen.render.sections.statistics import ClusterChoice, SegmentStatistics
+from reportgen.render.sections.summary import ContextObjectives, ExecutiveSummary, MethodSteps
 
 # Each input kind's report, section by section in deck order (the PDF takes those with a summary_rank).
+# The customers' story follows the users' outline: title; executive summary; context and objectives; method;
+# results (who leaves, the personas at risk, opportunities); then, where the churn prediction (issue 11) slots in,
+# predictive analysis (model, key factors), value at risk and the recommendations of its action groups (high
+# value, at risk, inactive); the action plan; next steps; questions; and the appendix of statistics.
 REPORTS: dict[str, tuple[type[Section], ...]] = {
     "customers": (
-        Title, Agenda, Objectives, DataAndMethod, KeyFigures, WhatChanged, FactorCharts, Portrait, Tests,
-        Segments, Clusters, ActionPlan, NextSteps, Appendix,
+        Title, Agenda, ExecutiveSummary, ContextObjectives, MethodSteps, WhatChanged,
+        Drivers, PersonaOverview, PersonaSlides, Opportunities,
+        # issue 11 slots in here: PredictiveModel, KeyFactors, ValueAtRisk, ActionGroups
+        ActionPlan, NextSteps, Questions,
+        AppendixOpening, Tests, SegmentStatistics, Appendix, FactorCharts, ClusterChoice,
     ),
     "behaviour": (
         BehaviourTitle, Agenda, BehaviourObjectives, BehaviourDataAndMethod, BehaviourKeyFigures, Distributions,
-        ClusterOverview, ClusterSlides, BehaviourActionPlan, NextSteps, BehaviourAppendix,
+        ClusterOverview, ClusterSlides, BehaviourActionPlan, NextSteps, Questions, BehaviourAppendix,
     ),
 }
 

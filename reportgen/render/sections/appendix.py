@@ -7,7 +7,7 @@ from reportgen.render.sections.base import Section
 from reportgen.render.slides import Item, fill_list, list_size
 
 
-def quality_slides(deck, churn: bool) -> None:
+def quality_slides(deck, churn: bool, bridge: str = "") -> None:
     """Add the data quality table: what was found in the data and done about it (churn lines when `churn`)."""
     q = deck.ctx["quality"]
     n = deck.fmt.number
@@ -24,28 +24,45 @@ def quality_slides(deck, churn: bool) -> None:
     for column, info in q["out_of_range"].items():
         rows.append([deck._("Implausible values of {feature} (set to missing)").format(
             feature=deck.w.feature(column)), n(info["count"])])
-    deck.table_slides(deck._("Data quality"), rows, [0.7, 0.3], deck._(
-        "What was found in the data and what was done about it."))
+    deck.table_slides(deck._("Data quality"), rows, [0.7, 0.3], deck.talk(deck._(
+        "What was found in the data and what was done about it."), bridge))
+
+
+class AppendixOpening(Section):
+    """The appendix's section slide: what follows is for reference."""
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line."""
+        return w._("Appendix: statistics, data quality and method")
+
+    def bridge(self, w) -> str:
+        """Return the lead into the appendix."""
+        return w._("Next: the appendix, for reference.")
+
+    def slides(self, deck) -> None:
+        """Add the appendix's section slide."""
+        slide = deck.slide("section", deck._("Appendix"), deck.talk(
+            deck._("The appendix backs the story: the tests and their p-values, data quality, the method and every "
+                   "factor, for questions and for the analysts."), deck.bridge_after(self)))
+        body = body_placeholders(slide)
+        if body:
+            items = [Item(deck._("Statistics, data quality and method details"))]
+            fill_list(body[0], items, list_size(body[0], items, bullets=False) or 12, bullets=False)
 
 
 class Appendix(Section):
     """Data quality and how every figure was computed."""
 
     template = "sections/method.html"
-    summary_rank = 50
+    summary_rank = 90
 
-    def agenda(self, w) -> str | None:
-        """Return the agenda line."""
-        return w._("Appendix: data quality and method")
+    def bridge(self, w) -> str:
+        """Return the lead into data quality and the method details."""
+        return w._("Next: data quality and how every figure was computed.")
 
     def slides(self, deck) -> None:
-        """Add the appendix: a section header, data quality, and method details."""
-        slide = deck.slide("section", deck._("Appendix"), deck._("Data quality and method details."))
-        body = body_placeholders(slide)
-        if body:
-            items = [Item(deck._("Data quality and method details"))]
-            fill_list(body[0], items, list_size(body[0], items, bullets=False) or 12, bullets=False)
-        quality_slides(deck, churn=True)
+        """Add the appendix: data quality and method details."""
+        quality_slides(deck, churn=True, bridge=deck._("Next: how every figure was computed."))
         m = deck.ctx["method"]
         n = deck.fmt.number
         items = [
@@ -62,7 +79,8 @@ class Appendix(Section):
             Item(deck._("Clusters: KMeans, k from {low} to {high} chosen by silhouette, seed {seed}").format(
                 low=m["clusters_range"][0], high=m["clusters_range"][1], seed=m["random_state"])),
         ]
-        deck.list_slides(deck._("Method details"), items, deck._("How every figure in this deck was computed."))
+        deck.list_slides(deck._("Method details"), items, deck.talk(
+            deck._("How every figure in this deck was computed."), deck.bridge_after(self)))
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the data-quality sentences of the PDF's data and method block."""

@@ -18,6 +18,10 @@ class Section:
         """Return the section's line in the agenda, or None when it has none."""
         return None
 
+    def bridge(self, w) -> str:
+        """Return the sentence that leads into this section from the slide before it ('Next: ...'), or ''."""
+        return ""
+
     def slides(self, deck) -> None:
         """Add the section's slides to `deck` (a DeckBuilder)."""
 

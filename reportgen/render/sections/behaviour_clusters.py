@@ -118,12 +118,6 @@ class ClusterSlides(Section):
 class BehaviourActionPlan(ActionPlan):
     """The recommendations of the clusters by horizon, each naming the clusters it serves."""
 
-    def action_line(self, deck, action: dict) -> str:
-        """Return an action of the plan with the clusters it serves."""
-        return deck._("{action} — {clusters}").format(action=deck.w.recommendation_title(action["id"]),
-                                                      clusters=deck.w.cluster_names(action["segments"]))
-
-    def notes(self, deck) -> str:
-        """Return the plan's speaker notes."""
-        return deck._("The recommendations of the clusters, grouped by when they can be carried out; each names "
-                      "the clusters it serves.")
+    def served(self, w, action: dict) -> str:
+        """Return the clusters an action serves, by name."""
+        return w.cluster_names(action["segments"])

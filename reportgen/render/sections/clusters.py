@@ -1,14 +1,21 @@
-"""The behavioural clusters (KMeans): size, churn and what sets each apart; how k was chosen."""
+"""The behavioural clusters (KMeans) of the whole base as opportunities: each named from its traits, with its
+churn and what it offers; how k was chosen (in the appendix)."""
 
 from __future__ import annotations
 
 from reportgen.render.pptx_charts import line_chart
 from reportgen.render.sections.base import Section
+from reportgen.render.sections.plan import MAIN_TABLE_SIZE
 from reportgen.render.slides import content_area
 
+MAX_OPPORTUNITIES = 2  # recommendation titles per group in the table
 
-class Clusters(Section):
-    """KMeans clusters of the clients, with the silhouette and elbow curves."""
+
+class Opportunities(Section):
+    """The whole base in KMeans groups named as personas: where to grow and where to hold on to clients."""
+
+    template = "sections/opportunities.html"
+    summary_rank = 35
 
     def applies(self, ctx: dict) -> bool:
         """Return True when the clustering found groups."""
@@ -16,31 +23,54 @@ class Clusters(Section):
 
     def agenda(self, w) -> str | None:
         """Return the agenda line."""
-        return w._("Behavioural clusters")
+        return w._("Opportunities across the client base")
+
+    def bridge(self, w) -> str:
+        """Return the lead into the opportunities."""
+        return w._("Next: the whole base, and where it offers growth.")
+
+    def rows(self, w) -> tuple[list[list[str]], set[int]]:
+        """Return the table (header first) and the rows of groups churning above the average."""
+        rows = [[w._("Group"), w._("Clients"), w._("Churn"), w._("What it offers")]]
+        hot = set()
+        for index, group in enumerate(w.cluster_segments, start=1):
+            offers = w.listing(w.recommendation_title(r["id"]) for r in group["recommendations"][:MAX_OPPORTUNITIES])
+            rows.append([w.persona_name(group), w.fmt.number(group["size"]), w.fmt.percent(group["churn_rate"]),
+                         offers or "—"])
+            if (group.get("lift_pp") or 0) > 0:
+                hot.add(index)
+        return rows, hot
 
     def slides(self, deck) -> None:
-        """Add the clusters table and the silhouette and elbow charts."""
-        info = deck.ctx["clusters"]
-        header = [deck._("Cluster"), deck._("Clients"), deck._("Churn"), deck._("What sets it apart")]
-        rows = [header]
-        hot = set()
-        for index, seg in enumerate(deck.w.cluster_segments, start=1):
-            rows.append([deck.w.segment_name(seg), deck.fmt.number(seg["size"]), deck.fmt.percent(seg["churn_rate"]),
-                         deck.w.listing(deck.w.profile_lines(seg, limit=2))])
-            if (seg.get("lift_pp") or 0) > 0:
-                hot.add(index)
-        notes = deck._("KMeans groups clients by behaviour without looking at churn; {k} clusters were kept because "
-                       "they separate the clients best (silhouette). Highlighted clusters churn above the average."
-                       ).format(k=info["k"])
-        deck.table_slides(deck._("Behavioural clusters (KMeans)"), rows, [0.16, 0.12, 0.1, 0.62], notes, hot)
-        choice_of_k_slide(deck, info)
+        """Add the groups as a table, those churning above the average highlighted."""
+        w = deck.w
+        groups = sorted(w.cluster_segments, key=lambda g: g["churn_rate"] or 0)
+        calm, hot = groups[0], groups[-1]
+        notes = deck.talk(
+            deck.fmt.quantity(
+                deck.ctx["clusters"]["k"], "KMeans splits the whole base into {n} group without looking at churn.",
+                "KMeans splits the whole base into {n} groups without looking at churn.") + " " +
+            deck._("“{calm}” churns least ({low}), “{hot}” most ({high}).").format(
+                calm=w.persona_name(calm), low=deck.fmt.percent(calm["churn_rate"]), hot=w.persona_name(hot),
+                high=deck.fmt.percent(hot["churn_rate"])),
+            deck._("Groups that churn little are where growth offers pay; those above the average, highlighted, "
+                   "need the retention actions first."),
+            deck.bridge_after(self))
+        rows, marked = self.rows(w)
+        deck.table_slides(deck._("Opportunities across the client base"), rows, [0.44, 0.1, 0.1, 0.36], notes,
+                          marked, size=MAIN_TABLE_SIZE)
+
+    def summary(self, w, charts: dict[str, str]) -> dict:
+        """Return the groups table of the PDF."""
+        rows, hot = self.rows(w)
+        return {"opportunities": {"header": rows[0], "rows": rows[1:], "hot": sorted(i - 1 for i in hot)}}
 
 
-def choice_of_k_slide(deck, info: dict) -> None:
+def choice_of_k_slide(deck, info: dict, notes: str | None = None) -> None:
     """Add the silhouette and elbow (inertia) curves by number of clusters k, when they were measured."""
     candidates = [c for c in info["candidates"] if c.get("silhouette") is not None]
     if candidates:
-        slide = deck.slide("title_only", deck._("How many clusters: silhouette and elbow by k"), deck._(
+        slide = deck.slide("title_only", deck._("How many clusters: silhouette and elbow by k"), notes or deck._(
             "Left: the silhouette (higher is better) for each number of clusters k; right: the inertia, "
             "whose bend (the elbow) is where more clusters stop paying off. {k} clusters were kept."
         ).format(k=info["k"]))

@@ -1,8 +1,6 @@
-"""The opening of the report: title, agenda, context and objectives, data and method, key figures."""
+"""The opening of the report: title and agenda; the objectives and key figures of a behaviour segmentation."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 from pptx.util import Emu
 
@@ -30,7 +28,8 @@ class Title(Section):
 
     def notes(self, deck) -> str:
         """Return the title slide's speaker notes."""
-        return deck._("Quarterly churn report for {period}.").format(period=deck.fmt.period(deck.ctx["meta"]["period"]))
+        return deck.talk(deck._("Quarterly churn report for {period}: who leaves, whom to keep first, and how.").format(
+            period=deck.fmt.period(deck.ctx["meta"]["period"])), deck.bridge_after(self))
 
 
 class Agenda(Section):
@@ -40,8 +39,12 @@ class Agenda(Section):
         """Add the agenda."""
         items = [line for section in deck.sections if section.applies(deck.ctx)
                  for line in [section.agenda(deck.w)] if line]
-        deck.list_slides(deck._("Agenda"), [Item(t) for t in items],
-                         deck._("What this report covers, in the order it is presented."))
+        deck.list_slides(deck._("Agenda"), [Item(t) for t in items], deck.talk(
+            deck._("What this report covers, in the order it is presented."), deck.bridge_after(self)))
+
+    def bridge(self, w) -> str:
+        """Return the lead into the agenda."""
+        return w._("Next: what the report covers.")
 
 
 class Objectives(Section):
@@ -67,32 +70,6 @@ class Objectives(Section):
     def notes(self, deck) -> str:
         """Return the slide's speaker notes."""
         return deck._("Why we look at churn every quarter and what the report answers.")
-
-
-class DataAndMethod(Section):
-    """Where the figures come from and how they were computed."""
-
-    def slides(self, deck) -> None:
-        """Add the data and method slide."""
-        meta, q = deck.ctx["meta"], deck.ctx["quality"]
-        n = deck.fmt.number
-        items = [
-            Item(deck._("Source: {file}").format(file=Path(meta["dataset"]).name)),
-            Item(deck._("Rows read: {read}; rows used: {used}").format(read=n(meta["rows_read"]),
-                                                                     used=n(meta["rows_used"]))),
-            Item(deck._("Cleaning: {missing} missing values kept as missing, {dupes} duplicate rows dropped, "
-                        "{ids} repeated ids kept as different clients").format(
-                missing=n(sum(q["missing"].values())), dupes=n(q["duplicate_rows"]["count"]),
-                ids=n(q["repeated_ids"]["ids"]))),
-            Item(deck._("Churn rates with 95% Wilson intervals; tests chosen for each kind of data, with Holm's "
-                        "correction")),
-            Item(deck._("Segments: combinations of churn-prone conditions found on half of the clients; their churn "
-                        "is measured on the other half, and a segment is kept only if it stays significantly above "
-                        "the average there")),
-            Item(deck._("Clusters: KMeans on scaled features")),
-        ]
-        deck.list_slides(deck._("Data and method"), items, deck._(
-            "Where the figures come from and how they were computed; details are in the appendix."))
 
 
 class KeyFigures(Section):

@@ -51,7 +51,8 @@ class ChangeSentences:
         """Return last quarter's segments as table rows: name, clients then/now, churn then/now, verdict."""
         rows = []
         for entry in self.context["comparison"]["segments"]:
-            name = f"{entry['id']}. {self.segment_name(entry)}"
+            # last quarter's ids may name other segments today: the name comes from the entry's own rule
+            name = f"{entry['id']}. {self.name_from_traits(self.segment_traits(entry))}"
             if entry.get("status") != "ok":
                 rows.append([name, self.fmt.number(entry["then"]["size"]), "—", self.fmt.percent(
                     entry["then"]["churn_rate"]), "—", self.verdict(entry)])

@@ -1,0 +1,150 @@
+"""The results: who leaves (one chart of the strongest links), the personas at risk side by side, then one slide
+per persona with what sets it apart and what is done for it alone."""
+
+from __future__ import annotations
+
+from reportgen.render.deck_template import body_placeholders
+from reportgen.render.pptx_charts import bars_with_reference
+from reportgen.render.sections.base import Section
+from reportgen.render.slides import Item, content_area, fill_list, list_size, split_items
+
+
+class Drivers(Section):
+    """Churn of the strongest churn-prone level of each feature, against the average: one chart."""
+
+    def applies(self, ctx: dict) -> bool:
+        """Return True when some level is churn-prone."""
+        return bool(ctx.get("churn_prone_intervals"))
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line."""
+        return w._("Results: who leaves, and the personas at risk")
+
+    def bridge(self, w) -> str:
+        """Return the lead into the results."""
+        return w._("Next: the results, starting with who leaves.")
+
+    def slides(self, deck) -> None:
+        """Add the chart of the strongest links with churn, with their readings in the notes."""
+        w = deck.w
+        drivers = w.drivers()
+        top = drivers[0]
+        readings = [deck.once(w.reading(item)) for item in drivers[:2]]
+        notes = deck.talk(
+            deck._("Churn is highest for {level} ({rate}), against {overall} on average.").format(
+                level=w.driver_phrase(top), rate=deck.fmt.percent(top["churn_rate"]),
+                overall=deck.fmt.percent(deck.ctx["overview"]["churn_rate"])),
+            *readings, deck.bridge_after(self))
+        slide = deck.slide("title_only", deck._("Who leaves: the strongest links with churn"), notes)
+        bars_with_reference(slide, content_area(deck.prs, slide), [w.driver_label(i) for i in drivers],
+                            [i["churn_rate"] for i in drivers], deck.ctx["overview"]["churn_rate"],
+                            (deck._("churn rate"), deck._("average")), [True] * len(drivers), deck.palette)
+
+
+class PersonaOverview(Section):
+    """The personas at risk side by side: their churn against the average, bars named after them."""
+
+    template = "sections/segments.html"
+    summary_rank = 30
+
+    def applies(self, ctx: dict) -> bool:
+        """Return True when there are rule segments, or a reason to say why there are none."""
+        return bool(ctx["segments"] or ctx["segment_search"].get("reason"))
+
+    def bridge(self, w) -> str:
+        """Return the lead into the personas."""
+        return w._("Next: the personas at risk, side by side.") if w.rule_segments else \
+            w._("Next: why no persona at risk is reported.")
+
+    def slides(self, deck) -> None:
+        """Add the chart of the personas' churn, or the notice saying why there is none."""
+        w = deck.w
+        if not w.rule_segments:
+            deck.list_slides(deck._("Personas at risk"), [Item(w.segment_search_notice())], deck.talk(
+                deck._("Why this report shows no persona at risk."), deck.bridge_after(self)))
+            return
+        segments = w.rule_segments
+        first = w.personas_first(1)[0]
+        notes = deck.talk(
+            deck.fmt.quantity(len(segments), "{n} persona churns well above the average; the highest is “{name}”.",
+                              "{n} personas churn well above the average; the highest is “{name}”.",
+                              name=w.persona_name(first)),
+            deck._("Each persona is two or three traits found on half of the clients; its churn is measured on the "
+                   "other half, so it is not flattered by the search. They overlap little: each needs its own "
+                   "actions."),
+            deck.bridge_after(self))
+        slide = deck.slide("title_only", deck._("Personas at risk: churn against the average"), notes)
+        bars_with_reference(slide, content_area(deck.prs, slide), [w.persona_name(s) for s in segments],
+                            [s["churn_rate"] for s in segments], deck.ctx["overview"]["churn_rate"],
+                            (deck._("churn rate"), deck._("average")), [True] * len(segments), deck.palette)
+
+    def summary(self, w, charts: dict[str, str]) -> dict:
+        """Return the personas: name, portrait, figures, definition and the actions that are theirs alone."""
+        personas = [{"id": s["id"], "name": w.persona_name(s), "portrait": w.portrait(s),
+                     "summary": w.segment_summary(s), "definition": w.definition(s),
+                     "actions": [{"title": w.recommendation_title(r["id"]), "text": w.persona_action(s, r)}
+                                 for r in w.own_recommendations(s)]}
+                    for s in w.rule_segments]
+        return {"segments": personas, "segments_notice": w.segment_search_notice()}
+
+
+class PersonaSlides(Section):
+    """One slide per persona: its figures, definition and portrait on the left, what to do on the right."""
+
+    def applies(self, ctx: dict) -> bool:
+        """Return True when there are rule segments."""
+        return bool(ctx["segments"])
+
+    def bridge(self, w) -> str:
+        """Return the lead into the first persona."""
+        return w._("Next: the first persona, “{name}”.").format(name=w.persona_name(w.rule_segments[0]))
+
+    def slides(self, deck) -> None:
+        """Add a slide for each persona."""
+        segments = deck.w.rule_segments
+        for index, segment in enumerate(segments):
+            following = segments[index + 1] if index + 1 < len(segments) else None
+            bridge = deck._("Next: “{name}”.").format(name=deck.w.persona_name(following)) if following else \
+                deck.bridge_after(self)
+            self.persona_slide(deck, segment, bridge)
+
+    def persona_slide(self, deck, segment: dict, bridge: str) -> None:
+        """Add one persona's slide (two or more when its text does not fit one)."""
+        w = deck.w
+        left = [Item(line) for line in (w.segment_summary(segment), w.portrait(segment), w.definition(segment)) if line]
+        left += [Item(fact[:1].upper() + fact[1:], level=1) for fact in w.facts(segment)[2:]]
+        right = []
+        own = w.own_recommendations(segment)
+        if own:
+            right.append(Item(deck._("What to do for this persona"), bold=True))
+        for rec in own:
+            right += [Item(w.recommendation_title(rec["id"]), bold=True), Item(w.persona_action(segment, rec), level=1)]
+        shared = w.shared_recommendations(segment)
+        if shared:
+            right.append(Item(deck._("In the action plan with other personas"), bold=True))
+            right += [Item(w.recommendation_title(r["id"]), level=1) for r in shared]
+        reading = next((r for r in (deck.once(w.persona_reading(segment, t)) for t in w.segment_traits(segment))
+                        if r), "")
+        notes = deck.talk(w.persona_message(segment), reading, bridge)
+        two_columns(deck, w.persona_name(segment), left, right, notes)
+
+
+def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: str) -> None:
+    """Add a two-column slide, continued on further slides when a column does not fit one."""
+    probe = deck.prs.slides.add_slide(deck.template.layouts["two"])
+    boxes = body_placeholders(probe)
+    left_chunks = [left] if list_size(boxes[0], left) else split_items(boxes[0], left)
+    right_chunks = [right] if list_size(boxes[1], right) else split_items(boxes[1], right)
+    deck._drop_last_slide()
+    pages = max(len(left_chunks), len(right_chunks))
+    for page in range(pages):
+        suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
+        slide = deck.slide("two", title + suffix, notes if page == 0 else deck.continued(page + 1, pages))
+        boxes = body_placeholders(slide)
+        for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
+            if page < len(chunks):
+                # one size for a column across its pages, so a continuation does not jump to 20 pt
+                size = min(list_size(box, chunk) or 12 for chunk in chunks)
+                fill_list(box, chunks[page], size)
+            else:
+                box.element.getparent().remove(box.element)
