@@ -153,3 +153,38 @@ def _move_to_line(chart, colour: str) -> None:
     for ax_id in bar_chart.findall(qn("c:axId")):
         line_chart.append(copy.deepcopy(ax_id))
     bar_chart.addnext(line_chart)
+
+
+def ranked_bars(slide, box: tuple[int, int, int, int], categories: list[str], values: list[float],
+                reference: tuple[str, float], name: str, palette: dict):
+    """Add horizontal bars of shares, long labels (persona names) on the left, the first on top, and a last bar
+    in another colour for the reference (all clients); return the chart."""
+    label, value = reference
+    data = _chart_data([*categories, label], {name: [*values, value]}, PERCENT)
+    x, y, cx, cy = box
+    chart = slide.shapes.add_chart(XL_CHART_TYPE.BAR_CLUSTERED, x, y, cx, cy, data).chart
+    _style(chart)
+    plot = chart.plots[0]
+    plot.gap_width = 50
+    bars = plot.series[0]
+    bars.format.fill.solid()
+    bars.format.fill.fore_color.rgb = _rgb(palette["accent"])
+    last = bars.points[len(categories)]
+    last.format.fill.solid()
+    last.format.fill.fore_color.rgb = _rgb(palette["primary"])
+    plot.has_data_labels = True
+    labels = plot.data_labels
+    labels.number_format = PERCENT
+    labels.number_format_is_linked = False
+    labels.position = XL_LABEL_POSITION.OUTSIDE_END
+    labels.font.size = Pt(12)
+    chart.category_axis.reverse_order = True  # bars read top-down in the order given
+    chart.category_axis.tick_labels.font.size = Pt(12)
+    axis = chart.value_axis
+    axis.visible = False
+    axis.has_major_gridlines = False
+    axis.maximum_scale = min(1.0, max([*values, value]) * 1.15 + 0.02)
+    axis.minimum_scale = 0
+    chart.has_legend = False
+    chart.has_title = False  # the slide's title says what the bars are
+    return chart

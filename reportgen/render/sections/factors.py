@@ -73,7 +73,7 @@ class Tests(Section):
         rows = [header]
         for test in deck.ctx["tests"]:
             rows.append([deck.w.question(test), capitalised(deck.w.method(test.get("method"))),
-                         deck.fmt.p_value(test.get("p_adjusted")), capitalised(deck.w.effect(test.get("effect_size"))),
+                         deck.fmt.p_value(test.get("p_adjusted")), deck.w.effect_cell(test.get("effect_size")),
                          deck.w.conclusion(test)])
         notes = deck.talk(deck._("Each question is answered with the test that suits the data; p-values are "
                                  "adjusted for the number of tests (Holm). Where the t-test and the rank test "

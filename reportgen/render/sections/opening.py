@@ -101,15 +101,17 @@ class KeyFigures(Section):
         return {"factor": svg.factor_chart(factors[0], w)} if factors and factors[0]["levels"] else {}
 
 
-def figure_cards(deck, slide, cards: list[tuple[str, str, str]]) -> None:
-    """Add a row of key-figure cards (figure, label, note) under the slide's title; the second in the accent colour."""
+def figure_cards(deck, slide, cards: list[tuple[str, str, str]], band: tuple[float, float] = (0.15, 0.6),
+                 scale: float = 1.0) -> None:
+    """Add a row of key-figure cards (figure, label, note) under the slide's title, in the `band` (top, height) of
+    the free area, sizes times `scale`; the second card in the accent colour."""
     x, y, cx, cy = content_area(deck.prs, slide)
     gap = Emu(int(cx * 0.04))
     card = int((cx - (len(cards) - 1) * gap) / len(cards))
     for index, (big, label, note) in enumerate(cards):
-        paragraphs = [(big, 54, True, deck.palette["accent"] if index == 1 else deck.palette["primary"]),
-                      (label, 20, False, deck.palette["text"])]
+        paragraphs = [(big, 54 * scale, True, deck.palette["accent"] if index == 1 else deck.palette["primary"]),
+                      (label, 20 * scale, False, deck.palette["text"])]
         if note:
-            paragraphs.append((note, 16, False, deck.palette["muted"]))
-        text_box(slide, (x + index * (card + gap), y + Emu(int(cy * 0.15)), card, Emu(int(cy * 0.6))),
+            paragraphs.append((note, 16 * scale, False, deck.palette["muted"]))
+        text_box(slide, (x + index * (card + gap), y + Emu(int(cy * band[0])), card, Emu(int(cy * band[1]))),
                  paragraphs)

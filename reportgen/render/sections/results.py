@@ -4,9 +4,9 @@ per persona with what sets it apart and what is done for it alone."""
 from __future__ import annotations
 
 from reportgen.render.deck_template import body_placeholders
-from reportgen.render.pptx_charts import bars_with_reference
+from reportgen.render.pptx_charts import ranked_bars
 from reportgen.render.sections.base import Section
-from reportgen.render.slides import Item, content_area, fill_list, list_size, split_items
+from reportgen.render.slides import SMALLEST, Item, content_area, fill_list, list_size, split_items
 
 
 class Drivers(Section):
@@ -36,9 +36,9 @@ class Drivers(Section):
                 overall=deck.fmt.percent(deck.ctx["overview"]["churn_rate"])),
             *readings, deck.bridge_after(self))
         slide = deck.slide("title_only", deck._("Who leaves: the strongest links with churn"), notes)
-        bars_with_reference(slide, content_area(deck.prs, slide), [w.driver_label(i) for i in drivers],
-                            [i["churn_rate"] for i in drivers], deck.ctx["overview"]["churn_rate"],
-                            (deck._("churn rate"), deck._("average")), [True] * len(drivers), deck.palette)
+        ranked_bars(slide, content_area(deck.prs, slide), [w.driver_label(i) for i in drivers],
+                    [i["churn_rate"] for i in drivers], (deck._("All clients"), deck.ctx["overview"]["churn_rate"]),
+                    deck._("churn rate"), deck.palette)
 
 
 class PersonaOverview(Section):
@@ -74,9 +74,9 @@ class PersonaOverview(Section):
                    "actions."),
             deck.bridge_after(self))
         slide = deck.slide("title_only", deck._("Personas at risk: churn against the average"), notes)
-        bars_with_reference(slide, content_area(deck.prs, slide), [w.persona_name(s) for s in segments],
-                            [s["churn_rate"] for s in segments], deck.ctx["overview"]["churn_rate"],
-                            (deck._("churn rate"), deck._("average")), [True] * len(segments), deck.palette)
+        ranked_bars(slide, content_area(deck.prs, slide), [w.persona_name(s) for s in segments],
+                    [s["churn_rate"] for s in segments], (deck._("All clients"), deck.ctx["overview"]["churn_rate"]),
+                    deck._("churn rate"), deck.palette)
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the personas: name, portrait, figures, definition and the actions that are theirs alone."""
@@ -100,16 +100,24 @@ class PersonaSlides(Section):
         return w._("Next: the first persona, “{name}”.").format(name=w.persona_name(w.rule_segments[0]))
 
     def slides(self, deck) -> None:
-        """Add a slide for each persona."""
+        """Add a slide for each persona, every persona's columns at one size so that the slides read alike."""
         segments = deck.w.rule_segments
+        pages = []
         for index, segment in enumerate(segments):
             following = segments[index + 1] if index + 1 < len(segments) else None
             bridge = deck._("Next: “{name}”.").format(name=deck.w.persona_name(following)) if following else \
                 deck.bridge_after(self)
-            self.persona_slide(deck, segment, bridge)
+            pages.append(self.persona_page(deck, segment, bridge))
+        probe = deck.prs.slides.add_slide(deck.template.layouts["two"])
+        boxes = body_placeholders(probe)
+        sizes = [list_size(box, column) for _t, left, right, _n in pages for box, column in zip(boxes, (left, right))]
+        deck._drop_last_slide()
+        size = min((s for s in sizes if s), default=None)
+        for title, left, right, notes in pages:
+            two_columns(deck, title, left, right, notes, size)
 
-    def persona_slide(self, deck, segment: dict, bridge: str) -> None:
-        """Add one persona's slide (two or more when its text does not fit one)."""
+    def persona_page(self, deck, segment: dict, bridge: str) -> tuple[str, list[Item], list[Item], str]:
+        """Return one persona's slide: title, left column (figures, portrait, rule), right column (actions), notes."""
         w = deck.w
         left = [Item(line) for line in (w.segment_summary(segment), w.portrait(segment), w.definition(segment)) if line]
         left += [Item(fact[:1].upper() + fact[1:], level=1) for fact in w.facts(segment)[2:]]
@@ -125,16 +133,16 @@ class PersonaSlides(Section):
             right += [Item(w.recommendation_title(r["id"]), level=1) for r in shared]
         reading = next((r for r in (deck.once(w.persona_reading(segment, t)) for t in w.segment_traits(segment))
                         if r), "")
-        notes = deck.talk(w.persona_message(segment), reading, bridge)
-        two_columns(deck, w.persona_name(segment), left, right, notes)
+        return w.persona_name(segment), left, right, deck.talk(w.persona_message(segment), reading, bridge)
 
 
-def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: str) -> None:
-    """Add a two-column slide, continued on further slides when a column does not fit one."""
+def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: str, size: float | None = None) -> None:
+    """Add a two-column slide at `size` points (else the largest that fits), continued on further slides when a
+    column does not fit one."""
     probe = deck.prs.slides.add_slide(deck.template.layouts["two"])
     boxes = body_placeholders(probe)
-    left_chunks = [left] if list_size(boxes[0], left) else split_items(boxes[0], left)
-    right_chunks = [right] if list_size(boxes[1], right) else split_items(boxes[1], right)
+    left_chunks = [left] if fits(boxes[0], left, size) else split_items(boxes[0], left)
+    right_chunks = [right] if fits(boxes[1], right, size) else split_items(boxes[1], right)
     deck._drop_last_slide()
     pages = max(len(left_chunks), len(right_chunks))
     for page in range(pages):
@@ -144,7 +152,13 @@ def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: st
         for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
             if page < len(chunks):
                 # one size for a column across its pages, so a continuation does not jump to 20 pt
-                size = min(list_size(box, chunk) or 12 for chunk in chunks)
-                fill_list(box, chunks[page], size)
+                fill_list(box, chunks[page], size if size and len(chunks) == 1 else
+                          min(list_size(box, chunk) or SMALLEST for chunk in chunks))
             else:
                 box.element.getparent().remove(box.element)
+
+
+def fits(box, items: list[Item], size: float | None) -> bool:
+    """Return True when `items` fit `box` at `size` points (at some size when `size` is None)."""
+    largest = list_size(box, items)
+    return bool(largest) and (size is None or largest >= size)

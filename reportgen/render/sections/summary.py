@@ -6,6 +6,7 @@ from pptx.util import Emu
 
 from reportgen.render import charts as svg
 from reportgen.render.sections.base import Section
+from reportgen.render.sections.opening import figure_cards
 from reportgen.render.slides import SMALLEST, Item, content_area, fill_list, list_size
 
 
@@ -14,12 +15,16 @@ def card_columns(deck, slide, cards: list[tuple[str, list[str]]], numbered: bool
     (the largest at which every column fits), so that sibling columns read alike."""
     x, y, cx, cy = content_area(deck.prs, slide)
     gap = Emu(int(cx * 0.03))
-    width = int((cx - (len(cards) - 1) * gap) / len(cards))
+    per_row = 2 if len(cards) == 4 else len(cards)  # four steps read better as two rows of two than as slivers
+    rows = -(-len(cards) // per_row)
+    width = int((cx - (per_row - 1) * gap) / per_row)
+    height = int((cy - (rows - 1) * gap) / rows)
     boxes = []
     for index, (heading, lines) in enumerate(cards):
         title = deck._("{number}. {title}").format(number=index + 1, title=heading) if numbered else heading
         items = [Item(title, bold=True)] + [Item(line) for line in lines]
-        boxes.append((slide.shapes.add_textbox(x + index * (width + gap), y, width, cy), items))
+        left, top = x + (index % per_row) * (width + gap), y + (index // per_row) * (height + gap)
+        boxes.append((slide.shapes.add_textbox(left, top, width, height), items))
     size = min(list_size(box, items, bullets=False) or SMALLEST for box, items in boxes)
     for box, items in boxes:
         fill_list(box, items, size, bullets=False)
@@ -40,14 +45,20 @@ class ExecutiveSummary(Section):
         return w._("Next: the messages to remember, before any detail.")
 
     def slides(self, deck) -> None:
-        """Add the executive summary: the messages, one paragraph each."""
+        """Add the executive summary: the key figures on top, the messages under them, one paragraph each."""
         o = deck.ctx["overview"]
         notes = deck.talk(
             deck._("If the room remembers one figure, it is churn: {rate} ({interval}).").format(
                 rate=deck.fmt.percent(o["churn_rate"]), interval=deck.w.interval(o["churn_rate_ci"])),
             deck._("Every message here is backed by a slide that follows; the statistics are in the appendix."),
             deck.bridge_after(self))
-        deck.list_slides(deck._("Executive summary"), [Item(m) for m in deck.w.executive_messages()], notes)
+        slide = deck.slide("title_only", deck._("Executive summary"), notes)
+        figure_cards(deck, slide, [(k["value"], k["label"], k["note"]) for k in deck.w.headline_view()["kpis"]],
+                     band=(0.0, 0.34), scale=0.75)
+        x, y, cx, cy = content_area(deck.prs, slide)
+        box = slide.shapes.add_textbox(x, y + int(cy * 0.36), cx, int(cy * 0.64))
+        items = [Item(m) for m in deck.w.executive_messages()]
+        fill_list(box, items, list_size(box, items, bullets=False) or SMALLEST, bullets=False)
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the messages of the PDF's executive summary (the key figures come with every summary)."""

@@ -56,6 +56,14 @@ class TestSentences:
         name = self.tr(EFFECTS.get(effect["name"], effect["name"]))
         return f"{name} = {self.fmt.number(effect['value'], 2)}"
 
+    def effect_cell(self, effect: dict | None) -> str:
+        """Return an effect size for a table cell, its value first ('0.14 (Cramér's V)'): a symbol such as Cohen's
+        d keeps its case and the cell still opens as a sentence would."""
+        if not effect or effect.get("value") is None:
+            return "—"
+        return self._("{value} ({name})").format(value=self.fmt.number(effect["value"], 2),
+                                                 name=self.tr(EFFECTS.get(effect["name"], effect["name"])))
+
     def reason(self, reason: str | None) -> str:
         """Return why something could not be computed."""
         return self.tr(REASONS[reason]) if reason in REASONS else (reason or "")
