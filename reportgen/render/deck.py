@@ -45,13 +45,11 @@ class DeckBuilder:
         return text
 
     def bridge_after(self, section) -> str:
-        """Return the sentence that leads from `section` to the next section of the deck, or ''."""
+        """Return the sentence that leads from `section` into the next section of the deck, or '' when that
+        section has none (or there is no next)."""
         index = next((i for i, s in enumerate(self.applying) if s is section), None)
-        for following in self.applying[index + 1:] if index is not None else []:
-            bridge = following.bridge(self.w)
-            if bridge:
-                return bridge
-        return ""
+        following = self.applying[index + 1:index + 2] if index is not None else []
+        return following[0].bridge(self.w) if following else ""
 
     # --- plumbing ---------------------------------------------------------------------------
     def slide(self, kind: str, title: str, notes: str):

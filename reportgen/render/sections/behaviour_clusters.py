@@ -75,16 +75,20 @@ class ClusterSlides(Section):
 
     def slides(self, deck) -> None:
         """Add a slide for each cluster."""
-        for cluster in deck.w.clusters:
-            self.cluster_slide(deck, cluster)
+        clusters = deck.w.clusters
+        for index, cluster in enumerate(clusters):
+            following = clusters[index + 1] if index + 1 < len(clusters) else None
+            bridge = deck._("Next: “{name}”.").format(name=deck.w.cluster_name(following)) if following else \
+                deck.bridge_after(self)
+            self.cluster_slide(deck, cluster, bridge)
 
-    def cluster_slide(self, deck, cluster: dict) -> None:
-        """Add one cluster's slide: size on top, the profile table on the left, the recommendations on the right."""
+    def cluster_slide(self, deck, cluster: dict, bridge: str = "") -> None:
+        """Add one cluster's slide: size on top, the profile table on the left, its own actions on the right (and
+        the titles of those it shares with other clusters, said in full once, in the action plan)."""
         w, colours = deck.w, deck.palette
         name = w.cluster_name(cluster)
-        notes = " ".join([w._("{name}: {size}.").format(name=name, size=w.cluster_size(cluster)),
-                          w._("What sets it apart: {lines}.").format(lines=w.listing(w.apart_lines(cluster)))]
-                         + [w.recommendation(r) for r in cluster["recommendations"]])
+        notes = deck.talk(w._("{name}: {size}.").format(name=name, size=w.cluster_size(cluster)),
+                          w._("What sets it apart: {lines}.").format(lines=w.listing(w.apart_lines(cluster))), bridge)
         slide = deck.slide("title_only", name, notes)
         x, y, cx, cy = content_area(deck.prs, slide)
         head = Emu(int(cy * 0.12))
@@ -97,10 +101,15 @@ class ClusterSlides(Section):
         widths = fit_widths(rows, [int(left * 0.5), int(left * 0.25), int(left * 0.25)])
         shown = table_chunks(rows, widths, height)[0]  # the most telling features first; what fits one slide
         add_table(slide, (x, top, left, height), [rows[0]] + [rows[i] for i in shown], widths, colours)
-        paragraphs = [(deck._("What to do"), 18, True, colours["primary"])]
-        for rec in cluster["recommendations"]:
+        own = w.own_recommendations(cluster)
+        paragraphs = [(deck._("What to do"), 18, True, colours["primary"])] if own else []
+        for rec in own:
             paragraphs.append((w.recommendation_title(rec["id"]), 15, True, colours["text"]))
             paragraphs.append((w.recommendation(rec), 13, False, colours["text"]))
+        shared = w.shared_recommendations(cluster)
+        if shared:
+            paragraphs.append((deck._("In the action plan with other clusters"), 15, True, colours["text"]))
+            paragraphs += [(w.recommendation_title(r["id"]), 13, False, colours["text"]) for r in shared]
         text_box(slide, (x + left + gap, top, cx - left - gap, height), paragraphs)
 
     @staticmethod

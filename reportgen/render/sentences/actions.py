@@ -19,17 +19,22 @@ DEFINED_FLAGS = {
 class ActionSentences:
     """The words of a persona's actions and of the action plan (a part of Wording)."""
 
-    def _served(self, rule_id: str) -> set[str]:
-        """Return the ids of the rule segments a playbook rule serves."""
-        return {s["id"] for s in self.rule_segments for r in s["recommendations"] if r["id"] == rule_id}
+    def _served(self, rule_id: str, groups: list[dict]) -> set[str]:
+        """Return the ids of the groups (rule segments or clusters) a playbook rule serves."""
+        return {g["id"] for g in groups for r in g["recommendations"] if r["id"] == rule_id}
 
-    def own_recommendations(self, segment: dict) -> list[dict]:
-        """Return the segment's recommendations that no other segment shares."""
-        return [r for r in segment["recommendations"] if self._served(r["id"]) == {segment["id"]}]
+    def _peers(self, group: dict) -> list[dict]:
+        """Return the groups a group's actions are compared with: the clusters of a segmentation, else the rule
+        segments."""
+        return self.clusters if self.is_behaviour else self.rule_segments
 
-    def shared_recommendations(self, segment: dict) -> list[dict]:
-        """Return the segment's recommendations that other segments share (said once, in the action plan)."""
-        return [r for r in segment["recommendations"] if self._served(r["id"]) != {segment["id"]}]
+    def own_recommendations(self, group: dict) -> list[dict]:
+        """Return the group's recommendations that no other group shares."""
+        return [r for r in group["recommendations"] if self._served(r["id"], self._peers(group)) == {group["id"]}]
+
+    def shared_recommendations(self, group: dict) -> list[dict]:
+        """Return the group's recommendations that other groups share (said once, in the action plan)."""
+        return [r for r in group["recommendations"] if self._served(r["id"], self._peers(group)) != {group["id"]}]
 
     def playbook_field(self, rule_id: str, field: str) -> str:
         """Return a playbook rule's optional text (action, owner, kpi) in this language, or ''."""
