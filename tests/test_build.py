@@ -131,7 +131,7 @@ def test_previous_context_json_and_the_what_changed_slide(run_cli, quarters, tmp
         titles = [s.shapes.title.text for s in deck.slides]
         wanted = tr(lang, "What changed since {period}").split("{period}")[0]
         index = next(i for i, t in enumerate(titles) if t.startswith(wanted))
-        assert titles[index - 1] == tr(lang, "Key figures")  # right after the key figures
+        assert titles[index - 1] == tr(lang, "Method in four steps")  # after the method, before the results
         text = pdf_text(tmp_path / "q3" / f"summary_{lang}.pdf")
         assert spaces(wanted.strip()) in text
 

@@ -18,23 +18,28 @@ class WhatChanged(Section):
         """Return True with a previous quarter to compare with."""
         return bool(ctx.get("comparison"))
 
+    def bridge(self, w) -> str:
+        """Return the lead into what changed."""
+        return w._("Next: what changed since {period}.").format(
+            period=w.fmt.period(w.context["comparison"]["previous"]["period"] or ""))
+
     def slides(self, deck) -> None:
         """Add the headline changes, then last quarter's segments today."""
         comp = deck.ctx["comparison"]
         period = deck.fmt.period(comp["previous"]["period"] or "")
         title = deck._("What changed since {period}").format(period=period)
-        notes = deck._("Management asks first what changed. Churn, clients and each factor are compared with "
-                       "{period} on the same definitions; differences are tested (Holm-adjusted).").format(
-            period=period)
-        deck.list_slides(title, [Item(line) for line in deck.w.comparison_lines()], notes)
         rows = deck.w.remeasured_rows()
+        notes = deck.talk(deck._("Management asks first what changed. Churn, clients and each factor are compared "
+                                 "with {period} on the same definitions; differences are tested (Holm-adjusted)."
+                                 ).format(period=period), "" if rows else deck.bridge_after(self))
+        deck.list_slides(title, [Item(line) for line in deck.w.comparison_lines()], notes)
         if rows:
             header = [deck._("Last quarter's segment"), deck._("Clients then"), deck._("Clients now"),
                       deck._("Churn then"), deck._("Churn now"), deck._("Verdict")]
             deck.table_slides(deck._("Last quarter's segments today"), [header] + rows,
-                              [0.38, 0.1, 0.1, 0.1, 0.1, 0.22], deck._(
+                              [0.38, 0.1, 0.1, 0.1, 0.1, 0.22], deck.talk(deck._(
                                   "The same segment definitions measured on this quarter's clients: where churn "
-                                  "fell significantly, the retention actions worked."))
+                                  "fell significantly, the retention actions worked."), deck.bridge_after(self)))
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the comparison block: its period, lines and last quarter's segments."""

@@ -63,6 +63,10 @@ class Tests(Section):
     template = "sections/tests.html"
     summary_rank = 80
 
+    def applies(self, ctx: dict) -> bool:
+        """Return True when some feature was tested."""
+        return bool(ctx.get("tests"))
+
     def bridge(self, w) -> str:
         """Return the lead into the tests."""
         return w._("Next: the tests behind every difference the story relies on.")

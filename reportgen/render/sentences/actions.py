@@ -44,7 +44,7 @@ class ActionSentences:
     def persona_action(self, segment: dict, rec: dict) -> str:
         """Return a recommendation for a segment; when its figures would restate the segment's definition, the
         definition said as a fact and the action alone."""
-        defining = {c["feature"]: c for c in segment.get("rule", [])}
+        defining = {c["feature"]: c for c in segment.get("rule") or []}
         restated = [f["feature"] for f in rec.get("figures", {}).values() if f.get("feature") in defining]
         if not restated:
             return self.recommendation(rec)

@@ -51,8 +51,10 @@ class ChangeSentences:
         """Return last quarter's segments as table rows: name, clients then/now, churn then/now, verdict."""
         rows = []
         for entry in self.context["comparison"]["segments"]:
-            # last quarter's ids may name other segments today: the name comes from the entry's own rule
-            name = f"{entry['id']}. {self.name_from_traits(self.segment_traits(entry))}"
+            # last quarter's ids may name other segments today: a rule's name comes from the entry's own rule;
+            # a cluster of last quarter has no profile here, only its number
+            name = self._("Cluster {n}").format(n=entry["cluster"] + 1) if entry.get("rule") is None else \
+                f"{entry['id']}. {self.name_from_traits(self.segment_traits(entry))}"
             if entry.get("status") != "ok":
                 rows.append([name, self.fmt.number(entry["then"]["size"]), "—", self.fmt.percent(
                     entry["then"]["churn_rate"]), "—", self.verdict(entry)])

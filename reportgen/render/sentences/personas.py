@@ -81,7 +81,7 @@ class PersonaSentences:
         """Return a rule segment's traits, from its conditions, the strongest first."""
         strength = {d["feature"]: abs(d["score"]) for d in segment.get("profile", {}).get("distinguishing", [])}
         traits = []
-        for condition in segment.get("rule", []):
+        for condition in segment.get("rule") or []:
             column = condition["feature"]
             role = self.semantic.get(column)
             if condition["op"] == "==":
@@ -215,8 +215,8 @@ class PersonaSentences:
         """Return a name shared with `twins` with what sets this group apart from them said in brackets."""
         traits = self.traits_of(group)
         if group.get("cluster") is None:
-            mine = {c["feature"]: c for c in group.get("rule", [])}
-            theirs = [{c["feature"]: c for c in t.get("rule", [])} for t in twins]
+            mine = {c["feature"]: c for c in group.get("rule") or []}
+            theirs = [{c["feature"]: c for c in t.get("rule") or []} for t in twins]
             order = [d["feature"] for d in group["profile"]["distinguishing"]] + list(mine)
             for column in order:
                 if column in mine and all(other.get(column) != mine[column] for other in theirs):
@@ -232,12 +232,12 @@ class PersonaSentences:
         """Return the columns a group's definition fixes (its rule's conditions; a cluster's name traits)."""
         if group.get("cluster") is not None:
             return {t.feature for t in self.cluster_traits(group)}
-        return {c["feature"] for c in group.get("rule", [])}
+        return {c["feature"] for c in group.get("rule") or []}
 
     def definition(self, segment: dict) -> str:
         """Return a rule segment's definition: 'Rule S4 — account balance: ≥ 650 k ₽; active last month; men'."""
         return self._("Rule {id} — {conditions}").format(
-            id=segment["id"], conditions=self.listing(self.condition(c) for c in segment.get("rule", [])))
+            id=segment["id"], conditions=self.listing(self.condition(c) for c in segment.get("rule") or []))
 
     def facts(self, group: dict, limit: int = 4) -> list[str]:
         """Return what sets a group apart beyond its definition, as short facts, strongest first."""
