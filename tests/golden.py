@@ -43,8 +43,8 @@ def deck_lines(path: Path) -> list[str]:
             if shape.has_chart:
                 plot = shape.chart.plots[0]
                 lines.append("chart: " + " | ".join(str(c) for c in plot.categories))
-        if slide.has_notes_slide:
-            lines.append("notes: " + slide.notes_slide.notes_text_frame.text)
+        if slide.has_notes_slide:  # one line per paragraph of the talk track, as the file is read back
+            lines += ("notes: " + slide.notes_slide.notes_text_frame.text).split("\n")
     return lines
 
 
