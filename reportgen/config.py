@@ -211,6 +211,12 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
         problems.append(_("[analysis] min_segment_size must be positive and min_segment_share between 0 and 1"))
     if a.bootstrap_resamples < 100:
         problems.append(_("[analysis] bootstrap_resamples must be at least 100"))
+    if a.inactivity_days < 0:
+        problems.append(_("[analysis] inactivity_days must be 0 (derived from the log) or a number of days"))
+    if not 1 <= a.clv_months <= 120:
+        problems.append(_("[analysis] clv_months must be between 1 and 120"))
+    if not 0 <= a.monthly_discount < 1:
+        problems.append(_("[analysis] monthly_discount must be at least 0 and below 1 (0.01 is 1 % a month)"))
     if not 0 <= d.max_bad_row_share < 1 or not 0 <= d.max_unparsed_share < 1:
         problems.append(_("[data] max_bad_row_share and max_unparsed_share must be between 0 and 1"))
     if d.separator not in ("auto", ",", ";", "tab", "\t", "|"):

@@ -92,6 +92,11 @@ class AnalysisSettings:
     random_state: int = opt(42, N_("Seed of KMeans, the bootstrap and the samples."))
     bootstrap_resamples: int = opt(2000, N_("Resamples of the bootstrap interval of a difference of medians."))
     playbook: str = opt("", N_("Recommendation playbook (TOML); empty: the bundled one."))
+    inactivity_days: int = opt(0, N_(
+        "Days without a purchase after which a client of a transaction log counts as lapsed; 0: derived from "
+        "the log's own times between purchases."))
+    clv_months: int = opt(12, N_("Months of future purchases counted in a client's lifetime value."))
+    monthly_discount: float = opt(0.01, N_("Monthly discount rate applied to future purchases in the lifetime value."))
 
 
 @dataclass
