@@ -10,7 +10,7 @@ import string
 import tomllib
 from pathlib import Path
 
-from reportgen.analysis.playbook import FEATURE_STATS, OPERATORS, SEGMENT_STATS
+from reportgen.analysis.playbook import FEATURE_STATS, OPERATORS, OPTIONAL_TEXTS, SEGMENT_STATS
 from reportgen.errors import ConfigError
 from reportgen.i18n.catalogs import LANGUAGES
 from reportgen.i18n.ui import _
@@ -74,7 +74,7 @@ def validate_rules(rules) -> list[str]:
             if figure.get("format") not in FORMATS:
                 problems.append(_("{where}: figure {name} needs a format among {formats}").format(
                     where=where, name=name, formats=", ".join(FORMATS)))
-        for field in ("title", "text"):
+        for field in ("title", "text", *(f for f in OPTIONAL_TEXTS if f in rule)):
             texts = rule.get(field, {})
             for lang in LANGUAGES:
                 text = texts.get(lang) if isinstance(texts, dict) else None
@@ -105,6 +105,8 @@ def _check_reference(ref, need_op: bool) -> list[str]:
             problems.append(_("op must be one of {ops}").format(ops=" ".join(OPERATORS)))
         if "value" not in ref:
             problems.append(_("value is missing"))
+        elif ref.get("op") == "in" and not isinstance(ref["value"], list):
+            problems.append(_("op \"in\" needs a list of values, such as [\"lost\", \"hibernating\"]"))
     return problems
 
 
