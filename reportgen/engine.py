@@ -40,6 +40,7 @@ class Engine:
         self.con = ibis.duckdb.connect(memory_limit=self.memory_limit, temp_directory=str(self.spill))
         # insertion order is not needed by any pass (they aggregate), and keeping it costs memory
         self.con.raw_sql("SET preserve_insertion_order = false")
+        self.con.raw_sql("SET enable_progress_bar = false")  # the CLI shows its own progress
         self._count = 0
 
     def __enter__(self) -> "Engine":

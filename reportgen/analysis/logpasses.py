@@ -44,20 +44,28 @@ def window(cells, as_of: dt.date):
     return cells.filter((cells.rule == OK) & (cells.day <= ibis.date(as_of)))
 
 
-def daily(used):
-    """Return one row per client and purchase day: the day's amount and lines."""
+def daily(used, by_day: bool = False):
+    """Return one row per client and purchase day: the day's amount and lines (`by_day`: the cells already
+    are one row per client and day, when they have no invoice nor attribute)."""
+    if by_day:
+        return used.select("client", "day", "amount", "lines")
     return used.group_by(["client", "day"]).aggregate(amount=used.amount.sum(), lines=used.lines.sum())
 
 
 def clients(days, calibration_end: dt.date):
     """Return one row per client: first and last purchase day, purchase days, lines, revenue, the first day's
-    amount, and the same up to `calibration_end` (cal_*) with the purchase days after it (holdout_days)."""
-    cal = days.day <= ibis.date(calibration_end)
+    amount, and the purchase days after `calibration_end` (holdout_days) with their amount, and the last
+    purchase day up to it (cal_last).
+
+    Conditional sums are written as CASE inside the aggregate: both engines run that faster than a
+    FILTER clause.
+    """
+    later = days.day > ibis.date(calibration_end)
     return days.group_by("client").aggregate(
         first_purchase=days.day.min(), last_purchase=days.day.max(), purchase_days=ibis._.count(),
         lines=days.lines.sum(), revenue=days.amount.sum(), first_amount=days.amount.argmin(days.day),
-        cal_days=cal.sum(), cal_last=days.day.max(where=cal), cal_revenue=days.amount.sum(where=cal),
-        holdout_days=(~cal).sum())
+        holdout_days=ibis.ifelse(later, 1, 0).sum(), holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
+        cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max())
 
 
 def invoices(used):
@@ -76,7 +84,7 @@ def main_value(used, attribute: str):
 
 def summary(used, calibration_end: dt.date, attributes: tuple[str, ...] = (), with_invoices: bool = False):
     """Return the per-client table: clients() joined with invoices and main attribute values when present."""
-    table = clients(daily(used), calibration_end)
+    table = clients(daily(used, by_day=not (attributes or with_invoices)), calibration_end)
     extras = ([invoices(used)] if with_invoices else []) + [main_value(used, a) for a in attributes]
     for extra in extras:
         table = table.left_join(extra, "client").drop("client_right")
@@ -91,9 +99,12 @@ def months(days):
         lines=by_month.lines.sum()).order_by("month")
 
 
-def gaps(days, quantiles: tuple[float, ...] = GAP_QUANTILES):
+def gaps(days, quantiles: tuple[float, ...] = GAP_QUANTILES, one_in: int = 1):
     """Return the number of gaps between consecutive purchase days of a client, their mean and approximate
-    quantiles, in days (one row)."""
+    quantiles, in days (one row); with `one_in` > 1, over the clients whose id hashes to 0 modulo it (a
+    sample of clients, all their gaps: sorting every purchase day of a large log costs more than the rest)."""
+    if one_in > 1:
+        days = days.filter(days.client.hash() % one_in == 0)
     previous = days.day.lag().over(ibis.window(group_by=days.client, order_by=days.day))
     spaced = days.mutate(gap=days.day.delta(previous, unit="day"))
     spaced = spaced.filter(spaced.gap.notnull())

@@ -29,6 +29,18 @@ ROLE_LABELS = {
     "purchase_frequency": N_("purchase frequency"),
 }
 
+# The roles of a transaction log's columns (the client id is ROLE_LABELS["id"])
+LOG_ROLE_LABELS = {
+    "date": N_("date"),
+    "amount": N_("amount"),
+    "quantity": N_("quantity"),
+    "price": N_("unit price"),
+    "invoice": N_("invoice number"),
+    "country": N_("country"),
+    "channel": N_("sales channel"),
+    "category": N_("product category"),
+}
+
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as
 # naming.normalise_name folds them; matched with or without underscores). A column is shown under one of
 # these names only when its own name is in the list: a role says how a column is used, not what it is
@@ -97,6 +109,7 @@ IGNORED_REASONS = {
     "looks_like_an_identifier": N_("every value is different: an identifier?"),
     "too_many_levels": N_("text with too many different values to be a category"),
     "churn_not_used": N_("a churn flag, which a behaviour segmentation does not use"),
+    "not_used_by_log": N_("not used by the summary of a transaction log"),
 }
 
 

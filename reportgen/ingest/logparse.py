@@ -28,6 +28,7 @@ CODES = {name: code for code, name in RULES.items()}
 # e-commerce and card logs begin in the 1990s.
 OLDEST = dt.date(1990, 1, 1)
 _TOKENS = sorted(MISSING_TOKENS)
+_LONGEST_TOKEN = max(len(t) for t in _TOKENS)
 _SPACES = "[ \u00a0\u202f\u2009'\u2019]"
 
 
@@ -59,22 +60,40 @@ def _missing(text):
     return text.isnull() | text.strip().lower().isin(_TOKENS)
 
 
+def _state(value, column, finite=None):
+    """Return 0 for a value read, 1 for an empty cell (or a missing marker), 2 for a cell that is not a value.
+
+    The test for markers runs only where the value could not be read (a CASE: the engines evaluate a
+    branch only for the rows that take it), so it costs nothing on a clean column.
+    """
+    read = ibis.literal(0, "int8") if finite is None else ibis.ifelse(finite, 0, 2).cast("int8")
+    return ibis.ifelse(value.notnull(), read, ibis.ifelse(_missing(column), 1, 2).cast("int8"))
+
+
 def text_value(column, kind: str):
-    """Return a column as stripped text, null when blank or a missing marker (ids and invoices)."""
+    """Return a column as text without surrounding spaces, null when blank or a missing marker (ids, invoices).
+
+    Trimming and the test for markers are guarded by cheap tests (a space at either end; ten characters at
+    most): they would otherwise cost more than reading the file.
+    """
     if kind == "number":
         # an id stored as a float (17850.0, as pandas writes ids with gaps) is the integer it holds
         whole = column.cast("float64")
         return ibis.ifelse(whole == whole.floor(), whole.cast("int64").cast("string"), column.cast("string"))
-    text = column.cast("string").strip()
-    return ibis.ifelse(_missing(text), ibis.null("string"), text)
+    text = column.cast("string")
+    padded = text.like(" %") | text.like("% ") | text.like("\t%") | text.like("%\t")
+    text = ibis.ifelse(padded, text.strip(), text)
+    marker = ibis.ifelse(text.length() <= _LONGEST_TOKEN, text.lower().isin(_TOKENS), False)
+    return ibis.ifelse(marker, ibis.null("string"), text)
 
 
 def number_value(column, kind: str, layout: NumberLayout):
-    """Return (value, missing, bad) of a numeric column: a float, whether the cell is empty, whether it is not
-    a number (infinities included)."""
+    """Return (value, state) of a numeric column: the float it holds (null unless state 0), and its _state
+    (infinities and NaN are not numbers)."""
     if kind == "number":
         value = column.cast("float64")
-        return value, value.isnull(), value.isinf() | value.isnan()
+        state = ibis.ifelse(value.isnull(), 1, ibis.ifelse(value.isinf() | value.isnan(), 2, 0)).cast("int8")
+        return value, state
     text = column
     if layout.spaces:
         text = text.re_replace(_SPACES, "")
@@ -83,22 +102,16 @@ def number_value(column, kind: str, layout: NumberLayout):
     elif layout.commas:
         text = text.replace(",", "")
     value = text.try_cast("float64")
-    missing = _missing(column)
-    bad = (value.isnull() & ~missing) | value.isinf() | value.isnan()
-    return ibis.ifelse(bad, ibis.null("float64"), value), missing, bad
+    return value, _state(value, column, ~(value.isinf() | value.isnan()))
 
 
 def timestamp_value(column, kind: str, layout: DateLayout):
-    """Return (timestamp, missing, bad) of a date column: parsed with `layout` when it is text."""
+    """Return (timestamp, state) of a date column: parsed with `layout` when it is text, and its _state."""
     if kind in ("timestamp", "date"):
         value = column.cast("timestamp")
-        return value, value.isnull(), ibis.literal(False)
-    missing = _missing(column)
-    if layout.iso:
-        value = column.try_cast("timestamp")
-    else:
-        value = _fields_to_timestamp(column, layout)
-    return value, missing, value.isnull() & ~missing
+        return value, ibis.ifelse(value.isnull(), 1, 0).cast("int8")
+    value = column.try_cast("timestamp") if layout.iso else _fields_to_timestamp(column, layout)
+    return value, _state(value, column)
 
 
 def _fields_to_timestamp(column, layout: DateLayout):
@@ -132,46 +145,48 @@ def order_proof(table, column: str, sep: str):
 
 def typed_lines(table, plan: LogPlan):
     """Return one row per line (or per distinct line, with `rg_n` copies, when duplicates are dropped): the
-    typed values under rg_* names and the rule that applies."""
+    typed values under rg_* names and the rule that applies.
+
+    Values are computed in one projection and the rule in the next, so that each cell is parsed once.
+    """
     if plan.dedup:
         table = table.group_by(list(table.columns)).aggregate(rg_n=ibis._.count())
     else:
         table = table.mutate(rg_n=ibis.literal(1, "int64"))
     roles, kinds = plan.roles, plan.kinds
-    ts, date_missing, date_bad = timestamp_value(table[roles["date"]], kinds["date"], plan.dates)
-    values = {}
-    for role in ("amount", "quantity", "price"):
+    numeric = [role for role in ("amount", "quantity", "price") if role in roles]
+    ts, date_state = timestamp_value(table[roles["date"]], kinds["date"], plan.dates)
+    values = {"rg_ts": ts, "rg_date_state": date_state, "rg_n": table.rg_n,
+              "rg_client": text_value(table[roles["client"]], kinds["client"])}
+    for role in numeric:
+        value, state = number_value(table[roles[role]], kinds[role], plan.numbers.get(role, NumberLayout()))
+        values[f"rg_{role}"], values[f"rg_{role}_state"] = value, state
+    for role in ("invoice", *plan.attributes):
         if role in roles:
-            values[role] = number_value(table[roles[role]], kinds[role], plan.numbers.get(role, NumberLayout()))
-    if "amount" in values:
-        amount = values["amount"][0]
-    else:
-        amount = values["quantity"][0] * values["price"][0]
-    quantity = values["quantity"][0] if "quantity" in values else None
-    price = values["price"][0] if "price" in values else None
-    client = text_value(table[roles["client"]], kinds["client"])
-    invoice = text_value(table[roles["invoice"]], kinds["invoice"]) if "invoice" in roles else None
-    day = ts.date()
-    cases = [(date_missing, CODES["missing_date"]), (date_bad, CODES["bad_date"])]
-    cases.append((ibis.or_(*(v[1] for v in values.values())), CODES["missing_amount"]))
-    cases += [(values[role][2], CODES[f"bad_{role}"]) for role in values]
-    if invoice is not None:
-        cases.append((invoice.startswith("C").fill_null(False), CODES["cancelled"]))
-    if quantity is not None:
-        cases.append((quantity < 0, CODES["returns"]))
-    negative = amount < 0 if price is None else (amount < 0) | (price < 0)
-    cases.append((negative, CODES["negative"]))
+            values[f"rg_{role}"] = text_value(table[roles[role]], kinds[role])
+    typed = table.select(**values)
+    amount = typed.rg_amount if "amount" in roles else typed.rg_quantity * typed.rg_price
+    day = typed.rg_ts.date()
+    cases = [(typed.rg_date_state == 1, "missing_date"), (typed.rg_date_state == 2, "bad_date"),
+             (ibis.or_(*(typed[f"rg_{r}_state"] == 1 for r in numeric)), "missing_amount")]
+    cases += [(typed[f"rg_{r}_state"] == 2, f"bad_{r}") for r in numeric]
+    if "invoice" in roles:
+        cases.append((typed.rg_invoice.startswith("C"), "cancelled"))
+    if "quantity" in roles:
+        cases.append((typed.rg_quantity < 0, "returns"))
+    price = typed.rg_price if "price" in roles else None
+    cases.append(((amount < 0) if price is None else (amount < 0) | (price < 0), "negative"))
     if plan.drop_zero:
-        cases.append(((amount == 0) if price is None else (amount == 0) | (price == 0), CODES["zero"]))
-    cases += [(client.isnull(), CODES["missing_client"]), (day < ibis.date(OLDEST), CODES["too_old"]),
-              (day > ibis.date(plan.today), CODES["future"])]
-    rule = ibis.cases(*((c.fill_null(False), code) for c, code in cases), else_=OK).cast("int8")
-    columns = {"rg_rule": rule, "rg_client": client, "rg_day": day, "rg_amount": amount, "rg_n": table.rg_n}
-    if invoice is not None:
-        columns["rg_invoice"] = invoice
-    for role in plan.attributes:
-        columns[f"rg_{role}"] = text_value(table[roles[role]], kinds[role])
-    return table.select(**columns)
+        cases.append(((amount == 0) if price is None else (amount == 0) | (price == 0), "zero"))
+    cases += [(typed.rg_client.isnull(), "missing_client"), (day < ibis.date(OLDEST), "too_old"),
+              (day > ibis.date(plan.today), "future")]
+    rule = ibis.cases(*((c.fill_null(False), CODES[name]) for c, name in cases), else_=OK).cast("int8")
+    columns = {"rg_rule": rule, "rg_client": typed.rg_client, "rg_day": day, "rg_amount": amount,
+               "rg_n": typed.rg_n}
+    for role in ("invoice", *plan.attributes):
+        if role in roles:
+            columns[f"rg_{role}"] = typed[f"rg_{role}"]
+    return typed.select(**columns)
 
 
 def cells(table, plan: LogPlan):

@@ -123,8 +123,8 @@ def client_figures(raw: pd.DataFrame, as_of: dt.date, calibration_end: dt.date,
     out["T"] = (end - first).dt.days / 7
     out["zbar"] = np.where(x > 0, repeat / x.where(x > 0, 1), 0.0)
     inside = (first <= cal).to_numpy()
-    x_cal = raw["cal_days"].astype("int64") - 1
-    cal_repeat = raw["cal_revenue"].astype(float) - raw["first_amount"].astype(float)
+    x_cal = days - raw["holdout_days"].astype("int64") - 1
+    cal_repeat = revenue - raw["holdout_revenue"].astype(float) - raw["first_amount"].astype(float)
     out["in_calibration"] = inside
     out["x_cal"] = pd.Series(np.where(inside, x_cal, 0), dtype="Int64").where(inside)
     out["t_x_cal"] = np.where(inside, (cal_last - first).dt.days / 7, np.nan)

@@ -35,6 +35,8 @@ from reportgen.roles import Roles
 KIND = "transactions"
 _UTF8 = ("utf-8", "utf-8-sig", "ascii")
 _CHUNK = 1 << 22
+# Purchase days above which the gaps between them are measured on a sample of clients (about this many days)
+GAP_SAMPLE_DAYS = 1_000_000
 
 
 def today() -> dt.date:
@@ -76,10 +78,11 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     cal_end, cal_reason = decide_calibration_end(
         as_of, config_mod.parse_day(a.calibration_end) if a.calibration_end else None)
     later = engine.frame(logpasses.after(reduced, as_of)).iloc[0]
-    days = engine.cache(logpasses.daily(logpasses.window(reduced, as_of)))
     attributes = plan.attributes
-    raw = engine.frame(logpasses.summary(logpasses.window(reduced, as_of), cal_end, attributes,
-                                         with_invoices="invoice" in found.roles))
+    by_day = not (attributes or "invoice" in found.roles)
+    window = logpasses.window(reduced, as_of)
+    days = window if by_day else engine.cache(logpasses.daily(window))
+    raw = engine.frame(logpasses.summary(window, cal_end, attributes, with_invoices="invoice" in found.roles))
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
@@ -103,10 +106,21 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "calibration_clients": int(clients["in_calibration"].sum()),
         "cleaning": cleaning_summary(counts, later, plan.dedup, plan.drop_zero, ragged),
         "by_month": month_table(engine.frame(logpasses.months(days))),
-        "gaps": gap_table(engine.frame(logpasses.gaps(days)).iloc[0], logpasses.GAP_QUANTILES),
+        "gaps": _gaps(engine, days, int(clients["purchase_days"].sum())),
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
     }
     return _dataset(clients, found, log, sample)
+
+
+def _gaps(engine: Engine, days, purchase_days: int) -> dict:
+    """Return the gaps between purchase days: over every client, or a sample of clients in a large log."""
+    from reportgen.analysis import logpasses
+
+    one_in = max(1, -(-purchase_days // GAP_SAMPLE_DAYS))
+    gaps = gap_table(engine.frame(logpasses.gaps(days, logpasses.GAP_QUANTILES, one_in)).iloc[0],
+                     logpasses.GAP_QUANTILES)
+    gaps["clients_sampled"] = 1 / one_in
+    return gaps
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
