@@ -9,8 +9,10 @@ memory completes and nothing is left behind.
 
 from __future__ import annotations
 
+import functools
 import shutil
 import tempfile
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -19,6 +21,18 @@ from reportgen.settings import EngineSettings
 
 # A failed read names the CSV line DuckDB stopped at: 'CSV Error on Line: 3'
 CSV_LINE = r"CSV Error on Line: (\d+)"
+
+
+def _quiet(method):
+    """Return `method` run without the DeprecationWarning ibis 12 triggers in duckdb 2.0 (fetch_arrow_table):
+    a mismatch between the two libraries' versions, not a fault of the call."""
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"fetch_arrow_table\(\) is deprecated",
+                                    category=DeprecationWarning)
+            return method(*args, **kwargs)
+    return run
 
 
 class Engine:
@@ -61,6 +75,7 @@ class Engine:
         self._count += 1
         return f"rg_{stem}_{self._count}"
 
+    @_quiet
     def read_csv(self, path: Path, separator: str, columns: list[str]):
         """Return the lines of a UTF-8 CSV file as a table of text columns named `columns`.
 
@@ -83,23 +98,24 @@ class Engine:
             rows = []
         return pd.DataFrame(rows, columns=["line", "error_type", "csv_line"])
 
+    @_quiet
     def read_parquet(self, path: Path):
         """Return the rows of a Parquet file as a table of its own types."""
         return self.con.read_parquet(str(path), table_name=self._name("lines"))
 
-    def parquet_rows(self, path: Path):
-        """Return the Parquet file's rows with `rg_row`, their row number as a user counts them (from 1)."""
-        return self.con.sql(f"SELECT *, file_row_number + 1 AS rg_row FROM read_parquet({_quote(path)}, "
-                            "file_row_number = true)")
-
+    @_quiet
     def table(self, data):
-        """Return an engine table of an Arrow table or a frame (a workbook's lines: at most a million)."""
-        return self.con.create_table(self._name("frame"), data, temp=True)
+        """Return an engine table of an Arrow table (a workbook's lines: at most a million)."""
+        name = self._name("frame")
+        self.con.con.register(name, data)  # ibis 12's create_table from memory fails on duckdb 2.0
+        return self.con.table(name)
 
+    @_quiet
     def cache(self, expr):
         """Return the result of `expr` stored in the engine (spilled when large), for several passes over it."""
         return self.con.create_table(self._name("cache"), expr, temp=True)
 
+    @_quiet
     def frame(self, expr) -> pd.DataFrame:
         """Return a (small) result as a pandas frame, collected through Arrow."""
         return self.con.to_pyarrow(expr).to_pandas()
@@ -109,11 +125,6 @@ class Engine:
         rows = self.con.raw_sql("SELECT name, value FROM duckdb_settings() WHERE name IN "
                                 "('memory_limit', 'temp_directory')").fetchall()
         return dict(rows)
-
-
-def _quote(path: Path) -> str:
-    """Return a path as an SQL string literal."""
-    return "'" + str(path).replace("'", "''") + "'"
 
 
 def open_engine(settings: EngineSettings, base_dir: Path | None = None) -> Engine:

@@ -4,7 +4,7 @@ what each cleaning rule caught, in the UI language."""
 from __future__ import annotations
 
 from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.labels import LOG_ROLE_LABELS, ROLE_LABELS
+from reportgen.i18n.labels import LOG_ROLE_LABELS, LOG_RULE_LABELS, ROLE_LABELS
 from reportgen.i18n.ui import N_, _, translate, ui_language
 from reportgen.ingest.dataset import Dataset
 
@@ -60,14 +60,6 @@ RULE_LINES = {
         "{n} lines after the analysis date left out, amount {amount}", **k),
     ("ragged", "removed"): lambda f, n, **k: f.quantity(n, "{n} ragged line skipped", "{n} ragged lines skipped",
                                                         **k),
-}
-# What a rule looks for, for the line listing the rules that found nothing
-RULE_NAMES = {
-    "missing_date": N_("lines without a date"), "missing_amount": N_("lines without an amount"),
-    "cancelled": N_("cancelled invoices"), "returns": N_("returns"), "negative": N_("negative amounts or prices"),
-    "zero": N_("zero amounts or prices"), "missing_client": N_("lines without a client id"),
-    "too_old": N_("dates before 1990"), "future": N_("dates after today"), "duplicates": N_("exact duplicates"),
-    "after_as_of": N_("lines after the analysis date"), "ragged": N_("ragged lines"),
 }
 # Rules that only apply when the log has the column they look at
 NEEDS = {"cancelled": "invoice", "returns": "quantity"}
@@ -130,7 +122,7 @@ def cleaning_lines(dataset: Dataset, fmt: Formatter) -> list[str]:
         if (name, action) not in RULE_LINES:
             continue
         if not rule["lines"]:
-            nothing.append(translate(RULE_NAMES[name]))
+            nothing.append(translate(LOG_RULE_LABELS[name]))
             continue
         lines.append("  " + RULE_LINES[(name, action)](fmt, rule["lines"], amount=fmt.number(rule["revenue"], 2),
                                                       share=fmt.percent(share) if share is not None else "—"))

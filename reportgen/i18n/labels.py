@@ -41,6 +41,17 @@ LOG_ROLE_LABELS = {
     "category": N_("product category"),
 }
 
+# What each cleaning rule of a transaction log looks for (rule names from ingest.logparse and logsummary)
+LOG_RULE_LABELS = {
+    "missing_date": N_("lines without a date"), "bad_date": N_("unreadable dates"),
+    "missing_amount": N_("lines without an amount"), "bad_amount": N_("unreadable amounts"),
+    "bad_quantity": N_("unreadable quantities"), "bad_price": N_("unreadable prices"),
+    "cancelled": N_("cancelled invoices"), "returns": N_("returns"), "negative": N_("negative amounts or prices"),
+    "zero": N_("zero amounts or prices"), "missing_client": N_("lines without a client id"),
+    "too_old": N_("dates before 1990"), "future": N_("dates after today"), "duplicates": N_("exact duplicates"),
+    "after_as_of": N_("lines after the analysis date"), "ragged": N_("ragged lines"),
+}
+
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as
 # naming.normalise_name folds them; matched with or without underscores). A column is shown under one of
 # these names only when its own name is in the list: a role says how a column is used, not what it is

@@ -101,7 +101,7 @@ def layout_from_format(fmt: str) -> DateLayout:
     order = "".join(f.lower() for f in fields)
     if order not in ("ymd", "dmy", "mdy"):
         raise ValueError(_("the fields must be in the order day-month-year, month-day-year or year-month-day"))
-    return DateLayout(order, m.group(2), short_year="%y" in fields, time=time[:8], how="config")
+    return DateLayout(order, m.group(2), short_year="y" in fields, time=time[:8], how="config")
 
 
 @dataclass

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from reportgen.ingest.readers import SEPARATORS, _check_duplicate_names, _check_
 
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 5_000
+PANDAS_INDEX = re.compile(r"__index_level_\d+__")
 
 
 @dataclass
@@ -115,10 +117,11 @@ def _parquet_sample(path: Path) -> LogSample:
             _("The file is not a readable Parquet file ({error}).").format(error=f"{type(exc).__name__}: {exc}"),
             hint=_("Write it again with pandas or pyarrow, or export the table to CSV."),
             location=Location(file=str(path)))
-    columns = [str(name) for name in schema.names]
+    # the index pandas stores beside the data ('__index_level_0__') is no column of the log
+    columns = [str(name) for name in schema.names if not PANDAS_INDEX.fullmatch(str(name))]
     _check_duplicate_names(columns, str(path))
     types = {}
-    for name, typ in zip(columns, schema.types):
+    for name, typ in ((n, schema.field(n).type) for n in columns):
         if pa.types.is_timestamp(typ):
             types[name] = "timestamp"
         elif pa.types.is_date(typ):
@@ -129,8 +132,8 @@ def _parquet_sample(path: Path) -> LogSample:
             types[name] = "text"
         else:
             types[name] = "other"
-    rows = batch.to_pandas() if batch is not None else pd.DataFrame(columns=columns)
-    rows.columns = columns
+    # ignore_metadata: a pandas index stored in the file stays a column, as the engine will see it
+    rows = batch.to_pandas(ignore_metadata=True)[columns] if batch is not None else pd.DataFrame(columns=columns)
     rows.index = pd.Index(range(1, len(rows) + 1), name="row")
     return LogSample(path, "parquet", columns, rows, types=types)
 

@@ -138,9 +138,9 @@ def _open(engine: Engine, sample: LogSample, frame: pd.DataFrame | None):
     if frame is not None:
         import pyarrow as pa
 
-        return engine.table(pa.table({c: pa.array(frame[c].tolist(), type=pa.string()) for c in frame.columns}))
+        return engine.table(pa.table({c: pa.array(frame[c], type=pa.string(), from_pandas=True) for c in frame.columns}))
     if sample.file_format == "parquet":
-        return engine.read_parquet(sample.path)
+        return engine.read_parquet(sample.path).select(*sample.columns)
     path = sample.path
     if (sample.encoding or "utf-8") not in _UTF8:
         path = _utf8_copy(sample, engine.spill)
@@ -253,7 +253,7 @@ def _ragged(engine: Engine, sample: LogSample, settings: Settings, lines: int) -
     rejected = engine.rejected_lines().drop_duplicates("line")
     if rejected.empty:
         return 0
-    unicode = rejected[rejected["error_type"].astype(str).str.contains("UNICODE")]
+    unicode = rejected[rejected["error_type"].astype(str).str.contains("UNICODE|ENCODING")]
     if len(unicode):
         raise logerrors.not_utf8(str(sample.path), int(unicode["line"].iloc[0]))
     share = settings.data.max_bad_row_share
@@ -278,10 +278,13 @@ def _refuse_bad_values(counts: pd.DataFrame, sample: LogSample, found: LogColumn
 
 def _nothing_left(counts: pd.DataFrame, sample: LogSample) -> DataError:
     """Return the error for a log in which every line was caught by a cleaning rule."""
+    from reportgen.i18n.labels import LOG_RULE_LABELS
+    from reportgen.i18n.ui import translate
     from reportgen.ingest.logparse import RULES
 
     by_rule = {RULES.get(int(r), "ok"): int(n) for r, n in zip(counts["rule"], counts["lines"]) if n}
-    shown = ", ".join(f"{name} {n}" for name, n in sorted(by_rule.items(), key=lambda kv: -kv[1]))
+    shown = ", ".join(f"{translate(LOG_RULE_LABELS[name])} {n}"
+                      for name, n in sorted(by_rule.items(), key=lambda kv: -kv[1]))
     total = sum(by_rule.values())
     negative = by_rule.get("negative", 0) + by_rule.get("returns", 0)
     if negative and negative + by_rule.get("missing_date", 0) + by_rule.get("missing_amount", 0) >= total:
