@@ -9,7 +9,7 @@ from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.context import dumps
-from reportgen.errors import ConfigError
+from reportgen.errors import ConfigError, UserError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
@@ -70,7 +70,13 @@ def load(settings: Settings, data: str | None, reporter: Reporter, announce: boo
         dataset = load_dataset(path, settings)
     for warning in dataset.warnings:
         reporter.warn(warning)
-    if announce:
+    if announce and dataset.log:
+        from reportgen.console.logsummary import log_brief, log_lines
+
+        reporter.info(log_brief(dataset))
+        for line in log_lines(dataset):
+            reporter.detail(line)
+    elif announce:
         reporter.info(roles_brief(dataset))
         for line in roles_lines(dataset):
             reporter.detail(line)
@@ -100,6 +106,11 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: 
 
     With `previous` (last quarter's data file or context.json) the context gains a `comparison`.
     """
+    if dataset.kind not in KINDS:
+        # a transaction log is read and checked before its analysis and report are registered
+        raise UserError(_("Transaction logs can be checked (reportgen check) but not yet analysed."),
+                        hint=_("Run `reportgen check --data {path}` to see its columns and cleaning.").format(
+                            path=dataset.path))
     analysis = KINDS[dataset.kind].analysis()
     return analysis(dataset, settings, reporter, period or period_of(settings), previous)
 
@@ -201,14 +212,20 @@ def check_output_file(path: str) -> None:
     check_writable(target.parent, [target.name])
 
 
-def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter) -> Path:
-    """Write a synthetic customer table (or the next quarter of `previous`) and return its path."""
+def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter,
+                 kind: str = "customers") -> Path:
+    """Write a synthetic customer table (or the next quarter of `previous`), or a transaction log of `rows`
+    clients, and return its path."""
     from reportgen.ingest.sample import generate_customers, next_quarter
     from reportgen.ingest.sample_files import read_sample, write_table
 
     check_output_file(output)
     with reporter.step(_("Generating the sample")):
-        if previous:
+        if kind == "transactions":
+            from reportgen.ingest.sample_log import generate_log
+
+            frame = generate_log(rows, seed)
+        elif previous:
             frame = next_quarter(read_sample(previous), seed)
         else:
             frame = generate_customers(rows, seed)

@@ -29,6 +29,29 @@ ROLE_LABELS = {
     "purchase_frequency": N_("purchase frequency"),
 }
 
+# The roles of a transaction log's columns (the client id is ROLE_LABELS["id"])
+LOG_ROLE_LABELS = {
+    "date": N_("date"),
+    "amount": N_("amount"),
+    "quantity": N_("quantity"),
+    "price": N_("unit price"),
+    "invoice": N_("invoice number"),
+    "country": N_("country"),
+    "channel": N_("sales channel"),
+    "category": N_("product category"),
+}
+
+# What each cleaning rule of a transaction log looks for (rule names from ingest.logparse and logsummary)
+LOG_RULE_LABELS = {
+    "missing_date": N_("lines without a date"), "bad_date": N_("unreadable dates"),
+    "missing_amount": N_("lines without an amount"), "bad_amount": N_("unreadable amounts"),
+    "bad_quantity": N_("unreadable quantities"), "bad_price": N_("unreadable prices"),
+    "cancelled": N_("cancelled invoices"), "returns": N_("returns"), "negative": N_("negative amounts or prices"),
+    "zero": N_("zero amounts or prices"), "missing_client": N_("lines without a client id"),
+    "too_old": N_("dates before 1990"), "future": N_("dates after today"), "duplicates": N_("exact duplicates"),
+    "after_as_of": N_("lines after the analysis date"), "ragged": N_("ragged lines"),
+}
+
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as
 # naming.normalise_name folds them; matched with or without underscores). A column is shown under one of
 # these names only when its own name is in the list: a role says how a column is used, not what it is
@@ -97,6 +120,7 @@ IGNORED_REASONS = {
     "looks_like_an_identifier": N_("every value is different: an identifier?"),
     "too_many_levels": N_("text with too many different values to be a category"),
     "churn_not_used": N_("a churn flag, which a behaviour segmentation does not use"),
+    "not_used_by_log": N_("not used by the summary of a transaction log"),
 }
 
 
