@@ -9,6 +9,8 @@ Schema versions:
      is only the input kind (meta.kind), a feature's numeric/binary/categorical is 'type', a level's
      band/value/flag/other/missing is 'level_type'; rule segments carry their churn measured on clients
      the search did not see, with the discovery figures beside them (segment_search.validation).
+     Later additions that leave every existing context valid keep the version: the transactions kind
+     (TransactionsContext) and the optional observation and kpi texts of a playbook rule.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from reportgen.contract.comparison import Comparison
 from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Method, Playbook
 from reportgen.contract.segments import BaseProfile, Clusters, RuleSegment, SegmentSearch
+from reportgen.contract.transactions import TransactionsContext
 
 SCHEMA_VERSION = 2
 
@@ -55,7 +58,8 @@ class ContractError(ValueError):
 
 
 # The context's model by input kind (meta.kind).
-MODELS: dict[str, type[Part]] = {"customers": Context, "behaviour": BehaviourContext}
+MODELS: dict[str, type[Part]] = {"customers": Context, "behaviour": BehaviourContext,
+                                 "transactions": TransactionsContext}
 
 
 def validate(context: dict) -> dict:
@@ -78,4 +82,4 @@ def json_schema(kind: str = "customers") -> dict:
     return MODELS[kind].model_json_schema()
 
 
-__all__ = ["BehaviourContext", "Context", "ContractError", "MODELS", "SCHEMA_VERSION", "json_schema", "validate"]
+__all__ = ["BehaviourContext", "Context", "TransactionsContext", "ContractError", "MODELS", "SCHEMA_VERSION", "json_schema", "validate"]

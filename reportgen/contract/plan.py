@@ -10,11 +10,14 @@ from reportgen.contract.base import Part
 
 
 class RuleText(Part):
-    """A playbook rule's title and text in each language, and its horizon."""
+    """A playbook rule's title and text in each language, and its horizon; the retail playbook also says what
+    we observe in the group and which KPI tells whether the action worked."""
 
     title: dict[str, str]
     text: dict[str, str]
     horizon: Literal["short", "medium", "long"]
+    observation: dict[str, str] | None = None
+    kpi: dict[str, str] | None = None
 
 
 class Playbook(Part):
