@@ -15,6 +15,7 @@ from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
+from reportgen.render.sentences.transactions import TransactionSentences
 
 MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments")
 # A column whose name states its own unit ('Annual Income (k$)', 'Solde [EUR]') is shown as a plain number:
@@ -29,7 +30,7 @@ HORIZONS = {
 }
 
 
-class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences):
+class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
@@ -272,6 +273,10 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
     def headline_view(self) -> dict:
         """Return the title, period, key figures and findings every summary opens with, formatted."""
         meta, o = self.context["meta"], self.context["overview"]
+        if self.is_transactions:
+            return {"lang": self.lang, "title": self.report_title(), "organisation": meta.get("organisation") or "",
+                    "period": self.fmt.period(meta["period"]), "generated": self.fmt.date(self.context["generated_at"]),
+                    "kpis": self.transactions_kpis(), "findings": self.transactions_findings()}
         if self.is_behaviour:
             return {"lang": self.lang, "title": self.report_title(), "organisation": meta.get("organisation") or "",
                     "period": self.fmt.period(meta["period"]), "generated": self.fmt.date(self.context["generated_at"]),

@@ -18,6 +18,10 @@ from reportgen.render.sections.factors import FactorCharts, Portrait, Tests
 from reportgen.render.sections.opening import Agenda, DataAndMethod, KeyFigures, Objectives, Title
 from reportgen.render.sections.plan import ActionPlan, NextSteps
 from reportgen.render.sections.segments import Segments
+from reportgen.render.sections.tx_opening import RfmMethod, TxData, TxObjectives, TxSummary, TxTitle
+from reportgen.render.sections.tx_segments import Concentration, RfmClusterSection, RfmMap, SegmentTable
+from reportgen.render.sections.tx_value import (LifetimeValue, SegmentRecommendations, TxActionPlan, TxAppendix,
+                                                TxNextSteps)
 
 # Each input kind's report, section by section in deck order (the PDF takes those with a summary_rank).
 REPORTS: dict[str, tuple[type[Section], ...]] = {
@@ -28,6 +32,12 @@ REPORTS: dict[str, tuple[type[Section], ...]] = {
     "behaviour": (
         BehaviourTitle, Agenda, BehaviourObjectives, BehaviourDataAndMethod, BehaviourKeyFigures, Distributions,
         ClusterOverview, ClusterSlides, BehaviourActionPlan, NextSteps, BehaviourAppendix,
+    ),
+    # the users' outline: executive summary, context, method in four steps, results, recommendations, plan,
+    # next steps (with questions), appendix
+    "transactions": (
+        TxTitle, Agenda, TxSummary, TxObjectives, TxData, RfmMethod, RfmMap, SegmentTable, Concentration,
+        RfmClusterSection, LifetimeValue, SegmentRecommendations, TxActionPlan, TxNextSteps, TxAppendix,
     ),
 }
 
