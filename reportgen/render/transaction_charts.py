@@ -12,11 +12,11 @@ from reportgen.render.charts import _figure, _style, _wrap, palette
 from reportgen.render.wording import Wording
 
 
-def rfm_map(w: Wording, width: float = 9.0) -> Figure:
+def rfm_map(w: Wording, width: float = 7.5) -> Figure:
     """Return the 5 x 5 R x F map: each cell's clients (colour and count) and its segment's name."""
     colours = palette()
     cells = w.context["rfm"]["grid"]
-    fig = _figure(width, width * 0.62)
+    fig = _figure(width, width * 0.58)
     ax = fig.add_subplot()
     top = max((c["size"] for c in cells), default=0) or 1
     shade = LinearSegmentedColormap.from_list("rfm", ["#FFFFFF", colours["primary"]])
@@ -25,9 +25,9 @@ def rfm_map(w: Wording, width: float = 9.0) -> Figure:
         level = cell["size"] / top
         ax.add_patch(_rect(x, y, shade(0.08 + 0.8 * level)))
         ink = "white" if level > 0.55 else colours["text"]
-        ax.text(x + 0.5, y + 0.62, _wrap(w.rfm_name(cell["segment"]), 14), ha="center", va="center", fontsize=8,
+        ax.text(x + 0.5, y + 0.62, _wrap(w.rfm_name(cell["segment"]), 14), ha="center", va="center", fontsize=9,
                 color=ink)
-        ax.text(x + 0.5, y + 0.25, w.fmt.number(cell["size"]), ha="center", va="center", fontsize=10,
+        ax.text(x + 0.5, y + 0.25, w.fmt.number(cell["size"]), ha="center", va="center", fontsize=11,
                 fontweight="bold", color=ink)
     # segment borders: a thick line where two neighbouring cells belong to different segments
     by = {(c["r"], c["f"]): c["segment"] for c in cells}
@@ -57,7 +57,7 @@ def _rect(x: float, y: float, colour):
 
 
 def lorenz(w: Wording, width: float = 6.0) -> Figure:
-    """Return the Lorenz curve of revenue, with the equality line and the top 20 %'s share marked."""
+    """Return the Lorenz curve of revenue, with the equality line and the top 20%'s share marked."""
     colours = palette()
     c = w.context["concentration"]
     fig = _figure(width, width * 0.7)
@@ -72,7 +72,7 @@ def lorenz(w: Wording, width: float = 6.0) -> Figure:
         bottom = 1 - c["top_revenue_share"]
         ax.annotate("", xy=(0.8, 1), xytext=(0.8, bottom),
                     arrowprops={"arrowstyle": "<->", "color": colours["accent"], "linewidth": 1.5})
-        ax.text(0.78, (1 + bottom) / 2, w._("top 20 %: {share} of revenue").format(
+        ax.text(0.78, (1 + bottom) / 2, w._("top 20%: {share} of revenue").format(
             share=w.fmt.percent(c["top_revenue_share"])), ha="right", va="center", fontsize=9,
             color=colours["accent"])
     ax.set_xlim(0, 1)
@@ -108,12 +108,12 @@ def clv_distribution(w: Wording, width: float = 7.0) -> Figure:
     return fig
 
 
-def value_by_segment(w: Wording, width: float = 7.0) -> Figure:
+def value_by_segment(w: Wording, width: float = 8.0) -> Figure:
     """Return each segment's mean lifetime value as horizontal bars, highest first, with its share of all CLV."""
     colours = palette()
     value = w.context["clv"]["by_segment"]
     names = sorted(value, key=lambda k: -value[k]["mean_clv"])
-    fig = _figure(width, 0.38 * len(names) + 0.9)
+    fig = _figure(width, 0.3 * len(names) + 0.9)
     ax = fig.add_subplot()
     _style(ax, w)
     y = list(range(len(names)))

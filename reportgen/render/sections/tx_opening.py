@@ -10,7 +10,7 @@ from reportgen.render.behaviour_charts import to_png
 from reportgen.render.pptx_charts import line_chart
 from reportgen.render.sections.base import Section
 from reportgen.render.sections.behaviour_opening import add_picture
-from reportgen.render.sections.opening import Objectives, Title, figure_cards
+from reportgen.render.sections.opening import Objectives, Title
 from reportgen.render.slides import Item, content_area, text_box
 
 
@@ -48,7 +48,24 @@ class TxSummary(Section):
         deck.list_slides(deck._("Executive summary"), [Item(f) for f in w.transactions_findings()],
                          deck._("What this report finds, in a few sentences; the figures behind each follow."))
         slide = deck.slide("title_only", deck._("Key figures"), w.transactions_headline())
-        figure_cards(deck, slide, [(k["value"], k["label"], k["note"]) for k in w.transactions_kpis()])
+        cards(deck, slide, [(k["value"], k["label"], k["note"]) for k in w.transactions_kpis()])
+
+
+def cards(deck, slide, items: list[tuple[str, str, str]]) -> None:
+    """Add up to four key-figure cards under the title (figure, label, note); the second in the accent colour.
+
+    The figures are smaller than the three cards of the other reports': four money and count figures must
+    each hold on one line.
+    """
+    x, y, cx, cy = content_area(deck.prs, slide)
+    gap = int(cx * 0.03)
+    width = int((cx - (len(items) - 1) * gap) / len(items))
+    for index, (big, label, note) in enumerate(items):
+        paragraphs = [(big, 40, True, deck.palette["accent"] if index == 1 else deck.palette["primary"]),
+                      (label, 18, False, deck.palette["text"])]
+        if note:
+            paragraphs.append((note, 14, False, deck.palette["muted"]))
+        text_box(slide, (x + index * (width + gap), y + int(cy * 0.15), width, int(cy * 0.6)), paragraphs)
 
 
 class TxObjectives(Objectives):

@@ -88,14 +88,14 @@ class SegmentTable(Section):
 
 
 def concentration_lines(w) -> list[str]:
-    """Return the revenue concentration in sentences: the top 20 %'s share, the 80 % group, the Gini index."""
+    """Return the revenue concentration in sentences: the top 20%'s share, the 80% group, the Gini index."""
     c, fmt = w.context["concentration"], w.fmt
     if c["top_revenue_share"] is None:
         return []
-    lines = [w._("The top 20 % of clients ({clients}) bring {share} of the revenue.").format(
+    lines = [w._("The top 20% of clients ({clients}) bring {share} of the revenue.").format(
         clients=fmt.number(c["top_clients"]), share=fmt.percent(c["top_revenue_share"]))]
     if c["pareto"]:
-        lines.append(w._("{share} of clients bring 80 % of the revenue.").format(
+        lines.append(w._("{share} of clients bring 80% of the revenue.").format(
             share=fmt.percent(c["pareto"]["client_share"])))
     lines.append(w._("Gini index of revenue: {gini} (0: every client spends the same; 1: one client brings "
                      "everything).").format(gini=fmt.number(c["gini"], 2)))
@@ -103,7 +103,7 @@ def concentration_lines(w) -> list[str]:
 
 
 class Concentration(Section):
-    """How concentrated the revenue is: the Lorenz curve and the top 20 %'s share."""
+    """How concentrated the revenue is: the Lorenz curve and the top 20%'s share."""
 
     def applies(self, ctx: dict) -> bool:
         """Return True when there is revenue to share."""

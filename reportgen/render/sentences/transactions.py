@@ -154,7 +154,8 @@ class TransactionSentences:
         return self._("CLV = expected revenue over the next {horizon}, discounted {rate} a month, from the BG/NBD "
                       "(purchases) and Gamma-Gamma (spend) models fitted on this log.").format(
             horizon=self.fmt.quantity(value["months"], "{n} month", "{n} months"),
-            rate=self.fmt.percent(value["monthly_discount"]))
+            rate=self.fmt.percent(value["monthly_discount"], 0 if round(value["monthly_discount"] * 100, 6).is_integer()
+                                  else 1))
 
     def holdout_definition(self) -> str:
         """Return how the hold-out check was made."""
@@ -180,13 +181,13 @@ class TransactionSentences:
 
     # --- what the summaries open with -----------------------------------------------------------
     def transactions_kpis(self) -> list[dict]:
-        """Return the key figures: clients, the top 20 %'s revenue share, the lapse rate, the mean CLV."""
+        """Return the key figures: clients, the top 20%'s revenue share, the lapse rate, the mean CLV."""
         o, c = self.context["overview"], self.context["concentration"]
         lapse, value = self.context["inactivity"], self.context["clv"]
         kpis = [
             {"value": self.fmt.number(o["clients"]), "label": self._("clients"),
              "note": self._("{revenue} of revenue").format(revenue=self.fmt.money(o["revenue"], compact=True))},
-            {"value": self.fmt.percent(c["top_revenue_share"], 0), "label": self._("of revenue from the top 20 %"),
+            {"value": self.fmt.percent(c["top_revenue_share"], 0), "label": self._("of revenue from the top 20%"),
              "note": ""},
             {"value": self.fmt.percent(lapse["overall"]["rate"], 0), "label": self._("lapsed clients"),
              "note": self._("no purchase for over {days}").format(days=self.days(lapse["days"]))},
@@ -207,7 +208,7 @@ class TransactionSentences:
                                                    last=self.fmt.date(o["last_date"]),
                                                    repeat=self.fmt.percent(o["repeat_share"]))]
         if c["top_revenue_share"] is not None:
-            findings.append(self._("The top 20 % of clients bring {share} of the revenue.").format(
+            findings.append(self._("The top 20% of clients bring {share} of the revenue.").format(
                 share=self.fmt.percent(c["top_revenue_share"])))
         findings.append(self._("{rate} of clients have lapsed: no purchase for over {days}.").format(
             rate=self.fmt.percent(lapse["overall"]["rate"]), days=self.days(lapse["days"])))
