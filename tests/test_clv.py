@@ -131,9 +131,18 @@ def test_weighted_unique_likelihood_equals_the_client_by_client_formula():
     fit = fit_bgnbd(x, t_x, T)
     best = [fit[k] for k in ("r", "alpha", "a", "b")]
     assert fit["log_likelihood"] == pytest.approx(paper_log_likelihood(*best, x, t_x, T), rel=1e-10)
-    for i, step in enumerate([0.01, -0.01]):  # the optimum is a maximum of the paper's likelihood
-        moved = [v * (1 + step) if j == i else v for j, v in enumerate(best)]
-        assert paper_log_likelihood(*moved, x, t_x, T) < fit["log_likelihood"]
+    # standard errors: the inverse of the paper's likelihood's curvature in log-parameters, by finite differences
+    h, theta = 1e-3, np.log(best)
+
+    def ll(shift):
+        return paper_log_likelihood(*np.exp(theta + shift), x, t_x, T)
+
+    steps = np.eye(4) * h
+    hessian = np.array([[(ll(steps[i] + steps[j]) - ll(steps[i] - steps[j]) - ll(steps[j] - steps[i])
+                          + ll(-steps[i] - steps[j])) / (4 * h * h) for j in range(4)] for i in range(4)])
+    assert np.all(np.linalg.eigvalsh(-hessian) > 0)  # a maximum of the paper's likelihood
+    expected_se = np.exp(theta) * np.sqrt(np.diag(np.linalg.inv(-hessian)))
+    np.testing.assert_allclose([fit["standard_errors"][k] for k in ("r", "alpha", "a", "b")], expected_se, rtol=1e-3)
 
 
 def test_the_fit_does_not_depend_on_the_time_unit():
@@ -280,6 +289,14 @@ def test_nobody_dropping_out_is_a_degenerate_fit():
     x = rng.poisson(rng.gamma(0.5, 1 / 4, 5_000) * T).astype(float)
     t_x = np.where(x > 0, T * rng.beta(np.maximum(x, 1), 1), 0.0)  # the last of x uniform purchase times
     fit = fit_bgnbd(x, t_x, T)
+    assert fit["status"] == "failed" and fit["reason"] == "degenerate" and not PARAMETERS & set(fit)
+    assert fit["detail"] == "a, b not determined by the data" and plain(fit)
+
+
+def test_spends_all_alike_are_a_degenerate_fit():
+    # one price for everything: no heterogeneity to measure, p and q run off together
+    x = np.tile([1.0, 2.0, 5.0], 100)
+    fit = fit_gamma_gamma(x, np.full(300, 9.99))
     assert fit["status"] == "failed" and fit["reason"] == "degenerate" and not PARAMETERS & set(fit)
 
 
