@@ -56,6 +56,7 @@ class Engine:
         self.con.raw_sql("SET preserve_insertion_order = false")
         self.con.raw_sql("SET enable_progress_bar = false")  # the CLI shows its own progress
         self._count = 0
+        self._rejects = ""
 
     def __enter__(self) -> "Engine":
         return self
@@ -76,27 +77,35 @@ class Engine:
         return f"rg_{stem}_{self._count}"
 
     @_quiet
-    def read_csv(self, path: Path, separator: str, columns: list[str]):
-        """Return the lines of a UTF-8 CSV file as a table of text columns named `columns`.
+    def read_csv(self, path: Path, separator: str, columns: dict[str, str], nulls: list[str] | None = None,
+                 decimal: str = "."):
+        """Return the lines of a UTF-8 CSV file as a table of `columns` (name -> DuckDB type).
 
-        Every cell is read as text, so that ids keep their zeros and each column is parsed as the sample
-        decided; lines with too few or too many fields are set aside (see rejected_lines).
+        Text columns keep ids' zeros; typed ones are parsed by DuckDB's reader itself (the fast path).
+        Cells equal to one of `nulls` are missing. Lines with too few or too many fields, or a cell its
+        type refuses, are set aside and listed by rejected_lines().
         """
+        self._rejects = self._name("rejects")
+        options = {"nullstr": nulls} if nulls else {}
+        if decimal != ".":
+            options["decimal_separator"] = decimal
         return self.con.read_csv(
-            str(path), table_name=self._name("lines"), columns={name: "VARCHAR" for name in columns},
-            delim=separator, header=True, quote='"', escape='"', auto_detect=False, store_rejects=True,
-            rejects_table="rg_reject_errors", rejects_scan="rg_reject_scans")
+            str(path), table_name=self._name("lines"), columns=columns, delim=separator, header=True, quote='"',
+            escape='"', auto_detect=False, store_rejects=True, rejects_table=self._rejects,
+            rejects_scan=self._rejects + "_scans", **options)
 
     def rejected_lines(self) -> pd.DataFrame:
-        """Return the lines the last CSV reads set aside: file line, error type and the line's text."""
+        """Return the lines the last CSV read set aside: file line, column, error type (once per line)."""
         import duckdb
 
+        if not self._rejects:
+            return pd.DataFrame({"line": [], "column": [], "error_type": []})
         try:
-            rows = self.con.raw_sql("SELECT DISTINCT line, CAST(error_type AS VARCHAR), csv_line "
-                                    "FROM rg_reject_errors ORDER BY line").fetchall()
-        except duckdb.CatalogException:  # no CSV was read yet: the table does not exist
+            rows = self.con.raw_sql(f"SELECT line, any_value(column_name), any_value(CAST(error_type AS VARCHAR)) "
+                                    f"FROM {self._rejects} GROUP BY line ORDER BY line").fetchall()
+        except duckdb.CatalogException:  # nothing was set aside: the table was not made
             rows = []
-        return pd.DataFrame(rows, columns=["line", "error_type", "csv_line"])
+        return pd.DataFrame(rows, columns=["line", "column", "error_type"])
 
     @_quiet
     def read_parquet(self, path: Path):

@@ -242,3 +242,21 @@ def test_columns_mapped_in_the_config_win_over_names(tmp_path):
     assert dataset.log["columns"] == {"client": "who", "date": "when_paid", "amount": "paid"}
     assert dataset.frame["revenue"].sum() == pytest.approx(6.0)
     assert dataset.roles.sources == {"who": "config", "when_paid": "config", "paid": "config"}
+
+
+def test_a_cell_the_fast_reader_refuses_late_in_the_file_is_read_by_the_tolerant_path(tmp_path):
+    from reportgen.ingest.logsample import SAMPLE_ROWS
+
+    # the first lines are plain (ISO dates, plain numbers): the reader types them itself, until a date with
+    # spaces around it and a missing marker it does not know; the whole pass is then made on text
+    lines = [f"c{i % 7},2025-01-{1 + i % 28:02d},{1 + i % 5}.25" for i in range(SAMPLE_ROWS + 50)]
+    lines += ["c1, 2025-03-01 ,4.5", "c2,2025-03-02,#N/A", "c3,2025-03-03,  7  "]
+    (tmp_path / "log.csv").write_text("client,date,amount\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    dataset = load_dataset(tmp_path / "log.csv", make_settings(analysis={"as_of": "2025-03-31"}))
+    frame = pd.DataFrame([line.split(",") for line in lines], columns=["client", "when", "amount"])
+    frame["amount"] = pd.to_numeric(frame["amount"].str.strip(), errors="coerce")
+    frame["when"] = frame["when"].str.strip()
+    reference = kept_lines(frame.dropna(subset=["amount"]), TODAY, dedup=False)
+    assert_same_clients(dataset.frame, per_client(reference, dt.date(2025, 3, 31), dt.date(2024, 12, 30)))
+    rules = {r["rule"]: r["lines"] for r in dataset.log["cleaning"]["rules"]}
+    assert rules["missing_amount"] == 1 and rules["ragged"] == 0

@@ -19,11 +19,18 @@ OK = 0
 GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 
 
+def _copies(cells) -> dict:
+    """Return the sums of duplicate copies: zero when the cells have none (duplicates were kept)."""
+    if "dups" in cells.columns:
+        return {"dups": cells.dups.sum(), "dup_amount": cells.dup_amount.sum()}
+    return {"dups": ibis.literal(0, "int64"), "dup_amount": ibis.literal(0.0)}
+
+
 def rule_counts(cells):
     """Return lines, duplicate copies, amounts and zero-amount lines by cleaning rule (a dozen rows)."""
     return cells.group_by("rule").aggregate(
-        lines=cells.lines.sum(), dups=cells.dups.sum(), amount=cells.amount.sum(),
-        dup_amount=cells.dup_amount.sum(), zero_lines=cells.zero_lines.sum()).order_by("rule")
+        lines=cells.lines.sum(), amount=cells.amount.sum(), zero_lines=cells.zero_lines.sum(),
+        **_copies(cells)).order_by("rule")
 
 
 def bounds(cells):
@@ -35,8 +42,7 @@ def bounds(cells):
 def after(cells, as_of: dt.date):
     """Return the lines used that come after the analysis date, and their amount (one row)."""
     later = cells.filter((cells.rule == OK) & (cells.day > ibis.date(as_of)))
-    return later.aggregate(lines=later.lines.sum(), dups=later.dups.sum(), amount=later.amount.sum(),
-                           zero_lines=later.zero_lines.sum())
+    return later.aggregate(lines=later.lines.sum(), amount=later.amount.sum(), zero_lines=later.zero_lines.sum())
 
 
 def window(cells, as_of: dt.date):

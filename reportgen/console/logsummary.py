@@ -71,7 +71,8 @@ def log_brief(dataset: Dataset) -> str:
     cleaning = log["cleaning"]
     return _("Transaction log: {read} lines read, {used} used, {clients} clients, from {first} to {last}.").format(
         read=fmt.number(cleaning["lines_read"]), used=fmt.number(cleaning["lines_used"]),
-        clients=fmt.number(len(dataset.frame)), first=log["first_date"], last=log["last_date"])
+        clients=fmt.number(len(dataset.frame)), first=fmt.date(log["first_date"], "medium"),
+        last=fmt.date(log["last_date"], "medium"))
 
 
 def log_lines(dataset: Dataset) -> list[str]:
@@ -92,11 +93,12 @@ def log_lines(dataset: Dataset) -> list[str]:
                          if log["date_format"] else _("dates: {how}").format(how=order)))
     lines.append(_("Dates:"))
     lines.append("  " + _("from {first} to {last}; analysis date {as_of} ({why})").format(
-        first=log["first_date"], last=log["last_date"], as_of=log["as_of"],
-        why=translate(AS_OF_REASONS[log["as_of_reason"]])))
+        first=fmt.date(log["first_date"], "medium"), last=fmt.date(log["last_date"], "medium"),
+        as_of=fmt.date(log["as_of"], "medium"), why=translate(AS_OF_REASONS[log["as_of_reason"]])))
     lines.append("  " + fmt.quantity(
         log["calibration_clients"], "calibration end of the hold-out check {date} ({why}): {n} client",
-        "calibration end of the hold-out check {date} ({why}): {n} clients", date=log["calibration_end"],
+        "calibration end of the hold-out check {date} ({why}): {n} clients",
+        date=fmt.date(log["calibration_end"], "medium"),
         why=translate(CALIBRATION_REASONS[log["calibration_reason"]])))
     return lines + cleaning_lines(dataset, fmt)
 

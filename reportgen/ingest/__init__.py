@@ -65,16 +65,17 @@ def _as_log(path: Path, settings: Settings, kind: str) -> Dataset | None:
     None (another format is read whole first; a missing or empty file is named by the reader)."""
     from reportgen.ingest.logcolumns import is_log
     from reportgen.ingest.logsample import read_sample
-    from reportgen.ingest.transactions import build_transactions
+    from reportgen.ingest.readers import check_readable
 
     if kind not in ("customers", LOG_KIND):
         return None
-    sample = read_sample(path, settings.data) if path.is_file() and path.stat().st_size else None
-    if sample is None:
-        return None
-    if kind == LOG_KIND or is_log(sample, settings.columns):
-        return build_transactions(sample, settings)
-    return None
+    check_readable(path)
+    sample = read_sample(path, settings.data)
+    if sample is None or sample.rows.empty or not (kind == LOG_KIND or is_log(sample, settings.columns)):
+        return None  # other formats, and a header without rows, are read (and refused) by the readers
+    from reportgen.ingest.transactions import build_transactions  # the engine is imported only for a log
+
+    return build_transactions(sample, settings)
 
 
 def _workbook_log(raw: RawTable, settings: Settings, kind: str) -> bool:

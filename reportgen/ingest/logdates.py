@@ -191,5 +191,5 @@ def undecided(column: str, path: str, examples: list[str], sep: str) -> DataErro
         _("The dates of column {column} ({examples}) can be read day first or month first, and no value "
           "decides.").format(column=column, examples=", ".join(examples)),
         hint=_("Give the format in the config: [data] date_format = \"%d{sep}%m{sep}%Y\" (day first) or "
-               "\"%m{sep}%d{sep}%Y\" (month first).").replace("{sep}", sep),
+               "\"%m{sep}%d{sep}%Y\" (month first).").format(sep=sep),
         location=Location(file=path, column=column))

@@ -71,7 +71,8 @@ def _state(value, column, finite=None):
 
 
 def text_value(column, kind: str):
-    """Return a column as text without surrounding spaces, null when blank or a missing marker (ids, invoices).
+    """Return a column as text without surrounding spaces, null when blank or a missing marker (ids, invoices);
+    kind 'read_text' is text whose markers the reader already made nulls.
 
     Trimming and the test for markers are guarded by cheap tests (a space at either end; ten characters at
     most): they would otherwise cost more than reading the file.
@@ -83,6 +84,8 @@ def text_value(column, kind: str):
     text = column.cast("string")
     padded = text.like(" %") | text.like("% ") | text.like("\t%") | text.like("%\t")
     text = ibis.ifelse(padded, text.strip(), text)
+    if kind == "read_text":  # the reader made the markers nulls already; a blank cell may remain
+        return ibis.ifelse(text == "", ibis.null("string"), text)
     marker = ibis.ifelse(text.length() <= _LONGEST_TOKEN, text.lower().isin(_TOKENS), False)
     return ibis.ifelse(marker, ibis.null("string"), text)
 
@@ -110,7 +113,12 @@ def timestamp_value(column, kind: str, layout: DateLayout):
     if kind in ("timestamp", "date"):
         value = column.cast("timestamp")
         return value, ibis.ifelse(value.isnull(), 1, 0).cast("int8")
-    value = column.try_cast("timestamp") if layout.iso else _fields_to_timestamp(column, layout)
+    if layout.iso:
+        # the engines' casts refuse a trailing space: trimmed only where the first cast fails
+        value = column.try_cast("timestamp")
+        value = ibis.ifelse(value.isnull(), column.strip().try_cast("timestamp"), value)
+    else:
+        value = _fields_to_timestamp(column, layout)
     return value, _state(value, column)
 
 
@@ -191,9 +199,9 @@ def typed_lines(table, plan: LogPlan):
 
 def cells(table, plan: LogPlan):
     """Return the log reduced to one row per rule, client, day (and invoice, attributes) with its lines
-    (`lines`, duplicates dropped), extra copies (`dups`), amounts and zero-amount lines.
+    (`lines`, duplicates dropped), amounts, zero-amount lines and, when duplicates are dropped, their extra
+    copies (`dups`, `dup_amount`).
 
-    Lines caught by a rule keep only their rule, so that they collapse into a row each.
     """
     lines = typed_lines(table, plan)
     used = lines.rg_rule == OK
@@ -203,7 +211,8 @@ def cells(table, plan: LogPlan):
     keys = {"rule": lines.rg_rule}
     for name in ("client", "day", "invoice", *plan.attributes):
         if f"rg_{name}" in lines.columns:
-            keys[name] = ibis.ifelse(used, lines[f"rg_{name}"], ibis.null(lines[f"rg_{name}"].type()))
-    return lines.group_by(**keys).aggregate(
-        lines=kept.sum(), dups=extra.sum(), amount=(amount * kept).sum(), dup_amount=(amount * extra).sum(),
-        zero_lines=ibis.ifelse(amount == 0, kept, 0).sum())
+            keys[name] = lines[f"rg_{name}"]
+    sums = {"lines": kept.sum(), "amount": (amount * kept).sum(), "zero_lines": ibis.ifelse(amount == 0, kept, 0).sum()}
+    if plan.dedup:  # without dropping duplicates there are no copies to count: two columns less to store
+        sums.update(dups=extra.sum(), dup_amount=(amount * extra).sum())
+    return lines.group_by(**keys).aggregate(**sums)

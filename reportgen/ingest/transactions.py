@@ -8,10 +8,8 @@ rule, client and day (reportgen.ingest.logparse), and every figure comes from th
 
 from __future__ import annotations
 
-import codecs
 import datetime as dt
 import re
-from pathlib import Path
 
 import pandas as pd
 
@@ -25,7 +23,8 @@ from reportgen.ingest.dataset import Dataset
 from reportgen.ingest.logcolumns import (NUMERIC_ROLES, OPTIONAL_ROLES, LogColumns, _present, check_log_columns,
                                          find_log_columns)
 from reportgen.ingest.logdates import DateLayout, both_orders, guess_layout, layout_from_format, undecided
-from reportgen.ingest.logparse import CODES, LogPlan, NumberLayout, cells, order_proof
+from reportgen.ingest.logparse import CODES, LogPlan, NumberLayout, order_proof
+from reportgen.ingest.logread import open_text, reduce_lines
 from reportgen.ingest.logsample import LogSample
 from reportgen.ingest.logsummary import (client_figures, cleaning_summary, decide_as_of, decide_calibration_end,
                                          gap_table, month_table)
@@ -33,10 +32,8 @@ from reportgen.ingest.numbers import parse_numbers
 from reportgen.roles import Roles
 
 KIND = "transactions"
-_UTF8 = ("utf-8", "utf-8-sig", "ascii")
-_CHUNK = 1 << 22
 # Purchase days above which the gaps between them are measured on a sample of clients (about this many days)
-GAP_SAMPLE_DAYS = 1_000_000
+GAP_SAMPLE_DAYS = 200_000
 
 
 def today() -> dt.date:
@@ -61,10 +58,9 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     """Return the dataset of a log, computed with an open engine."""
     from reportgen.analysis import logpasses
 
-    table = _open(engine, sample, frame)
-    layout = _date_layout(engine, table, sample, found, settings, frame)
+    layout = _date_layout(engine, sample, found, settings, frame)
     plan = _plan(sample, found, layout, settings)
-    reduced = _run(engine, sample, lambda: engine.cache(cells(table, plan)))
+    reduced = _run(engine, sample, lambda: reduce_lines(engine, sample, frame, plan))
     counts = engine.frame(logpasses.rule_counts(reduced))
     ragged = _ragged(engine, sample, settings, int(counts["lines"].sum() + counts["dups"].sum()))
     _refuse_bad_values(counts, sample, found, plan, frame)
@@ -133,45 +129,7 @@ def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSam
                    file_format=sample.file_format, encoding=sample.encoding, separator=sample.separator, log=log)
 
 
-def _open(engine: Engine, sample: LogSample, frame: pd.DataFrame | None):
-    """Return the log's lines as an engine table: the engine reads CSV (as UTF-8) and Parquet itself."""
-    if frame is not None:
-        import pyarrow as pa
-
-        return engine.table(pa.table({c: pa.array(frame[c], type=pa.string(), from_pandas=True) for c in frame.columns}))
-    if sample.file_format == "parquet":
-        return engine.read_parquet(sample.path).select(*sample.columns)
-    path = sample.path
-    if (sample.encoding or "utf-8") not in _UTF8:
-        path = _utf8_copy(sample, engine.spill)
-    return engine.read_csv(path, sample.separator or ",", sample.columns)
-
-
-def _utf8_copy(sample: LogSample, folder: Path) -> Path:
-    """Return a UTF-8 copy of a CSV file in another encoding (DuckDB reads UTF-8), made chunk by chunk in the
-    engine's spill folder, which is removed with it."""
-    target = folder / "log-utf8.csv"
-    decoder = codecs.getincrementaldecoder(sample.encoding)("strict")
-    line = 1
-    with sample.path.open("rb") as source, target.open("w", encoding="utf-8", newline="") as out:
-        while True:
-            chunk = source.read(_CHUNK)
-            try:
-                text = decoder.decode(chunk, final=not chunk)
-            except UnicodeDecodeError as exc:
-                row = line + chunk.count(b"\n", 0, exc.start)
-                raise DataError(
-                    _("The file is not valid {encoding} text (byte {byte} cannot be decoded).").format(
-                        encoding=sample.encoding, byte=f"0x{chunk[exc.start]:02X}"),
-                    hint=_("Give the right encoding with --encoding (e.g. cp1251), or leave it out to detect it."),
-                    location=Location(file=str(sample.path), rows=[row]))
-            out.write(text)
-            line += chunk.count(b"\n")
-            if not chunk:
-                return target
-
-
-def _date_layout(engine: Engine, table, sample: LogSample, found: LogColumns, settings: Settings,
+def _date_layout(engine: Engine, sample: LogSample, found: LogColumns, settings: Settings,
                  frame: pd.DataFrame | None) -> DateLayout:
     """Return the layout of the date column: typed, configured, proved by the first lines or by the whole
     column; raise DataError when dates prove both orders or none (for slashed dates)."""
@@ -186,7 +144,8 @@ def _date_layout(engine: Engine, table, sample: LogSample, found: LogColumns, se
     guess = guess_layout(sample.rows[column], column, str(sample.path))
     if guess.layout is not None:
         return guess.layout
-    proof = engine.frame(order_proof(table, column, guess.sep)).iloc[0]
+    proof = _run(engine, sample, lambda: engine.frame(order_proof(open_text(engine, sample, frame), column,
+                                                                  guess.sep))).iloc[0]
     day_first, month_first = int(proof["day_first"] or 0), int(proof["month_first"] or 0)
     if day_first and month_first:
         rows = [logerrors.locate(sample, column, logerrors.proves(field), frame, 1) for field in (1, 2)]
@@ -205,7 +164,11 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
             numbers[role] = _number_layout(sample, column)
     data = settings.data
     dedup = {"drop": True, "keep": False}.get(data.duplicate_lines, "invoice" in found.roles or bool(layout.time))
-    return LogPlan(roles=dict(found.roles), kinds={r: sample.kind_of(c) for r, c in found.roles.items()},
+    kinds = {r: sample.kind_of(c) for r, c in found.roles.items()}
+    if sample.file_format == "parquet":
+        # a typed file writes missing text as nulls: its strings are ids and names as they are
+        kinds.update({r: "read_text" for r, k in kinds.items() if k == "text" and r not in NUMERIC_ROLES + ("date",)})
+    return LogPlan(roles=dict(found.roles), kinds=kinds,
                    dates=layout, numbers=numbers, dedup=dedup, drop_zero=data.zero_amounts == "drop",
                    today=today(), attributes=tuple(r for r in OPTIONAL_ROLES if r in found.roles and r != "invoice"))
 
