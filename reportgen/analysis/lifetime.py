@@ -125,7 +125,7 @@ def _by_group(clients: pd.DataFrame, group: pd.Series, total: float) -> dict:
 def _plain(fit: dict) -> dict:
     """Return a fit with only what the context keeps: parameters of a successful fit, the reason of a failed one."""
     keep = ("status", "reason", "detail", "clients", "repeat_buyers", "min_repeat_buyers", "log_likelihood",
-            "iterations", "frequency_spend_correlation")
+            "iterations", "frequency_spend_correlation", "standard_errors")
     out = {k: fit[k] for k in keep if k in fit}
     if fit["status"] == "ok":
         out.update({"reason": None, **{k: float(fit[k]) for k in FIT_KEYS["bgnbd" if "r" in fit else "gamma_gamma"]}})

@@ -319,6 +319,7 @@ class Fit(Part):
     log_likelihood: float | None = None
     iterations: int | None = None
     frequency_spend_correlation: float | None = None
+    standard_errors: dict[str, float | None] | None = Field(default=None, description="Of each parameter.")
     r: float | None = None
     alpha: float | None = None
     a: float | None = None
@@ -331,7 +332,7 @@ class Fit(Part):
     def _no_parameters_from_a_failed_fit(self):
         """Refuse a failed fit that carries parameters, or a successful one without its reason cleared."""
         params = [self.r, self.alpha, self.a, self.b, self.p, self.q, self.gamma]
-        if self.status == "failed" and any(v is not None for v in params):
+        if self.status == "failed" and (any(v is not None for v in params) or self.standard_errors):
             raise ValueError("a failed fit carries no parameter")
         if self.status == "ok" and self.reason is not None:
             raise ValueError("a successful fit has no failure reason")

@@ -171,14 +171,17 @@ class TxAppendix(Section):
             if not fit:
                 continue
             if fit["status"] == "ok":
-                params = ", ".join(f"{p} = {w.fmt.number(fit[p], 3)}" for p in PARAMETERS[model])
+                errors = fit.get("standard_errors") or {}
+                params = ", ".join(f"{p} = {w.fmt.number(fit[p], 3)}"
+                                   + (f" (± {w.fmt.number(errors[p], 3)})" if errors.get(p) is not None else "")
+                                   for p in PARAMETERS[model])
                 likelihood = w.fmt.number(fit["log_likelihood"], 1)
             else:
                 params, likelihood = deck._("not fitted"), "—"
             rows.append([label, params, likelihood, w.fmt.number(fit["repeat_buyers"])])
         deck.table_slides(deck._("Model parameters"), rows, [0.34, 0.36, 0.15, 0.15], deck._(
-            "Parameters of the models by maximum likelihood; time is counted in weeks. A model that could not be "
-            "fitted shows no parameter."))
+            "Parameters of the models by maximum likelihood, with their standard errors; time is counted in weeks. "
+            "A model that could not be fitted shows no parameter."))
         check = value["holdout"]
         if check["status"] == "ok":
             rows = [[deck._("Repeat purchases before"), deck._("Clients"), deck._("Actual after"),
