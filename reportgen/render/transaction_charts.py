@@ -119,13 +119,13 @@ def value_by_segment(w: Wording, width: float = 8.0) -> Figure:
     y = list(range(len(names)))
     means = [value[k]["mean_clv"] for k in names]
     ax.barh(y, means, color=colours["primary"], height=0.65)
-    ax.set_yticks(y, [w.rfm_name(k) for k in names], fontsize=9)
+    ax.set_yticks(y, [w.rfm_name(k) for k in names], fontsize=10)
     ax.invert_yaxis()
     for i, key in zip(y, names):
         share = value[key]["clv_share"]
         ax.text(means[i], i, "  " + w._("{mean} · {share} of all CLV").format(
-            mean=w.fmt.money(means[i]), share=w.fmt.percent(share)), va="center", fontsize=8, color=colours["text"])
-    ax.set_xlim(0, max(means) * 1.6 if means else 1)
+            mean=w.fmt.money(means[i]), share=w.fmt.percent(share)), va="center", fontsize=9, color=colours["text"])
+    ax.set_xlim(0, max(means) * 1.7 if means else 1)
     ax.xaxis.set_major_locator(MaxNLocator(4))
     ax.xaxis.set_major_formatter(lambda v, _pos: w.fmt.money(v))
     ax.set_xlabel(w._("Mean lifetime value per client"), fontsize=9, color=colours["muted"])

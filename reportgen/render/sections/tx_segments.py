@@ -55,10 +55,6 @@ class RfmMap(Section):
                  for s in deck.ctx["rfm"]["segments"]]
         deck.list_slides(deck._("What the segments mean"), items, deck._("The eleven segments of the map, in a line."))
 
-    def charts(self, w) -> dict[str, bytes]:
-        """Return the map for the PDF."""
-        return {"rfm_map": to_svg(pictures.rfm_map(w, width=7.0))}
-
 
 class SegmentTable(Section):
     """The segment table: clients, revenue share, medians, mean CLV and lapse rate; in the PDF, the segments block."""
@@ -76,6 +72,13 @@ class SegmentTable(Section):
                        "purchase, purchase days, revenue), the mean lifetime value and the share of its clients "
                        "who have lapsed.")
         deck.table_slides(deck._("RFM segments"), rows, [0.2, 0.1, 0.1, 0.12, 0.12, 0.12, 0.12, 0.12], notes)
+
+    def charts(self, w) -> dict[str, bytes]:
+        """Return the map and the Lorenz curve: the PDF's segments block shows them (the deck has their own slides)."""
+        out = {"rfm_map": to_svg(pictures.rfm_map(w, width=6.0))}
+        if w.context["concentration"]["top_revenue_share"] is not None:
+            out["lorenz"] = to_svg(pictures.lorenz(w, width=4.5))
+        return out
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the segment rows and the concentration sentence of the PDF block."""
@@ -121,10 +124,6 @@ class Concentration(Section):
         text_box(slide, (x + left + int(cx * 0.03), y + int(cy * 0.1), cx - left - int(cx * 0.03), int(cy * 0.8)),
                  [(line, 16, i == 0, deck.palette["primary"] if i == 0 else deck.palette["text"])
                   for i, line in enumerate(concentration_lines(w))])
-
-    def charts(self, w) -> dict[str, bytes]:
-        """Return the Lorenz curve for the PDF."""
-        return {"lorenz": to_svg(pictures.lorenz(w, width=5.0))} if self.applies(w.context) else {}
 
 
 class RfmClusterSection(Section):
