@@ -195,8 +195,9 @@ def test_gamma_gamma_recovers_the_simulated_parameters(population):
     m = x > 0
     p, q, gamma = TRUE_SPEND.values()
     # the paper's per-client density, summed here client by client
-    density = (gammaln(p * x[m] + q) - gammaln(p * x[m]) - gammaln(q) + q * np.log(gamma)
-               + (p * x[m] - 1) * np.log(zbar[m]) + p * x[m] * np.log(x[m]) - (p * x[m] + q) * np.log(gamma + x[m] * zbar[m]))
+    xm, zm = x[m], zbar[m]
+    density = (gammaln(p * xm + q) - gammaln(p * xm) - gammaln(q) + q * np.log(gamma)
+               + (p * xm - 1) * np.log(zm) + p * xm * np.log(xm) - (p * xm + q) * np.log(gamma + xm * zm))
     assert gamma_gamma_log_likelihood(p, q, gamma, x, zbar) == pytest.approx(density.sum(), rel=1e-10)
     # conditional expectations recover each client's true mean spend, on average
     spend = expected_spend(fit, x, zbar)
