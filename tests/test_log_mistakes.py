@@ -5,6 +5,8 @@ Every log is written here, small; each runs through the real command line.
 
 from __future__ import annotations
 
+import json
+
 import pandas as pd
 import pytest
 
@@ -95,12 +97,14 @@ def test_a_log_not_utf8_after_its_first_lines(run_cli, tmp_path):
     assert_user_error(result, str(path), "not UTF-8", "--encoding")
 
 
-def test_the_transactions_kind_cannot_be_analysed_before_its_report_exists(run_cli, tmp_path):
+def test_a_tiny_log_is_analysed_and_says_it_has_no_lifetime_value(run_cli, tmp_path):
+    # the transactions kind is registered (issue 10): a log is analysed, and what cannot be estimated is said
     frame = pd.DataFrame({"client": ["a", "b"], "date": ["2025-01-03", "2025-01-04"], "amount": [1.0, 2.0]})
     frame.to_csv(tmp_path / "log.csv", index=False)
     result = run_cli("analyze", "--data", tmp_path / "log.csv", "-o", tmp_path / "c.json")
-    assert_user_error(result, "reportgen check")
-    assert not (tmp_path / "c.json").exists()
+    assert result.code == 0, result.err
+    assert "lifetime-value models could not be fitted" in result.err
+    assert json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["clv"]["status"] == "not_computable"
 
 
 @pytest.mark.parametrize("option", [["--kind", "transactions", "--next-quarter-of", "x.csv"]])
