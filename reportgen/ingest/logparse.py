@@ -152,10 +152,12 @@ def order_proof(table, column: str, sep: str):
 
 
 def typed_lines(table, plan: LogPlan):
-    """Return one row per line (or per distinct line, with `rg_n` copies, when duplicates are dropped): the
-    typed values under rg_* names and the rule that applies.
+    """Return the log's lines typed and judged: rule, client, day, amount, lines and dups (with invoice and
+    attributes when the log has them).
 
-    Values are computed in one projection and the rule in the next, so that each cell is parsed once.
+    A row is a line, or, when duplicates are dropped, a distinct line: `lines` counts the lines it keeps
+    (1 for a line used; every copy for a line a rule catches) and `dups` its copies dropped. Values are
+    computed in one projection and the rule in the next, so that each cell is parsed once.
     """
     if plan.dedup:
         table = table.group_by(list(table.columns)).aggregate(rg_n=ibis._.count())
@@ -189,30 +191,9 @@ def typed_lines(table, plan: LogPlan):
     cases += [(typed.rg_client.isnull(), "missing_client"), (day < ibis.date(OLDEST), "too_old"),
               (day > ibis.date(plan.today), "future")]
     rule = ibis.cases(*((c.fill_null(False), CODES[name]) for c, name in cases), else_=OK).cast("int8")
-    columns = {"rg_rule": rule, "rg_client": typed.rg_client, "rg_day": day, "rg_amount": amount,
-               "rg_n": typed.rg_n}
-    for role in ("invoice", *plan.attributes):
-        if role in roles:
-            columns[f"rg_{role}"] = typed[f"rg_{role}"]
-    return typed.select(**columns)
-
-
-def cells(table, plan: LogPlan):
-    """Return the log reduced to one row per rule, client, day (and invoice, attributes) with its lines
-    (`lines`, duplicates dropped), amounts, zero-amount lines and, when duplicates are dropped, their extra
-    copies (`dups`, `dup_amount`).
-
-    """
-    lines = typed_lines(table, plan)
-    used = lines.rg_rule == OK
-    kept = ibis.ifelse(used & plan.dedup, 1, lines.rg_n)
-    extra = ibis.ifelse(used & plan.dedup, lines.rg_n - 1, 0)
-    amount = lines.rg_amount.fill_null(0.0)
-    keys = {"rule": lines.rg_rule}
-    for name in ("client", "day", "invoice", *plan.attributes):
-        if f"rg_{name}" in lines.columns:
-            keys[name] = lines[f"rg_{name}"]
-    sums = {"lines": kept.sum(), "amount": (amount * kept).sum(), "zero_lines": ibis.ifelse(amount == 0, kept, 0).sum()}
-    if plan.dedup:  # without dropping duplicates there are no copies to count: two columns less to store
-        sums.update(dups=extra.sum(), dup_amount=(amount * extra).sum())
-    return lines.group_by(**keys).aggregate(**sums)
+    judged = typed.select(rule=rule, client=typed.rg_client, day=day, amount=amount.fill_null(0.0), n=typed.rg_n,
+                          **{role: typed[f"rg_{role}"] for role in ("invoice", *plan.attributes) if role in roles})
+    if not plan.dedup:
+        return judged.rename(lines="n").mutate(dups=ibis.literal(0, "int64"))
+    used = judged.rule == OK
+    return judged.mutate(lines=ibis.ifelse(used, 1, judged.n), dups=ibis.ifelse(used, judged.n - 1, 0)).drop("n")

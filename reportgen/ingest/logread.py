@@ -16,10 +16,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportgen.analysis.logpasses import day_counts
 from reportgen.engine import Engine
 from reportgen.errors import DataError, Location
 from reportgen.i18n.ui import _
-from reportgen.ingest.logparse import LogPlan, cells
+from reportgen.ingest.logparse import LogPlan, typed_lines
 from reportgen.ingest.logsample import LogSample
 from reportgen.ingest.values import MISSING_TOKENS
 
@@ -31,18 +32,27 @@ NULLS = sorted({v for t in MISSING_TOKENS for v in (t, t.upper(), t.capitalize()
 _TEXT_ROLES = ("client", "invoice", "country", "channel", "category")
 
 
-def reduce_lines(engine: Engine, sample: LogSample, frame: pd.DataFrame | None, plan: LogPlan):
-    """Return the log's cells (logparse.cells) stored in the engine: by the fast path when the first lines
-    allow it and the whole file agrees, else by the tolerant path."""
+def judged_lines(engine: Engine, sample: LogSample, frame: pd.DataFrame | None, plan: LogPlan):
+    """Return the log's judged lines (logparse.typed_lines) and their day counts (logpasses.day_counts, as a
+    frame): by the fast path when the first lines allow it and the whole file agrees, else by the tolerant
+    path. Distinct lines are stored in the engine when duplicates are dropped (that takes a pass of its
+    own); otherwise every later pass streams the file again, which costs less than storing its lines."""
     fast = _fast_types(sample, plan) if frame is None and sample.file_format == "csv" else None
     if fast is not None:
         types, kinds, decimal = fast
         table = engine.read_csv(_utf8_path(engine, sample), sample.separator or ",", types, NULLS, decimal)
-        reduced = engine.cache(cells(table, dataclasses.replace(plan, kinds=kinds)))
-        rejected = engine.rejected_lines()
-        if not (rejected["error_type"] == "CAST").any():
-            return reduced
-    return engine.cache(cells(open_text(engine, sample, frame), plan))
+        lines, days = _count(engine, table, dataclasses.replace(plan, kinds=kinds))
+        if not (engine.rejected_lines()["error_type"] == "CAST").any():
+            return lines, days
+    return _count(engine, open_text(engine, sample, frame), plan)
+
+
+def _count(engine: Engine, table, plan: LogPlan):
+    """Return the judged lines of `table` (stored when duplicates are dropped) and their day counts."""
+    lines = typed_lines(table, plan)
+    if plan.dedup:
+        lines = engine.cache(lines)
+    return lines, engine.frame(day_counts(lines))
 
 
 def open_text(engine: Engine, sample: LogSample, frame: pd.DataFrame | None = None):

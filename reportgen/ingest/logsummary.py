@@ -18,11 +18,12 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from reportgen.ingest.logparse import CODES, OK, RULES
+from reportgen.ingest.logparse import OK, RULES
 
 # The hold-out period of the lifetime-value check when analysis.calibration_end is not set: the last
 # quarter before the analysis date, in whole weeks (the models count time in weeks)
 HOLDOUT_WEEKS = 13
+GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # What happens to the lines each rule catches
 ACTIONS = {"missing_date": "removed", "bad_date": "error", "missing_amount": "removed", "bad_amount": "error",
            "bad_quantity": "error", "bad_price": "error", "cancelled": "removed", "returns": "removed",
@@ -136,21 +137,41 @@ def client_figures(raw: pd.DataFrame, as_of: dt.date, calibration_end: dt.date,
     return out.sort_values("client_id", kind="stable").reset_index(drop=True)
 
 
-def month_table(frame: pd.DataFrame) -> list[dict]:
-    """Return revenue, active clients, purchase days and lines by month as plain data ('2010-12')."""
-    return [{"month": pd.Timestamp(row.month).strftime("%Y-%m"), "revenue": float(row.revenue),
-             "clients": int(row.clients), "purchase_days": int(row.purchase_days), "lines": int(row.lines)}
-            for row in frame.itertuples(index=False)]
+def rule_table(days: pd.DataFrame) -> pd.DataFrame:
+    """Return the day counts (logpasses.day_counts) summed by rule."""
+    columns = ["lines", "amount", "zero_lines", "dups", "dup_amount"]
+    return days.groupby("rule", as_index=False)[columns].sum()
 
 
-def gap_table(row: pd.Series, quantiles: tuple[float, ...]) -> dict:
-    """Return the gaps between purchase days as plain data: count, mean and quantiles in days."""
-    count = int(row["count"] or 0)
-    values = row["quantiles"] if count else None
-    return {"count": count, "mean": float(row["mean"]) if count else None,
-            "quantiles": {str(q): (float(v) if values is not None else None)
-                          for q, v in zip(quantiles, values if values is not None else [None] * len(quantiles))}}
+def after_table(days: pd.DataFrame, as_of: dt.date) -> dict:
+    """Return the lines used after the analysis date and their amount."""
+    later = days[(days["rule"] == OK) & (pd.to_datetime(days["day"]) > pd.Timestamp(as_of))]
+    return {"lines": int(later["lines"].sum()), "amount": float(later["amount"].sum())}
 
 
-__all__ = ["CODES", "decide_as_of", "decide_calibration_end", "cleaning_summary", "client_figures",
-           "month_table", "gap_table"]
+def month_table(days: pd.DataFrame, raw: pd.DataFrame, first_month: dt.date, as_of: dt.date) -> list[dict]:
+    """Return revenue, lines and active clients by month ('2010-12') as plain data: the sums from the day
+    counts, the clients from each client's activity bits (`months_<w>` of logpasses.summary)."""
+    from reportgen.analysis.logpasses import MONTH_BITS
+
+    used = days[(days["rule"] == OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of))]
+    sums = used.assign(month=pd.to_datetime(used["day"]).dt.to_period("M")).groupby("month")[["amount", "lines"]].sum()
+    out = []
+    for index, month in enumerate(pd.period_range(pd.Timestamp(first_month), pd.Timestamp(as_of), freq="M")):
+        word = raw[f"months_{index // MONTH_BITS}"].to_numpy(dtype="int64")
+        clients = int(((word >> (index % MONTH_BITS)) & 1).sum())
+        row = sums.loc[month] if month in sums.index else None
+        out.append({"month": str(month), "revenue": float(row["amount"]) if row is not None else 0.0,
+                    "clients": clients, "lines": int(row["lines"]) if row is not None else 0})
+    return out
+
+
+def gap_table(raw: pd.DataFrame, one_in: int) -> dict:
+    """Return the gaps in days between consecutive purchase days of a client, from the purchase days the
+    summary collected (`gap_days`): count, mean and quantiles, and the share of clients they come from."""
+    gaps = [np.diff(np.sort(np.asarray(days, dtype="int64"))) for days in raw["gap_days"].dropna()
+            if days is not None and len(days) > 1]
+    values = np.concatenate(gaps) if gaps else np.zeros(0, dtype="int64")
+    quantiles = {str(q): (float(np.quantile(values, q)) if len(values) else None) for q in GAP_QUANTILES}
+    return {"count": int(len(values)), "mean": float(values.mean()) if len(values) else None,
+            "quantiles": quantiles, "clients_sampled": 1 / one_in}

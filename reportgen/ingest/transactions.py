@@ -24,15 +24,15 @@ from reportgen.ingest.logcolumns import (NUMERIC_ROLES, OPTIONAL_ROLES, LogColum
                                          find_log_columns)
 from reportgen.ingest.logdates import DateLayout, both_orders, guess_layout, layout_from_format, undecided
 from reportgen.ingest.logparse import CODES, LogPlan, NumberLayout, order_proof
-from reportgen.ingest.logread import open_text, reduce_lines
+from reportgen.ingest.logread import judged_lines, open_text
 from reportgen.ingest.logsample import LogSample
-from reportgen.ingest.logsummary import (client_figures, cleaning_summary, decide_as_of, decide_calibration_end,
-                                         gap_table, month_table)
+from reportgen.ingest.logsummary import (after_table, client_figures, cleaning_summary, decide_as_of,
+                                         decide_calibration_end, gap_table, month_table, rule_table)
 from reportgen.ingest.numbers import parse_numbers
 from reportgen.roles import Roles
 
 KIND = "transactions"
-# Purchase days above which the gaps between them are measured on a sample of clients (about this many days)
+# Lines above which the gaps between purchase days are measured on a sample of clients (of about this many)
 GAP_SAMPLE_DAYS = 200_000
 
 
@@ -60,31 +60,36 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
 
     layout = _date_layout(engine, sample, found, settings, frame)
     plan = _plan(sample, found, layout, settings)
-    reduced = _run(engine, sample, lambda: reduce_lines(engine, sample, frame, plan))
-    counts = engine.frame(logpasses.rule_counts(reduced))
+    lines, days = _run(engine, sample, lambda: judged_lines(engine, sample, frame, plan))
+    counts = rule_table(days)
     ragged = _ragged(engine, sample, settings, int(counts["lines"].sum() + counts["dups"].sum()))
     _refuse_bad_values(counts, sample, found, plan, frame)
-    first, last = engine.frame(logpasses.bounds(reduced)).iloc[0]
-    if pd.isna(first):
+    kept = pd.to_datetime(days.loc[days["rule"] == logpasses.OK, "day"])
+    if kept.empty:
         raise _nothing_left(counts, sample)
-    first, last = pd.Timestamp(first).date(), pd.Timestamp(last).date()
+    first, last = kept.min().date(), kept.max().date()
     a = settings.analysis
     period_end = config_mod.period_end(settings.report.period or config_mod.default_period())
     as_of, as_of_reason = decide_as_of(period_end, first, last, config_mod.parse_day(a.as_of) if a.as_of else None)
     cal_end, cal_reason = decide_calibration_end(
         as_of, config_mod.parse_day(a.calibration_end) if a.calibration_end else None)
-    later = engine.frame(logpasses.after(reduced, as_of)).iloc[0]
-    attributes = plan.attributes
-    by_day = not (attributes or "invoice" in found.roles)
-    window = logpasses.window(reduced, as_of)
-    days = window if by_day else engine.cache(logpasses.daily(window))
-    raw = engine.frame(logpasses.summary(window, cal_end, attributes, with_invoices="invoice" in found.roles))
+    window = logpasses.used(lines, as_of)
+    first_month = first.replace(day=1)
+    months = max(0, (as_of.year - first_month.year) * 12 + as_of.month - first_month.month) + 1
+    words = -(-months // logpasses.MONTH_BITS)
+    used_lines = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
+                              "lines"].sum())
+    one_in = max(1, -(-used_lines // GAP_SAMPLE_DAYS))
+    raw = _run(engine, sample, lambda: engine.frame(logpasses.summary(
+        window, cal_end, first_month, words, with_invoices="invoice" in found.roles, one_in=one_in)))
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
             hint=_("Set analysis.as_of between the log's first and last dates ({first} and {last}), or leave it "
                    "empty.").format(first=first, last=last), location=Location(file=str(sample.path)))
-    clients = client_figures(raw, as_of, cal_end, attributes)
+    for attribute in plan.attributes:
+        raw = raw.merge(engine.frame(logpasses.main_value(window, attribute)), on="client", how="left")
+    clients = client_figures(raw, as_of, cal_end, plan.attributes)
     if len(clients) == 1:
         raise DataError(
             _("The log holds the purchases of a single client ({client}): there is nobody to compare.").format(
@@ -100,23 +105,12 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "as_of": as_of.isoformat(), "as_of_reason": as_of_reason,
         "calibration_end": cal_end.isoformat(), "calibration_reason": cal_reason,
         "calibration_clients": int(clients["in_calibration"].sum()),
-        "cleaning": cleaning_summary(counts, later, plan.dedup, plan.drop_zero, ragged),
-        "by_month": month_table(engine.frame(logpasses.months(days))),
-        "gaps": _gaps(engine, days, int(clients["purchase_days"].sum())),
+        "cleaning": cleaning_summary(counts, after_table(days, as_of), plan.dedup, plan.drop_zero, ragged),
+        "by_month": month_table(days, raw, first_month, as_of),
+        "gaps": gap_table(raw, one_in),
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
     }
     return _dataset(clients, found, log, sample)
-
-
-def _gaps(engine: Engine, days, purchase_days: int) -> dict:
-    """Return the gaps between purchase days: over every client, or a sample of clients in a large log."""
-    from reportgen.analysis import logpasses
-
-    one_in = max(1, -(-purchase_days // GAP_SAMPLE_DAYS))
-    gaps = gap_table(engine.frame(logpasses.gaps(days, logpasses.GAP_QUANTILES, one_in)).iloc[0],
-                     logpasses.GAP_QUANTILES)
-    gaps["clients_sampled"] = 1 / one_in
-    return gaps
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
