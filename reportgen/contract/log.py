@@ -39,12 +39,11 @@ class Cleaning(Part):
 
 
 class Month(Part):
-    """Revenue, active clients, purchase days and lines of one month ('2010-12')."""
+    """Revenue, active clients and lines of one month ('2010-12')."""
 
     month: str
     revenue: float
     clients: int
-    purchase_days: int
     lines: int
 
 
