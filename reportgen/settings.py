@@ -70,6 +70,9 @@ class ColumnSettings:
     credit_limit: str = opt("", N_("Credit limit column (money)."))
     payments: str = opt("", N_("Payments column (amount repaid, money)."))
     purchase_frequency: str = opt("", N_("Purchase frequency column (how often a client buys)."))
+    value: str = opt("", N_(
+        "What a client is worth (balance, revenue, margin): the value at risk is churn risk × this column; "
+        "empty: the balance, else the income, as a proxy."))
     numeric: list[str] = opt([], N_("Further numeric features."))
     categorical: list[str] = opt([], N_("Further categorical features."))
     binary: list[str] = opt([], N_("Further yes/no features."))
@@ -92,6 +95,14 @@ class AnalysisSettings:
     random_state: int = opt(42, N_("Seed of KMeans, the bootstrap and the samples."))
     bootstrap_resamples: int = opt(2000, N_("Resamples of the bootstrap interval of a difference of medians."))
     playbook: str = opt("", N_("Recommendation playbook (TOML); empty: the bundled one."))
+    predict: bool = opt(True, N_("Predict each client's churn risk, with value at risk, action groups and client lists."))
+    contact_share: float = opt(0.10, N_(
+        "Contact capacity: the share of clients, riskiest first, a retention campaign can reach; precision is "
+        "measured there."))
+    high_value_share: float = opt(0.20, N_("The most valuable share of clients, for the high-value action group."))
+    retention_uplift: float | None = opt(None, N_(
+        "Assumed share of the at-risk group's expected departures a retention campaign prevents, e.g. 0.1; "
+        "unset: no expected effect is stated."))
 
 
 @dataclass
@@ -111,6 +122,15 @@ class EmailSettings:
 
 
 @dataclass
+class ExportSettings:
+    """What the client lists (clients.csv, clients_<lang>.xlsx) hold beyond the id and the figures."""
+
+    columns: list[str] = opt([], N_(
+        "Columns of the data copied into the client lists (a name, a phone number); empty: no personal column "
+        "beyond the id."))
+
+
+@dataclass
 class Settings:
     """All settings of a run; `source` is the file they came from (None: defaults)."""
 
@@ -119,6 +139,7 @@ class Settings:
     columns: ColumnSettings = field(default_factory=ColumnSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     labels: dict = field(default_factory=dict, metadata={"doc": N_("Column labels per language: [labels.fr] age = 'Âge'.")})
     value_labels: dict = field(
         default_factory=dict, metadata={"doc": N_("Value labels: [value_labels.city.fr] 'Ярославль' = 'Iaroslavl'.")}
@@ -144,5 +165,6 @@ SECTIONS = {
     "columns": ColumnSettings,
     "analysis": AnalysisSettings,
     "email": EmailSettings,
+    "export": ExportSettings,
 }
 FREE_SECTIONS = ("labels", "value_labels", "ranges")

@@ -27,6 +27,7 @@ ROLE_LABELS = {
     "credit_limit": N_("credit limit"),
     "payments": N_("payments"),
     "purchase_frequency": N_("purchase frequency"),
+    "value": N_("client value"),
 }
 
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as

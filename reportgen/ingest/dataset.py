@@ -22,6 +22,8 @@ class Dataset:
     encoding: str | None = None
     separator: str | None = None
     warnings: list[str] = field(default_factory=list)
+    # columns the client lists copy as they are in the file (export.columns), on the frame's rows
+    extras: pd.DataFrame | None = None
 
     def source_dict(self) -> dict:
         """Return where the data came from, as plain data."""
