@@ -116,13 +116,14 @@ def _effect(group: dict, uplift: float | None) -> dict | None:
 def _ids(frame: pd.DataFrame, roles: Roles) -> list[str]:
     """Return each client's id as text; without an id column, the row number in the file."""
     if roles.id:
-        return ["" if pd.isna(v) else str(v) for v in frame[roles.id].to_numpy(dtype=object)]
-    return [str(i) for i in frame.index]
+        return frame[roles.id].astype("string").fillna("").tolist()
+    return frame.index.astype(str).tolist()
 
 
 def _nullable(values: np.ndarray) -> list[float | None]:
     """Return floats with missing values as None."""
-    return [None if not np.isfinite(v) else float(v) for v in values]
+    values = np.asarray(values, dtype=float)
+    return np.where(np.isfinite(values), values.astype(object), None).tolist()
 
 
 def previous_quarter_check(before: pd.DataFrame, before_roles: Roles, frame: pd.DataFrame, roles: Roles,

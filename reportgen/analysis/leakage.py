@@ -13,7 +13,7 @@ TREE = {"max_leaf_nodes": 16, "min_samples_leaf": 5}
 
 
 def leaking_columns(x: np.ndarray, columns: list[str], categorical: list[bool], y: np.ndarray,
-                    seed: int, folds: int = 5) -> list[dict]:
+                    seed: int, folds: int = 3) -> list[dict]:
     """Return the columns of the encoded matrix `x` that give away the label: {column, reason, auc}.
 
     reason 'equal_to_label': the column is the flag itself (or its opposite); 'perfect_predictor': on its
