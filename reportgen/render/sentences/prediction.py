@@ -15,7 +15,7 @@ GROUP_NAMES = {
     "standard": N_("Standard care"),
 }
 GROUP_DEFINITIONS = {
-    "at_risk": N_("the {share} of clients with the highest risk: the contact capacity"),
+    "at_risk": N_("the {share} of clients with the highest risk (the contact capacity)"),
     "high_value": N_("the most valuable {share} of clients, below the contact threshold"),
     "inactive": N_("not active last month, neither at risk nor high value"),
     "standard": N_("everyone else"),
