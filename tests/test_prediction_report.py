@@ -156,10 +156,19 @@ def test_the_deck_states_the_precision_with_its_definition_and_the_value_at_risk
 
 @pytest.mark.parametrize("lang", ["fr", "ru"])
 def test_the_pdf_has_the_value_at_risk_the_precision_and_the_group_table(built, lang):
-    out, context, _frame = built
+    out, context, frame = built
     text = pdf_text(out / f"summary_{lang}.pdf")
+    flat = " ".join(text.split())
     assert spaces(tr(lang, "Whom to keep first")) in text
-    assert spaces(tr(lang, "precision at the contact capacity")) in text
-    for key in ("At risk", "Standard care"):
-        assert spaces(tr(lang, key)) in text
-    assert spaces(tr(lang, "Value at risk")) in text
+    headline = spaces(tr(lang, "Precision {precision}").format(
+        precision=format_percent(_precision(context, frame), "#,##0 %", locale=lang)))
+    assert headline in text
+    definition = spaces(tr(lang, "Precision at the contact capacity: of the {share} of clients the model ranks "
+                                 "riskiest ({contacts}), {precision} left, against {base} of all clients."))
+    assert " ".join(definition.split("{")[0].split()) in flat
+    money = spaces(format_compact_decimal(context["value_at_risk"]["overall"]["value_at_risk"], locale=lang,
+                                          fraction_digits=1))
+    kpi = flat.index(money)  # the headline figure, then its label
+    assert flat[kpi + len(money):].split(spaces(tr(lang, "value at risk")))[0].strip() in ("RUB", "₽")
+    for key in ("At risk", "High value", "Inactive", "Standard care"):
+        assert " ".join(spaces(tr(lang, key)).split()) in flat
