@@ -264,7 +264,7 @@ def test_bad_prediction_settings_are_refused(analysis):
 
 def test_a_retention_assumption_gives_the_expected_effect(tmp_path, sample_frame):
     path = tmp_path / "c.csv"
-    sample_frame.head(3000).to_csv(path, index=False)
+    sample_frame.head(2000).to_csv(path, index=False)
     context = context_of(path, make_settings(analysis={"retention_uplift": 0.2}))
     group = next(g for g in context["action_groups"]["groups"] if g["key"] == "at_risk")
     risk = np.asarray(context["prediction"]["clients"]["risk"])
@@ -277,7 +277,7 @@ def test_a_retention_assumption_gives_the_expected_effect(tmp_path, sample_frame
 def test_the_model_trained_last_quarter_is_scored_on_this_one(tmp_path):
     from reportgen.ingest.sample import generate_customers, next_quarter
 
-    before = generate_customers(4000, 21)
+    before = generate_customers(2500, 21)
     after = next_quarter(before, 22)
     before.to_csv(tmp_path / "q2.csv", index=False)
     after.to_csv(tmp_path / "q3.csv", index=False)
@@ -288,3 +288,31 @@ def test_the_model_trained_last_quarter_is_scored_on_this_one(tmp_path):
     assert 0.75 <= oot["roc_auc"] <= 1.0 and oot["precision_at_capacity"] > 2 * after["churn"].mean()
     assert oot["model"] == context["prediction"]["model"]
     assert not math.isclose(oot["roc_auc"], context["prediction"]["metrics"]["roc_auc"])
+
+
+def test_without_a_money_column_there_is_no_value_at_risk_and_the_deck_still_says_whom_to_call(tmp_path,
+                                                                                               sample_frame):
+    from pptx import Presentation
+
+    from reportgen.render.deck import render_deck
+
+    path = tmp_path / "c.csv"
+    sample_frame.head(2000).drop(columns=["balance", "EST_SALARY"]).to_csv(path, index=False)
+    context = context_of(path)
+    assert context["value_at_risk"]["status"] == "not_computable"
+    assert context["value_at_risk"]["reason"] == "no_value_column"
+    keys = [g["key"] for g in context["action_groups"]["groups"]]
+    assert "high_value" not in keys and keys[0] == "at_risk"
+    assert all(v is None for v in context["prediction"]["clients"]["value_at_risk"])
+    deck = Presentation(str(render_deck(context, "en", tmp_path / "deck.pptx")))
+    titles = [slide.shapes.title.text for slide in deck.slides]
+    assert "Action groups" in titles and "Value at risk" not in titles and "Churn prediction model" in titles
+
+
+def test_out_of_time_without_last_quarters_data_says_why():
+    from reportgen.contract.prediction import OutOfTime
+    from reportgen.customers_run import out_of_time_check
+
+    check = out_of_time_check({"meta": {"period": "2026-Q2"}}, None, None, {}, Settings(), Reporter(-1))
+    assert check == {"status": "not_computable", "reason": "no_previous_data", "period": "2026-Q2"}
+    OutOfTime.model_validate(check, strict=True)
