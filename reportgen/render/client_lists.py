@@ -17,6 +17,7 @@ CSV_NAME = "clients.csv"
 # A text cell starting with one of these is run as a formula (or a DDE command) by spreadsheet programs
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_ROWS = 1_048_576  # rows of a worksheet, header included
+STREAM_ROWS = 100_000  # beyond this many clients rows are streamed to disk (constant memory) as they are written
 CSV_COLUMNS = ("id", "action_group", "segment", "cluster", "risk", "value", "value_at_risk", "first_action",
                "first_action_title", "left")
 
@@ -84,7 +85,8 @@ def write_xlsx(context: dict, w, out: Path) -> Path:
     for row in client_rows(context):
         by_group.setdefault(row["group"], []).append(row)
     with atomic_path(out) as tmp:
-        book = Workbook(str(tmp), {**TEXT_ONLY, "in_memory": False, "constant_memory": True})
+        stream = sum(len(rows) for rows in by_group.values()) > STREAM_ROWS
+        book = Workbook(str(tmp), {**TEXT_ONLY, "in_memory": False, "constant_memory": stream})
         try:
             bold = book.add_format({"bold": True, "bg_color": "#1B4F72", "font_color": "#FFFFFF"})
             percent = book.add_format({"num_format": "0.0%"})
@@ -103,6 +105,9 @@ def write_xlsx(context: dict, w, out: Path) -> Path:
 def _sheet(sheet, header: list[str], rows: list[dict], w, formats) -> None:
     """Write one worksheet: the header, then a row per client, every text cell written as a string."""
     bold, percent, money = formats
+    # the same few words on every row: looked up once (titles and names come from the catalogs, clean)
+    words = {"yes": w._("yes"), "no": w._("no")}
+    groups, titles = {}, {}
     for col, title in enumerate(header):
         sheet.write_string(0, col, strip_unsafe(title), bold)
     sheet.freeze_panes(1, 0)
@@ -111,15 +116,21 @@ def _sheet(sheet, header: list[str], rows: list[dict], w, formats) -> None:
     sheet.set_column(4, 6, 15)
     sheet.set_column(7, 7, 40)
     for r, row in enumerate(rows, start=1):
-        texts = [row["id"], w.group_name(row["group"]), row["segment"], row["cluster"]]
-        for col, text in enumerate(texts):
-            _text(sheet, r, col, text)
+        if row["group"] not in groups:
+            groups[row["group"]] = w.group_name(row["group"])
+        if row["action"] and row["action"] not in titles:
+            titles[row["action"]] = w.recommendation_title(row["action"])
+        _text(sheet, r, 0, row["id"])
+        sheet.write_string(r, 1, groups[row["group"]])
+        _text(sheet, r, 2, row["segment"])
+        _text(sheet, r, 3, row["cluster"])
         sheet.write_number(r, 4, row["risk"], percent)
         for col, key in ((5, "value"), (6, "value_at_risk")):
             if row[key] is not None:
                 sheet.write_number(r, col, row[key], money)
-        _text(sheet, r, 7, w.recommendation_title(row["action"]) if row["action"] else None)
-        _text(sheet, r, 8, w._("yes") if row["left"] else w._("no"))
+        if row["action"]:
+            sheet.write_string(r, 7, titles[row["action"]])
+        sheet.write_string(r, 8, words["yes"] if row["left"] else words["no"])
         for col, text in enumerate(row["extra"], start=9):
             _text(sheet, r, col, text)
     if rows:

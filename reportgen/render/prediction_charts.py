@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from matplotlib.colors import LinearSegmentedColormap, LogNorm
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, LogLocator
+from matplotlib.ticker import FuncFormatter, LogLocator, NullLocator
 
 from reportgen.render.charts import _figure, _style, palette
 from reportgen.render.wording import Wording
@@ -26,6 +26,7 @@ def value_risk_figure(w: Wording, width: float = 10.0, height: float = 4.6) -> F
                          norm=LogNorm(vmin=1, vmax=max(counts.max(), 2)))
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.yaxis.set_minor_locator(NullLocator())  # hundreds of minor ticks cost half a second and say nothing
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.money(v, compact=v >= 10_000)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.percent(v, 0)))
     ax.set_xlim(0, 1)
@@ -45,6 +46,7 @@ def value_risk_figure(w: Wording, width: float = 10.0, height: float = 4.6) -> F
     bar = fig.colorbar(mesh, ax=ax, pad=0.02)
     bar.set_label(w._("clients per cell"), fontsize=8, color=colours["text"])
     bar.ax.tick_params(labelsize=8)
+    bar.ax.yaxis.set_minor_locator(NullLocator())
     bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.number(v)))
     return fig
 

@@ -135,20 +135,22 @@ class ActionGroups(Section):
     def row(self, deck, group: dict) -> list[str]:
         """Return one group's row."""
         first = group["recommendations"][0]["id"] if group["recommendations"] else None
-        return [deck.w.group_name(group["key"]), deck.fmt.number(group["clients"]), deck.fmt.percent(group["churn_rate"]),
-                deck.fmt.percent(group["mean_risk"]), deck.fmt.money(group["value_at_risk"], compact=True),
+        return [deck.w.group_name(group["key"]), deck.fmt.number(group["clients"]),
+                deck.fmt.percent(group["churn_rate"]), deck.fmt.percent(group["mean_risk"]), deck.fmt.money(group["value_at_risk"], compact=True),
                 deck.w.recommendation_title(first) if first else "—"]
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the PDF block: value at risk, precision with its definition, and the group table."""
         groups = w.context["action_groups"]["groups"]
-        rows = [{"name": w.group_name(g["key"]), "clients": w.fmt.number(g["clients"]), "churn": w.fmt.percent(g["churn_rate"]),
+        rows = [{"name": w.group_name(g["key"]), "clients": w.fmt.number(g["clients"]),
+                 "churn": w.fmt.percent(g["churn_rate"]),
                  "risk": w.fmt.percent(g["mean_risk"]), "value_at_risk": w.fmt.money(g["value_at_risk"], compact=True),
                  "action": w.recommendation_title(g["recommendations"][0]["id"]) if g["recommendations"] else "—"}
                 for g in groups]
         valued = _valued(w.context)
+        overall = w.context["value_at_risk"]["overall"] if valued else None
         return {"action_groups": rows, "prediction_lines": [w.precision_definition()],
                 "precision": w.precision_headline(),
-                "value_at_risk": w.fmt.money(w.context["value_at_risk"]["overall"]["value_at_risk"]) if valued else None,
+                "value_at_risk": w.fmt.money(overall["value_at_risk"]) if valued else None,
                 "value_at_risk_line": w.value_at_risk_line() if valued else None,
                 "value_source": w.value_source_line() if valued else None}

@@ -76,7 +76,8 @@ class PredictionSentences:
         parts = []
         for entry in leaks:
             if entry["reason"] == "equal_to_label":
-                parts.append(self._("{feature} (a copy of the churn flag)").format(feature=self.feature(entry["column"])))
+                parts.append(self._("{feature} (a copy of the churn flag)").format(
+                    feature=self.feature(entry["column"])))
             else:
                 parts.append(self._("{feature} (on its own it predicts churn almost perfectly: ROC-AUC {auc})").format(
                     feature=self.feature(entry["column"]), auc=self.fmt.number(entry["auc"], 3)))
