@@ -315,3 +315,18 @@ def test_out_of_time_without_last_quarters_data_says_why():
     check = out_of_time_check({"meta": {"period": "2026-Q2"}}, None, None, {}, Settings(), Reporter(-1))
     assert check == {"status": "not_computable", "reason": "no_previous_data", "period": "2026-Q2"}
     OutOfTime.model_validate(check, strict=True)
+
+
+def test_clients_beyond_the_cross_validated_sample_are_scored_by_a_model_that_never_saw_them(sample_frame):
+    from reportgen.analysis.prediction import predict_churn
+
+    frame = sample_frame.head(3000)
+    y = frame["churn"].to_numpy()
+    features = frame[["score", "age", "equity", "balance", "products", "last_activity", "city", "gender"]]
+    result, fitted = predict_churn(features, y, 0.1, 42, sample=1000)
+    assert result["cross_validated"] == 1000
+    outside = fitted.fold == -1
+    assert outside.sum() == 2000 and set(fitted.fold[~outside]) == {0, 1, 2, 3, 4}
+    assert roc_auc_score(y[outside], fitted.risk[outside]) > 0.75  # a real model, scored on unseen clients
+    assert result["metrics"]["clients"] == 3000
+    assert result["metrics"]["roc_auc"] == pytest.approx(roc_auc_score(y, fitted.risk))

@@ -52,11 +52,10 @@ def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
     n, churned = len(y), int(y.sum())
     base = churned / n if n else None
     k = contacts(n, contact_share)
-    top = riskiest(p, k)
-    flagged = np.zeros(n, dtype=bool)
-    flagged[top] = True
-    tp = int(y[flagged].sum())
-    decile = riskiest(p, contacts(n, 0.1))
+    order = riskiest(p, n)  # sorted once: a million clients take a tenth of a second a sort
+    top = order[:k]
+    tp = int(y[top].sum())
+    decile = order[:contacts(n, 0.1)]
     out = score_metrics(y, p, contact_share)
     out.update({
         "clients": n,
@@ -69,23 +68,22 @@ def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
         "confusion": {"true_positive": tp, "false_positive": k - tp, "false_negative": churned - tp,
                       "true_negative": n - k - (churned - tp)},
         "lift_top_decile": (float(y[decile].mean()) / base) if base else None,
-        "gains": gains_curve(y, p),
+        "gains": gains_curve(y, order),
         "calibration": calibration_bins(y, p),
         **calibration_fit(y, p),
     })
     return out
 
 
-def gains_curve(y: np.ndarray, p: np.ndarray, points: int = GAIN_POINTS) -> list[dict]:
-    """Return the cumulative gains: for each share of clients contacted, riskiest first, the share of all
-    churners among them."""
-    order = riskiest(p, len(p))
+def gains_curve(y: np.ndarray, order: np.ndarray, points: int = GAIN_POINTS) -> list[dict]:
+    """Return the cumulative gains: for each share of clients contacted, riskiest first (`order`, from
+    riskiest), the share of all churners among them."""
     found = np.cumsum(np.asarray(y)[order])
     total = found[-1] if len(found) else 0
     curve = [{"contacted": 0.0, "found": 0.0}]
     for step in range(1, points + 1):
         share = step / points
-        k = contacts(len(p), share)
+        k = contacts(len(order), share)
         curve.append({"contacted": share, "found": float(found[k - 1] / total) if total else 0.0})
     return curve
 
@@ -93,7 +91,7 @@ def gains_curve(y: np.ndarray, p: np.ndarray, points: int = GAIN_POINTS) -> list
 def calibration_bins(y: np.ndarray, p: np.ndarray, bins: int = CALIBRATION_BINS) -> list[dict]:
     """Return the calibration curve: clients cut into `bins` equal groups by predicted risk, each with its
     mean predicted risk and the share that actually left."""
-    order = riskiest(p, len(p))[::-1]  # lowest risk first
+    order = np.argsort(p, kind="stable")  # lowest risk first, ties by the table's order
     out = []
     for part in np.array_split(order, bins):
         if len(part):

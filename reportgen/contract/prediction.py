@@ -136,7 +136,7 @@ class ClientTable(Part):
     id: list[str] = Field(description="The id column's value, else the row number in the file.")
     risk: list[float] = Field(description="Calibrated risk, predicted by a model that never saw the client.")
     fold: list[int] = Field(description="The cross-validation fold that scored the client; -1: beyond the "
-                            "cross-validated sample, scored by all five fold models.")
+                            "cross-validated sample, scored by a model fitted on that sample.")
     left: list[int] = Field(description="The churn flag.")
     group: list[Literal["at_risk", "high_value", "inactive", "standard"]]
     segment: list[str | None] = Field(description="The riskiest rule segment the client belongs to.")
