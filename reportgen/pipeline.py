@@ -157,7 +157,6 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     """
     from reportgen.outfolder import publish, staging
     from reportgen.render import RenderJob, render_all
-    from reportgen.render.client_lists import CSV_NAME, has_clients, write_csv
 
     report = settings.report
     period = period_of(settings)
@@ -166,6 +165,8 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     _check_before_build(settings, folder, languages)
     dataset = load(settings, data, reporter)
     context = analyse(dataset, settings, reporter, previous=previous, period=period)
+    from reportgen.render.client_lists import CSV_NAME, has_clients, write_csv  # imported once the checks passed
+
     with staging(folder) as staging_folder:
         staged = [write_text(staging_folder / "context.json", dumps(context))]
         lists = has_clients(context)
