@@ -10,6 +10,7 @@ figure computed from those risks is honest.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -26,6 +27,7 @@ FOLDS = 5
 # Clients in the cross-validation (and the leakage guard): ten features need no more, and a million would
 # cost minutes; the clients beyond it are scored by a model fitted on the sample, which never saw them.
 MODEL_SAMPLE = 20_000
+FIT_THREADS = 2
 MIN_CLASS = 25  # leavers (and stayers) needed: five folds, each with a calibration part holding some
 
 
@@ -111,12 +113,24 @@ def _cross_validate(encoding: Encoding, x: np.ndarray, y: np.ndarray, rows: np.n
     split = list(StratifiedKFold(FOLDS, shuffle=True, random_state=seed).split(x, y))
     fitted = {name: Fitted(encoding, x, y, rows) for name in MODELS}
     risks = {name: np.empty(len(y)) for name in MODELS}
-    for train, test in split:
-        for name in MODELS:
-            model, calibrated_model = fit_calibrated(name, encoding, x[train], y[train], seed)
-            risks[name][test] = calibrated_model.predict_proba(x[test])[:, 1]
+
+    def fit(task: tuple[int, str]):
+        train, test = split[task[0]]
+        # OpenMP's thread count is set per thread: the caller's limit does not reach this worker
+        with threadpool_limits(limits=1, user_api="openmp"):
+            model, calibrated_model = fit_calibrated(task[1], encoding, x[train], y[train], seed)
+            return model, calibrated_model.predict_proba(x[test])[:, 1]
+
+    # The ten fits are independent and release the GIL while they compute: two threads use both cores of
+    # the machine, each fit on one OpenMP thread so that none spins waiting for another (two OpenMP threads
+    # per fit made a 1-second cross-validation take 14 s on the loaded machine); results do not depend on
+    # the order the fits finish in.
+    tasks = [(number, name) for number in range(len(split)) for name in MODELS]
+    with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
+        for (number, name), (model, risk) in zip(tasks, pool.map(fit, tasks)):
+            risks[name][split[number][1]] = risk
             fitted[name].models.append(model)
-            fitted[name].tests.append(test)
+            fitted[name].tests.append(split[number][1])
     candidates = [{"model": name, **score_metrics(y, risks[name], contact_share)} for name in MODELS]
     return fitted, candidates, risks
 
