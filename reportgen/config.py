@@ -14,7 +14,8 @@ from reportgen.errors import ConfigError
 from reportgen.i18n.ui import N_, _, translate
 # the settings themselves, typed with defaults and a meaning each; imported from here by most of the house
 from reportgen.settings import (FREE_SECTIONS, SECTIONS, AnalysisSettings, ColumnSettings,  # noqa: F401
-                                DataSettings, EmailSettings, EngineSettings, ReportSettings, Settings)
+                                DataSettings, EmailSettings, EngineSettings, ExportSettings, ReportSettings,
+                                Settings)
 
 CONFIG_NAME = "reportgen.toml"
 
@@ -160,6 +161,8 @@ def _coerce(value, expected):
             return _BAD
         items = [_coerce(v, item) for v in value]
         return _BAD if any(i is _BAD for i in items) else items
+    if expected is type(None):
+        return None if value is None else _BAD
     if expected is dict:
         return value if isinstance(value, dict) else _BAD
     if expected is bool:
@@ -176,6 +179,8 @@ def _coerce(value, expected):
 def _type_name(expected) -> str:
     """Return a readable name for a type annotation."""
     names = {str: _("text"), int: _("a whole number"), float: _("a number"), bool: _("true or false"), dict: _("a table")}
+    if typing.get_origin(expected) in (typing.Union, types.UnionType):  # 'float | None': the value's type
+        return _type_name(next(a for a in typing.get_args(expected) if a is not type(None)))
     if typing.get_origin(expected) is list:
         return _("a list of {item}").format(item=_type_name(typing.get_args(expected)[0]))
     return names.get(expected, str(expected))
@@ -209,6 +214,10 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
         problems.append(_("[analysis] max_overlap must be between 0 and 1"))
     if a.min_segment_size < 1 or not 0 < a.min_segment_share < 1:
         problems.append(_("[analysis] min_segment_size must be positive and min_segment_share between 0 and 1"))
+    if not 0 < a.contact_share < 1 or not 0 < a.high_value_share < 1:
+        problems.append(_("[analysis] contact_share and high_value_share must be between 0 and 1"))
+    if a.retention_uplift is not None and not 0 < a.retention_uplift <= 1:
+        problems.append(_("[analysis] retention_uplift must be above 0 and at most 1 (or left out: no assumption)"))
     if a.bootstrap_resamples < 100:
         problems.append(_("[analysis] bootstrap_resamples must be at least 100"))
     if a.inactivity_days < 0:

@@ -115,10 +115,12 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: 
     return analysis(dataset, settings, reporter, period or period_of(settings), previous)
 
 
-def load_previous(path: str, settings: Settings, reporter: Reporter, period: str) -> tuple[dict, set[str] | None]:
-    """Return last quarter's context and client ids: from its context.json, or by analysing its data file.
+def load_previous(path: str, settings: Settings, reporter: Reporter,
+                  period: str) -> tuple[dict, set[str] | None, Dataset | None]:
+    """Return last quarter's context, client ids and dataset: from its context.json, or by analysing its data file.
 
-    A context.json holds no ids; they are read from the data file it names when that file still exists.
+    A context.json holds no ids; they (and the dataset, for the model's out-of-time check) are read from
+    the data file it names when that file still exists; otherwise both are None.
     """
     from reportgen.context import load_context
 
@@ -126,19 +128,20 @@ def load_previous(path: str, settings: Settings, reporter: Reporter, period: str
     if source.suffix.lower() == ".json":
         context = load_context(source)
         data = Path(context["meta"].get("dataset") or "")
-        ids = None
+        ids, dataset = None, None
         if context["meta"]["kind"] == "customers" and data.is_file():
-            ids = _ids(load_dataset(data, settings))
+            dataset = load_dataset(data, settings)
+            ids = _ids(dataset)
         else:
             reporter.warn(_("The data file of {path} is not available: clients gained and lost are counted, not "
                             "matched by id.").format(path=source))
-        return context, ids
+        return context, ids, dataset
     dataset = load(settings, str(source), reporter)
     from reportgen.behaviour_run import refuse_previous
     refuse_previous(dataset)
     quiet = Reporter(-1)
     context = analyse(dataset, settings, quiet, period=period)
-    return context, _ids(dataset)
+    return context, _ids(dataset), dataset
 
 
 def _ids(dataset: Dataset) -> set[str] | None:
@@ -173,10 +176,15 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     _check_before_build(settings, folder, languages)
     dataset = load(settings, data, reporter)
     context = analyse(dataset, settings, reporter, previous=previous, period=period)
+    from reportgen.render.client_lists import CSV_NAME, has_clients, write_csv  # imported once the checks passed
+
     with staging(folder) as staging_folder:
         staged = [write_text(staging_folder / "context.json", dumps(context))]
+        lists = has_clients(context)
+        if lists:  # the CRM lists: one CSV for an import, a workbook per language
+            staged.append(write_csv(context, staging_folder / CSV_NAME))
         job = RenderJob(
-            formats=tuple(report.formats), staging=staging_folder,
+            formats=tuple(report.formats) + (("xlsx",) if lists else ()), staging=staging_folder,
             template=settings.resolve(report.template) if report.template else None,
             templates=settings.resolve(report.templates) if report.templates else None,
         )
@@ -194,6 +202,8 @@ def _check_before_build(settings: Settings, folder: Path, languages: list[str]) 
 
     report = settings.report
     names = ["context.json", *(f"deck_{lang}.pptx" for lang in languages if "pptx" in report.formats)]
+    if settings.analysis.predict:
+        names += ["clients.csv", *(f"clients_{lang}.xlsx" for lang in languages)]
     if "pdf" in report.formats:
         names += ["charts", *(f"summary_{lang}.pdf" for lang in languages)]
     check_writable(folder, names)

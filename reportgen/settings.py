@@ -88,6 +88,9 @@ class ColumnSettings:
     country: str = opt("", N_("Transaction log: country column (optional)."))
     channel: str = opt("", N_("Transaction log: sales channel column (optional)."))
     category: str = opt("", N_("Transaction log: product category column (optional)."))
+    value: str = opt("", N_(
+        "What a client is worth (balance, revenue, margin): the value at risk is churn risk × this column; "
+        "empty: the balance, else the income, as a proxy."))
     numeric: list[str] = opt([], N_("Further numeric features."))
     categorical: list[str] = opt([], N_("Further categorical features."))
     binary: list[str] = opt([], N_("Further yes/no features."))
@@ -133,6 +136,14 @@ class EngineSettings:
     temp_directory: str = opt("", N_(
         "Folder the engine spills to (a subfolder is made and removed after the run); empty: the system's "
         "temporary folder."))
+    predict: bool = opt(True, N_("Predict each client's churn risk, with value at risk, action groups and client lists."))
+    contact_share: float = opt(0.10, N_(
+        "Contact capacity: the share of clients, riskiest first, a retention campaign can reach; precision is "
+        "measured there."))
+    high_value_share: float = opt(0.20, N_("The most valuable share of clients, for the high-value action group."))
+    retention_uplift: float | None = opt(None, N_(
+        "Assumed share of the at-risk group's expected departures a retention campaign prevents, e.g. 0.1; "
+        "unset: no expected effect is stated."))
 
 
 @dataclass
@@ -152,6 +163,15 @@ class EmailSettings:
 
 
 @dataclass
+class ExportSettings:
+    """What the client lists (clients.csv, clients_<lang>.xlsx) hold beyond the id and the figures."""
+
+    columns: list[str] = opt([], N_(
+        "Columns of the data copied into the client lists (a name, a phone number); empty: no personal column "
+        "beyond the id."))
+
+
+@dataclass
 class Settings:
     """All settings of a run; `source` is the file they came from (None: defaults)."""
 
@@ -161,6 +181,7 @@ class Settings:
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
     engine: EngineSettings = field(default_factory=EngineSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     labels: dict = field(default_factory=dict, metadata={"doc": N_("Column labels per language: [labels.fr] age = 'Âge'.")})
     value_labels: dict = field(
         default_factory=dict, metadata={"doc": N_("Value labels: [value_labels.city.fr] 'Ярославль' = 'Iaroslavl'.")}
@@ -187,5 +208,6 @@ SECTIONS = {
     "analysis": AnalysisSettings,
     "email": EmailSettings,
     "engine": EngineSettings,
+    "export": ExportSettings,
 }
 FREE_SECTIONS = ("labels", "value_labels", "ranges")

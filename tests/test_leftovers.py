@@ -93,7 +93,7 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_removes_its_staging_
     result = run_cli("build", "-q", "--data", small, "--out", out, "--lang", "en", "--format", "pptx")
     assert result.code == 0, result.err
     assert not left[0].exists() and staged() == []
-    assert sorted(p.name for p in out.iterdir()) == ["context.json", "deck_en.pptx"]
+    assert sorted(p.name for p in out.iterdir()) == ["clients.csv", "clients_en.xlsx", "context.json", "deck_en.pptx"]
 
 
 # A build in another process that holds its staging folder until its standard input closes

@@ -12,6 +12,9 @@ SEGMENT_STATS = ("churn_rate", "lift_pp", "lift_ratio", "size", "share",
                  # a transaction log's RFM segments and clusters (analysis.rfm_analysis): their name key, the share
                  # of revenue they bring and the share of their clients who have lapsed
                  "name", "revenue_share", "lapse_rate")
+# an action group's figures (reportgen.analysis.action_groups): rules on "group" apply to action groups only
+GROUP_STATS = ("key", "size", "share", "churn_rate", "mean_risk", "expected_leavers", "value", "value_at_risk",
+               "mean_value")
 FEATURE_STATS = ("mean", "median", "share", "majority", "majority_share", "base.mean", "base.median", "base.share",
                  "base.majority_share", "median_ratio", "mean_ratio", "median_z", "share_diff",
                  "top_over_represented.level", "top_over_represented.share", "top_over_represented.base_share",
@@ -60,7 +63,7 @@ def playbook_texts(playbook: dict) -> dict:
 def _read(ref: dict, segment: dict, columns_by_role: dict[str, str]):
     """Return the value a condition or figure reads from the segment, or None when it is not there."""
     feature, stat = ref["feature"], ref["stat"]
-    if feature == "segment":
+    if feature in ("segment", "group"):
         return segment.get(stat)
     column = columns_by_role.get(feature, feature)
     entry = segment["profile"]["features"].get(column)

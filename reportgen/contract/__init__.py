@@ -11,6 +11,8 @@ Schema versions:
      the search did not see, with the discovery figures beside them (segment_search.validation).
      Later additions that leave every existing context valid keep the version: the transactions kind
      (TransactionsContext) and the optional observation and kpi texts of a playbook rule.
+     Later additions that leave every earlier context valid (so that last quarter's context.json still
+     reads): prediction, value_at_risk and action_groups (null when the model did not run).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from reportgen.contract.churn import ChurnProneInterval, Factor, Overview, Test
 from reportgen.contract.comparison import Comparison
 from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Method, Playbook
+from reportgen.contract.prediction import ActionGroups, Prediction, ValueAtRisk
 from reportgen.contract.segments import BaseProfile, Clusters, RuleSegment, SegmentSearch
 from reportgen.contract.transactions import TransactionsContext
 
@@ -41,6 +44,11 @@ class Context(ContextHeader):
     segment_search: SegmentSearch
     segments: list[RuleSegment] = Field(description="Churn-prone rule segments, highest churn on unseen clients first.")
     clusters: Clusters
+    prediction: Prediction | None = Field(
+        default=None, description="Churn prediction: every client's out-of-fold risk and how good it is; null: "
+                                  "analysis.predict is off.")
+    value_at_risk: ValueAtRisk | None = Field(default=None, description="Risk × value, overall, by segment and cluster.")
+    action_groups: ActionGroups | None = Field(default=None, description="Whom to keep first, and how.")
     base_profile: BaseProfile = Field(description="Every feature summarised over all clients.")
     playbook: Playbook
     action_plan: ActionPlan

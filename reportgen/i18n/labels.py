@@ -27,6 +27,7 @@ ROLE_LABELS = {
     "credit_limit": N_("credit limit"),
     "payments": N_("payments"),
     "purchase_frequency": N_("purchase frequency"),
+    "value": N_("client value"),
 }
 
 # The roles of a transaction log's columns (the client id is ROLE_LABELS["id"])

@@ -28,6 +28,8 @@ class Dataset:
     separator: str | None = None
     warnings: list[str] = field(default_factory=list)
     log: dict = field(default_factory=dict)
+    # columns the client lists copy as they are in the file (export.columns), on the frame's rows
+    extras: pd.DataFrame | None = None
 
     def source_dict(self) -> dict:
         """Return where the data came from, as plain data."""

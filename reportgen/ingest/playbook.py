@@ -10,7 +10,7 @@ import string
 import tomllib
 from pathlib import Path
 
-from reportgen.analysis.playbook import FEATURE_STATS, OPERATORS, OPTIONAL_TEXTS, SEGMENT_STATS
+from reportgen.analysis.playbook import FEATURE_STATS, GROUP_STATS, OPERATORS, OPTIONAL_TEXTS, SEGMENT_STATS
 from reportgen.errors import ConfigError
 from reportgen.i18n.catalogs import LANGUAGES
 from reportgen.i18n.ui import _
@@ -95,7 +95,7 @@ def _check_reference(ref, need_op: bool) -> list[str]:
         return [_("must be a table such as {{ feature = \"balance\", stat = \"median\" }}")]
     problems = []
     feature, stat = ref.get("feature"), ref.get("stat")
-    allowed = SEGMENT_STATS if feature == "segment" else FEATURE_STATS
+    allowed = {"segment": SEGMENT_STATS, "group": GROUP_STATS}.get(feature, FEATURE_STATS)
     if not isinstance(feature, str):
         problems.append(_("feature is missing"))
     if stat not in allowed:

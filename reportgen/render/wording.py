@@ -13,11 +13,12 @@ from reportgen.render.sanitize import clean_text
 from reportgen.roles import Roles
 from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
+from reportgen.render.sentences.prediction import PredictionSentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
 from reportgen.render.sentences.transactions import TransactionSentences
 
-MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments")
+MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments", "value")
 # A column whose name states its own unit ('Annual Income (k$)', 'Solde [EUR]') is shown as a plain number:
 # its label already says what the figures are, and the configured currency may not be theirs.
 OWN_UNIT = re.compile(r"[(\[][^)\]]*(\$|€|£|¥|₽|\b(usd|eur|rub|gbp|chf|cny|kzt|руб|тыс)\b)[^)\]]*[)\]]",
@@ -30,7 +31,8 @@ HORIZONS = {
 }
 
 
-class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences):
+class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences,
+              PredictionSentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:

@@ -17,17 +17,20 @@ from reportgen.render.sections.clusters import Clusters
 from reportgen.render.sections.factors import FactorCharts, Portrait, Tests
 from reportgen.render.sections.opening import Agenda, DataAndMethod, KeyFigures, Objectives, Title
 from reportgen.render.sections.plan import ActionPlan, NextSteps
+from reportgen.render.sections.prediction import KeyFactors, PredictiveModel
 from reportgen.render.sections.segments import Segments
 from reportgen.render.sections.tx_opening import RfmMethod, TxData, TxObjectives, TxSummary, TxTitle
 from reportgen.render.sections.tx_segments import Concentration, RfmClusterSection, RfmMap, SegmentTable
 from reportgen.render.sections.tx_value import (LifetimeValue, SegmentRecommendations, TxActionPlan, TxAppendix,
                                                 TxNextSteps)
+from reportgen.render.sections.value_at_risk import ActionGroups, ValueAtRisk
 
 # Each input kind's report, section by section in deck order (the PDF takes those with a summary_rank).
 REPORTS: dict[str, tuple[type[Section], ...]] = {
     "customers": (
         Title, Agenda, Objectives, DataAndMethod, KeyFigures, WhatChanged, FactorCharts, Portrait, Tests,
-        Segments, Clusters, ActionPlan, NextSteps, Appendix,
+        Segments, Clusters, PredictiveModel, KeyFactors, ValueAtRisk, ActionGroups, ActionPlan, NextSteps,
+        Appendix,
     ),
     "behaviour": (
         BehaviourTitle, Agenda, BehaviourObjectives, BehaviourDataAndMethod, BehaviourKeyFigures, Distributions,
