@@ -124,6 +124,14 @@ class AnalysisSettings:
     calibration_end: str = opt("", N_(
         "End of the calibration period of the lifetime-value hold-out check (YYYY-MM-DD); empty: 13 weeks "
         "before the analysis date."))
+    predict: bool = opt(True, N_("Predict each client's churn risk, with value at risk, action groups and client lists."))
+    contact_share: float = opt(0.10, N_(
+        "Contact capacity: the share of clients, riskiest first, a retention campaign can reach; precision is "
+        "measured there."))
+    high_value_share: float = opt(0.20, N_("The most valuable share of clients, for the high-value action group."))
+    retention_uplift: float | None = opt(None, N_(
+        "Assumed share of the at-risk group's expected departures a retention campaign prevents, e.g. 0.1; "
+        "unset: no expected effect is stated."))
 
 
 @dataclass
@@ -136,14 +144,6 @@ class EngineSettings:
     temp_directory: str = opt("", N_(
         "Folder the engine spills to (a subfolder is made and removed after the run); empty: the system's "
         "temporary folder."))
-    predict: bool = opt(True, N_("Predict each client's churn risk, with value at risk, action groups and client lists."))
-    contact_share: float = opt(0.10, N_(
-        "Contact capacity: the share of clients, riskiest first, a retention campaign can reach; precision is "
-        "measured there."))
-    high_value_share: float = opt(0.20, N_("The most valuable share of clients, for the high-value action group."))
-    retention_uplift: float | None = opt(None, N_(
-        "Assumed share of the at-risk group's expected departures a retention campaign prevents, e.g. 0.1; "
-        "unset: no expected effect is stated."))
 
 
 @dataclass
