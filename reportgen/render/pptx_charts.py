@@ -23,8 +23,8 @@ PERCENT = "0.0%"
 TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-class _TextWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's chart workbook writer, writing every string as a string."""
+class TextWorksheet:
+    """Mixin for python-pptx's chart workbook writers: the embedded workbook stores every string as a string."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file):
@@ -33,6 +33,10 @@ class _TextWorkbookWriter(CategoryWorkbookWriter):
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
         workbook.close()
+
+
+class _TextWorkbookWriter(TextWorksheet, CategoryWorkbookWriter):
+    """python-pptx's chart workbook writer, writing every string as a string."""
 
 
 class TextChartData(CategoryChartData):

@@ -3,30 +3,20 @@ each against the line a model without skill (or with perfect calibration) would 
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 from pptx.chart.data import XyChartData
 from pptx.chart.xlsx import XyWorkbookWriter
 from pptx.enum.chart import XL_CHART_TYPE, XL_LEGEND_POSITION, XL_MARKER_STYLE
 from pptx.enum.dml import MSO_LINE_DASH_STYLE
 from pptx.util import Pt, lazyproperty
-from xlsxwriter import Workbook
 
 from reportgen.render.fonts import FAMILY
-from reportgen.render.pptx_charts import TEXT_ONLY, _rgb
+from reportgen.render.pptx_charts import TextWorksheet, _rgb
 from reportgen.render.sanitize import clean_text
 
 
-class _TextXyWorkbookWriter(XyWorkbookWriter):
+class _TextXyWorkbookWriter(TextWorksheet, XyWorkbookWriter):
     """python-pptx's XY chart workbook writer, writing every string as a string (never a formula)."""
-
-    @contextmanager
-    def _open_worksheet(self, xlsx_file):
-        """Yield (workbook, worksheet) of a workbook that stores text as text; close it after the block."""
-        workbook = Workbook(xlsx_file, TEXT_ONLY)
-        worksheet = workbook.add_worksheet()
-        yield workbook, worksheet
-        workbook.close()
 
 
 class TextXyChartData(XyChartData):
