@@ -10,7 +10,7 @@ from pydantic import Field
 from reportgen.contract.base import Part, Status
 from reportgen.contract.lifetime import ClientRows, Clv
 from reportgen.contract.log import Log, LogOverview, LogQuality
-from reportgen.contract.meta import Meta, Roles
+from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Playbook
 from reportgen.contract.segments import Candidate, Recommendation
 
@@ -232,16 +232,10 @@ class TransactionsMethod(Part):
     time_unit: Literal["weeks"]
 
 
-class TransactionsContext(Part):
+class TransactionsContext(ContextHeader):
     """A transaction log: segments and clusters of its clients, their value, and what to do for each."""
 
-    schema_version: Literal[2] = Field(description="Version of this contract; see reportgen.contract.")
-    generated_at: str = Field(description="When the context was computed (ISO 8601, UTC).")
-    meta: Meta
-    roles: Roles
-    labels: dict[str, dict[str, str]] = Field(description="Column labels per language from the config.")
-    value_labels: dict[str, dict[str, dict[str, str]]] = Field(
-        description="Value labels per column and language from the config.")
+    # the header of every kind, with the log's own quality summary (lines, cleaning rules) in place of a table's
     quality: LogQuality
     log: Log
     overview: LogOverview
