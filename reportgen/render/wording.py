@@ -7,12 +7,14 @@ import re
 from functools import cached_property
 
 from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
+from reportgen.i18n.labels import CHURN_BY, FLAG_PHRASES, GENDER_VALUES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
+from reportgen.render.sentences import capitalised, inline
 from reportgen.roles import Roles
 from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
+from reportgen.render.sentences.quality import QualitySentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
 
@@ -29,7 +31,7 @@ HORIZONS = {
 }
 
 
-class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences):
+class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences, QualitySentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
@@ -57,6 +59,14 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         if known:
             return self.tr(known)
         return clean_text(str(column).replace("_", " ")) or clean_text(column)
+
+    def churn_by(self, column: str) -> str:
+        """Return the title of a feature's churn chart: 'Churn by number of products' for a feature whose name is
+        known (each language declines it), else the general form that fits any label ('Churn by {feature}')."""
+        known = None if self.custom_label(column) else feature_name(column)
+        if known in CHURN_BY:
+            return self.tr(CHURN_BY[known])
+        return self._("Churn by {feature}").format(feature=self.feature(column))
 
     def custom_label(self, column: str) -> str:
         """Return the label [labels.<lang>] in the config gives the column, else ''."""
@@ -250,7 +260,7 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             note = self.disagreement(test)
             if note:
                 findings.append(self._("{feature}: {note}").format(feature=self.feature_title(test["feature"]),
-                                                                   note=note))
+                                                                   note=inline(note)))
                 break
         rules = self.rule_segments
         if rules:
@@ -268,6 +278,18 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         """Return the KMeans clusters as segments."""
         return (self.context.get("clusters") or {}).get("groups", [])
 
+    def key_figures(self) -> list[tuple[str, str, str]]:
+        """Return the key figures as (figure, label, note); each label agrees with its figure and stands as a
+        line of its own under it ('10 000' / 'Clients analysed': «Клиентов в анализе», «Ушедших клиентов»)."""
+        o = self.context["overview"]
+        return [
+            (self.fmt.number(o["customers"]),
+             capitalised(self.fmt.ngettext("client analysed", "clients analysed", o["customers"])), ""),
+            (self.fmt.percent(o["churn_rate"]), capitalised(self._("churn rate")), self.interval(o["churn_rate_ci"])),
+            (self.fmt.number(o["churned"]),
+             capitalised(self.fmt.ngettext("client who left", "clients who left", o["churned"])), ""),
+        ]
+
     # --- what every summary (PDF, e-mail) opens with -------------------------------------------
     def headline_view(self) -> dict:
         """Return the title, period, key figures and findings every summary opens with, formatted."""
@@ -282,12 +304,7 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             "organisation": meta.get("organisation") or "",
             "period": self.fmt.period(meta["period"]),
             "generated": self.fmt.date(self.context["generated_at"]),
-            "kpis": [
-                {"value": self.fmt.number(o["customers"]), "label": self._("clients analysed"), "note": ""},
-                {"value": self.fmt.percent(o["churn_rate"]), "label": self._("churn rate"),
-                 "note": self.interval(o["churn_rate_ci"])},
-                {"value": self.fmt.number(o["churned"]), "label": self._("clients who left"), "note": ""},
-            ],
+            "kpis": [{"value": value, "label": label, "note": note} for value, label, note in self.key_figures()],
             "findings": self.key_findings(),
         }
 

@@ -35,8 +35,7 @@ class FactorCharts(Section):
             notes = deck._("Churn by {feature}: highest for {level} at {rate}, against {overall} on average.").format(
                 feature=deck.w.feature(factor["factor"]), level=deck.w.level(factor, top),
                 rate=deck.fmt.percent(top["churn_rate"]), overall=deck.fmt.percent(overall))
-            slide = deck.slide("title_only", deck._("Churn by {feature}").format(
-                feature=deck.w.feature(factor["factor"])), notes)
+            slide = deck.slide("title_only", deck.w.churn_by(factor["factor"]), notes)
             bars_with_reference(
                 slide, content_area(deck.prs, slide), [deck.w.level(factor, lvl) for lvl in factor["levels"]],
                 [lvl["churn_rate"] or 0.0 for lvl in factor["levels"]], overall,

@@ -6,6 +6,7 @@ from reportgen.render import charts as svg
 from reportgen.render.deck_template import body_placeholders
 from reportgen.render.pptx_charts import bars_with_reference
 from reportgen.render.sections.base import Section
+from reportgen.render.sentences import capitalised
 from reportgen.render.slides import Item, content_area, fill_list, list_size, split_items
 
 MAX_RECOMMENDATIONS = 3  # in the PDF: the deck has them all
@@ -56,7 +57,7 @@ class Segments(Section):
         """Add one slide for a segment: its profile and churn on the left, its recommendations on the right."""
         name = deck.w.segment_name(segment)
         left = [Item(name, bold=True), Item(deck.w.segment_summary(segment))]
-        left += [Item(line, level=1) for line in deck.w.profile_lines(segment)]
+        left += [Item(capitalised(line), level=1) for line in deck.w.profile_lines(segment)]
         right = []
         for rec in segment["recommendations"]:
             right.append(Item(deck.w.recommendation_title(rec["id"]), bold=True))
