@@ -115,18 +115,23 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         return self.fmt.smart_number(value)
 
     def range_text(self, column: str, low: float | None, high: float | None, integer: bool) -> str:
-        """Return a band as text: '25–34', '< 800', '≥ 1 M ₽', '4+' (low inclusive, high exclusive)."""
+        """Return a band as text: '25–34', '< 800', '1 M ₽ or more', '4+' (low inclusive, high exclusive).
+
+        The bounds are said in words rather than with ≥ and ≤, which the shipped font (Noto Sans) does not have.
+        """
         if integer and high is not None:
             top = high - 1
             if low is None:
-                return "≤ " + self._bound(column, top)
+                return self._("up to {value}").format(value=self._bound(column, top))
             return self._bound(column, low) if top == low else f"{self._bound(column, low)}–{self._bound(column, top)}"
         if low is None and high is None:
             return self._("all")
         if low is None:
             return "< " + self._bound(column, high)
         if high is None:
-            return f"{self._bound(column, low)}+" if integer else "≥ " + self._bound(column, low)
+            if integer:
+                return f"{self._bound(column, low)}+"
+            return self._("{value} or more").format(value=self._bound(column, low))
         return f"{self._bound(column, low)} – {self._bound(column, high)}"
 
     def level(self, factor: dict, level: dict) -> str:
@@ -171,7 +176,7 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         return self._("{feature}: {value}").format(feature=self.feature(column), value=text)
 
     def segment_name(self, segment: dict) -> str:
-        """Return a segment's name: its conditions joined ('men · active last month · balance: ≥ 1 M ₽')."""
+        """Return a segment's name: its conditions joined ('men · active last month · balance: 1 M ₽ or more')."""
         if segment.get("cluster") is not None:
             return self._("Cluster {n}").format(n=segment["cluster"] + 1)
         return " · ".join(self.condition(c) for c in segment.get("rule", []))
