@@ -129,3 +129,34 @@ def test_no_title_echoes_its_own_word(lang, stem):
                          for part in ("render/", "templates/", "compose.py"))
         if in_reports and len(text) <= 70:
             assert len(re.findall(stem, text, re.I)) <= 1, text
+
+
+@pytest.mark.parametrize("lang, tag", [("fr", "fr-FR"), ("ru", "ru-RU"), ("en", "en-GB")])
+def test_every_text_run_carries_the_deck_language(sample_build, lang, tag):
+    """PowerPoint checks spelling in a run's `lang`; runs without one take the template's en-US."""
+    import zipfile
+
+    from lxml import etree
+
+    a = "http://schemas.openxmlformats.org/drawingml/2006/main"
+    c = "http://schemas.openxmlformats.org/drawingml/2006/chart"
+    path = sample_build / f"deck_{lang}.pptx"
+    runs = charts = 0
+    with zipfile.ZipFile(path) as package:
+        for name in package.namelist():
+            if not name.endswith(".xml") or not name.startswith("ppt/"):
+                continue
+            root = etree.fromstring(package.read(name))
+            for run in root.iter(f"{{{a}}}r"):
+                properties = run.find(f"{{{a}}}rPr")
+                assert properties is not None and properties.get("lang") == tag, (name, etree.tostring(run)[:120])
+                runs += 1
+            for kind in ("rPr", "endParaRPr", "defRPr"):
+                for element in root.iter(f"{{{a}}}{kind}"):
+                    assert element.get("lang") == tag, (name, kind, element.get("lang"))
+            if root.tag == f"{{{c}}}chartSpace":
+                assert root.find(f"{{{c}}}lang").get("val") == tag
+                charts += 1
+            assert b"en-US" not in package.read(name), name
+    assert runs > 100 and charts >= 3
+    assert Presentation(str(path)).core_properties.language == tag

@@ -10,6 +10,7 @@ from pathlib import Path
 from reportgen.atomic import atomic_path
 from reportgen.render.charts import palette
 from reportgen.render.deck_template import body_placeholders, open_template
+from reportgen.render.language import set_language
 from reportgen.render.sections import sections_of
 from reportgen.render.slides import (Item, add_table, content_area, fill_list, fit_widths, list_size, set_notes,
                                      set_title, split_items, table_chunks)
@@ -79,6 +80,7 @@ class DeckBuilder:
         for section in self.sections:
             if section.applies(self.ctx):
                 section.slides(self)
+        set_language(self.prs, self.w.lang)
         return self.prs
 
 
