@@ -209,6 +209,11 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             return self.value(figure.get("feature", ""), value)
         return self.fmt.smart_number(value)
 
+    def bar_legend(self) -> tuple[str, str, str]:
+        """Return the legend of a churn bar chart: the bars, the highlighted bars, the average line."""
+        return (capitalised(self._("churn rate")), self._("Churn significantly above average"),
+                capitalised(self._("average")))
+
     def recommendation(self, rec: dict) -> str:
         """Return a recommendation's text in this language with its figures filled in."""
         rule = self.context["playbook"]["rules"][rec["id"]]

@@ -49,6 +49,6 @@ def choice_of_k_slide(deck, info: dict) -> None:
         half = int(cx * 0.48)
         ks = [str(c["k"]) for c in candidates]
         line_chart(slide, (x, y, half, cy), ks, {deck._("silhouette"): [c["silhouette"] for c in candidates]},
-                   "0.00", deck.palette)
+                   lambda v: deck.fmt.number(v, 2), deck.palette)
         line_chart(slide, (x + cx - half, y, half, cy), ks,
-                   {deck._("inertia"): [c["inertia"] for c in candidates]}, "#,##0", deck.palette)
+                   {deck._("inertia"): [c["inertia"] for c in candidates]}, deck.fmt.number, deck.palette)

@@ -51,7 +51,7 @@ class Segments(Section):
         slide = deck.slide("title_only", deck._("Churn in the segments against the average"), notes)
         bars_with_reference(slide, content_area(deck.prs, slide), [s["id"] for s in segments],
                             [s["churn_rate"] for s in segments], deck.ctx["overview"]["churn_rate"],
-                            (deck._("churn rate"), deck._("average")), [True] * len(segments), deck.palette)
+                            deck.w.bar_legend(), [True] * len(segments), deck.palette, deck.fmt)
 
     def segment_slide(self, deck, segment: dict) -> None:
         """Add one slide for a segment: its profile and churn on the left, its recommendations on the right."""
