@@ -89,8 +89,8 @@ class ClusterSlides(Section):
         slide = deck.slide("title_only", name, notes)
         x, y, cx, cy = content_area(deck.prs, slide)
         head = Emu(int(cy * 0.12))
-        text_box(slide, (x, y, cx, head), [(w.cluster_size(cluster)[:1].upper() + w.cluster_size(cluster)[1:], 20,
-                                            True, colours["accent"])])
+        text_box(slide, (x, y, cx, head), [(capitalised(w.cluster_size(cluster)), 20, True, colours["accent"])],
+                 group="cluster.size")
         left = int(cx * 0.52)
         gap = int(cx * 0.04)
         top, height = y + head, cy - head
@@ -102,7 +102,7 @@ class ClusterSlides(Section):
         for rec in cluster["recommendations"]:
             paragraphs.append((w.recommendation_title(rec["id"]), 15, True, colours["text"]))
             paragraphs.append((w.recommendation(rec), 13, False, colours["text"]))
-        text_box(slide, (x + left + gap, top, cx - left - gap, height), paragraphs)
+        text_box(slide, (x + left + gap, top, cx - left - gap, height), paragraphs, group="cluster.actions")
 
     @staticmethod
     def ordered_rows(w, cluster: dict) -> list[list[str]]:

@@ -124,4 +124,4 @@ def figure_cards(deck, slide, cards: list[tuple[str, str, str]]) -> None:
         if note:
             paragraphs.append((note, 16, False, deck.palette["muted"]))
         text_box(slide, (x + index * (card + gap), y + Emu(int(cy * 0.15)), card, Emu(int(cy * 0.6))),
-                 paragraphs)
+                 paragraphs, group="key figure")

@@ -7,7 +7,7 @@ from reportgen.render.deck_template import body_placeholders
 from reportgen.render.pptx_charts import bars_with_reference
 from reportgen.render.sections.base import Section
 from reportgen.render.sentences import capitalised
-from reportgen.render.slides import Item, content_area, fill_list, list_size, split_items
+from reportgen.render.slides import Item, content_area, fill_list, list_size, mark, split_items
 
 MAX_RECOMMENDATIONS = 3  # in the PDF: the deck has them all
 
@@ -75,11 +75,10 @@ class Segments(Section):
             suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
             slide = deck.slide("two", title + suffix, notes)
             boxes = body_placeholders(slide)
-            for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
+            for box, chunks, side in ((boxes[0], left_chunks, "left"), (boxes[1], right_chunks, "right")):
                 if page < len(chunks):
-                    # one size for a column across its pages, so a continuation does not jump to 20 pt
-                    size = min(list_size(box, chunk) or 12 for chunk in chunks)
-                    fill_list(box, chunks[page], size)
+                    # one size for a column on every segment slide and its continuations (see harmonise_sizes)
+                    fill_list(mark(box, f"segment.{side}"), chunks[page], list_size(box, chunks[page]) or 12)
                 else:
                     box.element.getparent().remove(box.element)
 
