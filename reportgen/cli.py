@@ -76,7 +76,7 @@ def check(reporter: Reporter, data, config, encoding, separator, sheet):
     from reportgen import pipeline
     from reportgen.console.summaries import quality_lines, roles_lines, source_line
 
-    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet)
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet)
     dataset = pipeline.load(settings, data, reporter, announce=False)
     if dataset.log:
         from reportgen.console.logsummary import log_lines
@@ -104,7 +104,7 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
     from reportgen.atomic import write_text
     from reportgen.context import dumps
 
-    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
                                      period=period, playbook=playbook)
     pipeline.check_output_file(output)
     dataset = pipeline.load(settings, data, reporter)
@@ -136,7 +136,7 @@ def build(reporter: Reporter, data, config, encoding, separator, sheet, language
     from reportgen.i18n.catalogs import check_language
 
     languages = tuple(check_language(lang) for lang in languages)
-    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
                                      languages=languages, formats=formats, period=period, template=template,
                                      templates=templates, playbook=playbook)
     if send_after and "pdf" not in settings.report.formats:

@@ -66,6 +66,23 @@ def load_settings(explicit: str | Path | None = None, environ: dict | None = Non
     return _from_environment(settings_from_dict(raw, source=path), environ)
 
 
+def default_settings(environ: dict | None = None) -> Settings:
+    """Return the defaults, with the REPORTGEN_SMTP_* variables of the environment applied."""
+    return _from_environment(Settings(), environ)
+
+
+def applies_to(settings: Settings, data: str | Path | None) -> bool:
+    """Return False when the settings' file configures only its own data file (data.only_for_path) and `data`
+    names another one; True otherwise (no --data, no such mark, or the same file)."""
+    if not data or not settings.data.only_for_path or not settings.data.path:
+        return True
+    own, given = settings.resolve(settings.data.path), Path(data).expanduser()
+    try:
+        return own.resolve() == given.resolve() or (own.exists() and given.exists() and own.samefile(given))
+    except OSError:
+        return False
+
+
 def _from_environment(settings: Settings, environ: dict | None) -> Settings:
     """Return the settings with REPORTGEN_SMTP_* variables applied to [email]; raise ConfigError if one is bad."""
     env = os.environ if environ is None else environ

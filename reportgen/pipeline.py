@@ -31,9 +31,24 @@ OVERRIDES = {
 }
 
 
-def settings_for(config: str | None, reporter: Reporter, **options) -> Settings:
-    """Return the settings from the config file with command-line options applied; warn about unknown keys."""
+def settings_for(config: str | None, reporter: Reporter, data: str | None = None, **options) -> Settings:
+    """Return the settings from the config file with command-line options applied; warn about unknown keys.
+
+    Say which config file is used. A file that configures only its own data file (data.only_for_path, as the
+    repository's reportgen.toml does for the bundled sample) is left aside when --data names another file:
+    a user's table must not get the sample's organisation, labels or columns.
+    """
     settings = config_mod.load_settings(config)
+    if not config_mod.applies_to(settings, data):
+        reporter.info(_("Settings: the defaults. {config} is not used: it configures {path} only "
+                        "(data.only_for_path), and --data names another file. Give your own config with "
+                        "--config, or delete that line to use this one.").format(
+            config=settings.source, path=settings.data.path))
+        settings = config_mod.default_settings()
+    elif settings.source:
+        reporter.info(_("Settings: {config}").format(config=settings.source))
+    else:
+        reporter.info(_("Settings: the defaults (no reportgen.toml in this folder, and no --config)."))
     for name, value in options.items():
         if value in (None, "", ()):
             continue

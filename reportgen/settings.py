@@ -35,6 +35,9 @@ class DataSettings:
     """Which data file is read and how."""
 
     path: str = opt("", N_("Data file (CSV, XLSX, Parquet); empty: the bundled sample."))
+    only_for_path: bool = opt(False, N_(
+        "true: this file configures only the data at data.path, and a run whose --data names another file does "
+        "not use it (the repository's own reportgen.toml, written for the bundled sample, says so)."))
     kind: str = opt("customers", N_(
         "Input kind: customers (one row per client with a churn flag; a table without one is read as behaviour), "
         "behaviour (one row per client, segmented by behaviour alone: no churn figures) or transactions (a log "

@@ -94,6 +94,22 @@ def sample_frame():
     return generate_customers(10_000, 42)
 
 
+def build_all(data, out, **report):
+    """Build decks and PDFs of `data` in three languages into `out`; return the folder."""
+    from reportgen.console import Reporter
+    from reportgen.pipeline import build
+
+    config = settings(report={"languages": ["fr", "ru", "en"], "organisation": "Banque Démo", **report})
+    build(config, str(data), str(out), Reporter(-1))
+    return out
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """Return the folder of the bundled sample's decks and PDFs in fr, ru and en (built once per session)."""
+    return build_all(SAMPLE_DATA, tmp_path_factory.mktemp("sample_build"))
+
+
 def settings(**sections):
     """Return Settings built from section dicts, e.g. settings(data={"encoding": "cp1251"})."""
     from reportgen.config import settings_from_dict

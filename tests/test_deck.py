@@ -9,27 +9,12 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.util import Inches
 
-from reportgen.console import Reporter
 from reportgen.errors import TemplateError
-from reportgen.pipeline import build
 from reportgen.render.deck import render_deck
-from tests.conftest import REAL_DATA, SAMPLE_DATA
-from tests.conftest import settings as make_settings
+from tests.conftest import REAL_DATA, build_all
 from tests.render_helpers import EMU_PER_PT, frame_height_pt, line_height, lines_needed, tr
 
 LANGS = ("fr", "ru", "en")
-
-
-def build_all(data, out, **report):
-    """Build decks and PDFs in three languages; return the output folder."""
-    settings = make_settings(report={"languages": list(LANGS), "organisation": "Banque Démo", **report})
-    build(settings, str(data), str(out), Reporter(-1))
-    return out
-
-
-@pytest.fixture(scope="session")
-def sample_build(tmp_path_factory):
-    return build_all(SAMPLE_DATA, tmp_path_factory.mktemp("sample_build"))
 
 
 @pytest.fixture(scope="session")

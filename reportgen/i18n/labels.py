@@ -79,7 +79,7 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
     N_("active last month"): ("active_last_month", "actif_le_mois_dernier", "actif_mois_dernier",
                               "активен_в_прошлом_месяце", "активность_в_прошлом_месяце"),
     N_("credit score"): ("credit_score", "score_credit", "score_de_credit", "кредитный_рейтинг",
-                         "кредитный_скоринг"),
+                         "кредитный_скоринг", "скоринговый_балл"),
     N_("tenure"): ("tenure", "seniority", "anciennete", "срок_обслуживания"),
     N_("spending score"): ("spending_score", "score_de_depenses", "оценка_расходов"),
     N_("purchases"): ("purchases", "achats", "покупки"),
@@ -95,6 +95,33 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
 FLAG_PHRASES = {
     N_("credit card"): (N_("with a credit card"), N_("without a credit card")),
     N_("active last month"): (N_("active last month"), N_("not active last month")),
+}
+
+# The title of a known feature's churn chart, whole, so that each language can decline the feature
+# ("Отток по числу продуктов", « Taux d’attrition selon le nombre de produits »); other features take the
+# general "Churn by {feature}" (keyed by FEATURE_NAMES).
+CHURN_BY = {
+    N_("age"): N_("Churn by age"),
+    N_("gender"): N_("Churn by gender"),
+    N_("city"): N_("Churn by city"),
+    N_("region"): N_("Churn by region"),
+    N_("country"): N_("Churn by country"),
+    N_("income"): N_("Churn by income"),
+    N_("estimated income"): N_("Churn by estimated income"),
+    N_("salary"): N_("Churn by salary"),
+    N_("account balance"): N_("Churn by account balance"),
+    N_("number of products"): N_("Churn by number of products"),
+    N_("credit card"): N_("Churn with and without a credit card"),
+    N_("property score"): N_("Churn by property score"),
+    N_("active last month"): N_("Churn by activity last month"),
+    N_("credit score"): N_("Churn by credit score"),
+    N_("tenure"): N_("Churn by tenure"),
+    N_("spending score"): N_("Churn by spending score"),
+    N_("purchases"): N_("Churn by purchases"),
+    N_("cash advance"): N_("Churn by cash advances"),
+    N_("credit limit"): N_("Churn by credit limit"),
+    N_("payments"): N_("Churn by payments"),
+    N_("purchase frequency"): N_("Churn by purchase frequency"),
 }
 
 # Common spellings of gender values, mapped to a translatable label.

@@ -7,13 +7,15 @@ import re
 from functools import cached_property
 
 from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
+from reportgen.i18n.labels import CHURN_BY, FLAG_PHRASES, GENDER_VALUES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
+from reportgen.render.sentences import capitalised, inline
 from reportgen.roles import Roles
 from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
 from reportgen.render.sentences.prediction import PredictionSentences
+from reportgen.render.sentences.quality import QualitySentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
 from reportgen.render.sentences.transactions import TransactionSentences
@@ -32,7 +34,7 @@ HORIZONS = {
 
 
 class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences,
-              PredictionSentences):
+              PredictionSentences, QualitySentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
@@ -60,6 +62,14 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
         if known:
             return self.tr(known)
         return clean_text(str(column).replace("_", " ")) or clean_text(column)
+
+    def churn_by(self, column: str) -> str:
+        """Return the title of a feature's churn chart: 'Churn by number of products' for a feature whose name is
+        known (each language declines it), else the general form that fits any label ('Churn by {feature}')."""
+        known = None if self.custom_label(column) else feature_name(column)
+        if known in CHURN_BY:
+            return self.tr(CHURN_BY[known])
+        return self._("Churn by {feature}").format(feature=self.feature(column))
 
     def custom_label(self, column: str) -> str:
         """Return the label [labels.<lang>] in the config gives the column, else ''."""
@@ -108,18 +118,23 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
         return self.fmt.smart_number(value)
 
     def range_text(self, column: str, low: float | None, high: float | None, integer: bool) -> str:
-        """Return a band as text: '25–34', '< 800', '≥ 1 M ₽', '4+' (low inclusive, high exclusive)."""
+        """Return a band as text: '25–34', '< 800', '1 M ₽ or more', '4+' (low inclusive, high exclusive).
+
+        The bounds are said in words rather than with ≥ and ≤, which the shipped font (Noto Sans) does not have.
+        """
         if integer and high is not None:
             top = high - 1
             if low is None:
-                return "≤ " + self._bound(column, top)
+                return self._("up to {value}").format(value=self._bound(column, top))
             return self._bound(column, low) if top == low else f"{self._bound(column, low)}–{self._bound(column, top)}"
         if low is None and high is None:
             return self._("all")
         if low is None:
             return "< " + self._bound(column, high)
         if high is None:
-            return f"{self._bound(column, low)}+" if integer else "≥ " + self._bound(column, low)
+            if integer:
+                return f"{self._bound(column, low)}+"
+            return self._("{value} or more").format(value=self._bound(column, low))
         return f"{self._bound(column, low)} – {self._bound(column, high)}"
 
     def level(self, factor: dict, level: dict) -> str:
@@ -164,7 +179,7 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
         return self._("{feature}: {value}").format(feature=self.feature(column), value=text)
 
     def segment_name(self, segment: dict) -> str:
-        """Return a segment's name: its conditions joined ('men · active last month · balance: ≥ 1 M ₽')."""
+        """Return a segment's name: its conditions joined ('men · active last month · balance: 1 M ₽ or more')."""
         if segment.get("cluster") is not None:
             return self._("Cluster {n}").format(n=segment["cluster"] + 1)
         return " · ".join(self.condition(c) for c in segment.get("rule", []))
@@ -196,6 +211,11 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
         if form == "level":
             return self.value(figure.get("feature", ""), value)
         return self.fmt.smart_number(value)
+
+    def bar_legend(self) -> tuple[str, str, str]:
+        """Return the legend of a churn bar chart: the bars, the highlighted bars, the average line."""
+        return (capitalised(self._("churn rate")), self._("Churn significantly above average"),
+                capitalised(self._("average")))
 
     def recommendation(self, rec: dict) -> str:
         """Return a recommendation's text in this language with its figures filled in."""
@@ -253,7 +273,7 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
             note = self.disagreement(test)
             if note:
                 findings.append(self._("{feature}: {note}").format(feature=self.feature_title(test["feature"]),
-                                                                   note=note))
+                                                                   note=inline(note)))
                 break
         rules = self.rule_segments
         if rules:
@@ -270,6 +290,18 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
     def cluster_segments(self) -> list[dict]:
         """Return the KMeans clusters as segments."""
         return (self.context.get("clusters") or {}).get("groups", [])
+
+    def key_figures(self) -> list[tuple[str, str, str]]:
+        """Return the key figures as (figure, label, note); each label agrees with its figure and stands as a
+        line of its own under it ('10 000' / 'Clients analysed': «Клиентов в анализе», «Ушедших клиентов»)."""
+        o = self.context["overview"]
+        return [
+            (self.fmt.number(o["customers"]),
+             capitalised(self.fmt.ngettext("client analysed", "clients analysed", o["customers"])), ""),
+            (self.fmt.percent(o["churn_rate"]), capitalised(self._("churn rate")), self.interval(o["churn_rate_ci"])),
+            (self.fmt.number(o["churned"]),
+             capitalised(self.fmt.ngettext("client who left", "clients who left", o["churned"])), ""),
+        ]
 
     # --- what every summary (PDF, e-mail) opens with -------------------------------------------
     def headline_view(self) -> dict:
@@ -289,12 +321,7 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
             "organisation": meta.get("organisation") or "",
             "period": self.fmt.period(meta["period"]),
             "generated": self.fmt.date(self.context["generated_at"]),
-            "kpis": [
-                {"value": self.fmt.number(o["customers"]), "label": self._("clients analysed"), "note": ""},
-                {"value": self.fmt.percent(o["churn_rate"]), "label": self._("churn rate"),
-                 "note": self.interval(o["churn_rate_ci"])},
-                {"value": self.fmt.number(o["churned"]), "label": self._("clients who left"), "note": ""},
-            ],
+            "kpis": [{"value": value, "label": label, "note": note} for value, label, note in self.key_figures()],
             "findings": self.key_findings(),
         }
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from reportgen.render.pptx_charts import line_chart
 from reportgen.render.sections.base import Section
+from reportgen.render.sentences import capitalised
 from reportgen.render.slides import content_area
 
 
@@ -26,7 +27,7 @@ class Clusters(Section):
         hot = set()
         for index, seg in enumerate(deck.w.cluster_segments, start=1):
             rows.append([deck.w.segment_name(seg), deck.fmt.number(seg["size"]), deck.fmt.percent(seg["churn_rate"]),
-                         deck.w.listing(deck.w.profile_lines(seg, limit=2))])
+                         capitalised(deck.w.listing(deck.w.profile_lines(seg, limit=2)))])
             if (seg.get("lift_pp") or 0) > 0:
                 hot.add(index)
         notes = deck._("KMeans groups clients by behaviour without looking at churn; {k} clusters were kept because "
@@ -48,6 +49,6 @@ def choice_of_k_slide(deck, info: dict) -> None:
         half = int(cx * 0.48)
         ks = [str(c["k"]) for c in candidates]
         line_chart(slide, (x, y, half, cy), ks, {deck._("silhouette"): [c["silhouette"] for c in candidates]},
-                   "0.00", deck.palette)
+                   lambda v: deck.fmt.number(v, 2), deck.palette)
         line_chart(slide, (x + cx - half, y, half, cy), ks,
-                   {deck._("inertia"): [c["inertia"] for c in candidates]}, "#,##0", deck.palette)
+                   {deck._("inertia"): [c["inertia"] for c in candidates]}, deck.fmt.number, deck.palette)

@@ -35,13 +35,11 @@ class FactorCharts(Section):
             notes = deck._("Churn by {feature}: highest for {level} at {rate}, against {overall} on average.").format(
                 feature=deck.w.feature(factor["factor"]), level=deck.w.level(factor, top),
                 rate=deck.fmt.percent(top["churn_rate"]), overall=deck.fmt.percent(overall))
-            slide = deck.slide("title_only", deck._("Churn by {feature}").format(
-                feature=deck.w.feature(factor["factor"])), notes)
+            slide = deck.slide("title_only", deck.w.churn_by(factor["factor"]), notes)
             bars_with_reference(
                 slide, content_area(deck.prs, slide), [deck.w.level(factor, lvl) for lvl in factor["levels"]],
-                [lvl["churn_rate"] or 0.0 for lvl in factor["levels"]], overall,
-                (deck._("churn rate"), deck._("average")), [lvl["churn_prone"] for lvl in factor["levels"]],
-                deck.palette)
+                [lvl["churn_rate"] or 0.0 for lvl in factor["levels"]], overall, deck.w.bar_legend(),
+                [lvl["churn_prone"] for lvl in factor["levels"]], deck.palette, deck.fmt)
 
 
 class Portrait(Section):

@@ -74,16 +74,13 @@ class DataAndMethod(Section):
 
     def slides(self, deck) -> None:
         """Add the data and method slide."""
-        meta, q = deck.ctx["meta"], deck.ctx["quality"]
+        meta = deck.ctx["meta"]
         n = deck.fmt.number
         items = [
             Item(deck._("Source: {file}").format(file=Path(meta["dataset"]).name)),
             Item(deck._("Rows read: {read}; rows used: {used}").format(read=n(meta["rows_read"]),
                                                                      used=n(meta["rows_used"]))),
-            Item(deck._("Cleaning: {missing} missing values kept as missing, {dupes} duplicate rows dropped, "
-                        "{ids} repeated ids kept as different clients").format(
-                missing=n(sum(q["missing"].values())), dupes=n(q["duplicate_rows"]["count"]),
-                ids=n(q["repeated_ids"]["ids"]))),
+            Item(deck.w.cleaning_line()),
             Item(deck._("Churn rates with 95% Wilson intervals; tests chosen for each kind of data, with Holm's "
                         "correction")),
             Item(deck._("Segments: combinations of churn-prone conditions found on half of the clients; their churn "
@@ -107,16 +104,8 @@ class KeyFigures(Section):
 
     def slides(self, deck) -> None:
         """Add the key figures."""
-        o = deck.ctx["overview"]
-        low, high = o["churn_rate_ci"]
         slide = deck.slide("title_only", deck._("Key figures"), deck.w.headline())
-        cards = [
-            (deck.fmt.number(o["customers"]), deck._("clients analysed"), ""),
-            (deck.fmt.percent(o["churn_rate"]), deck._("churn rate"),
-             deck.w.interval([low, high])),
-            (deck.fmt.number(o["churned"]), deck._("clients who left"), ""),
-        ]
-        figure_cards(deck, slide, cards)
+        figure_cards(deck, slide, deck.w.key_figures())
 
     def charts(self, w) -> dict[str, bytes]:
         """Return the chart of the factor whose levels differ most."""
@@ -135,4 +124,4 @@ def figure_cards(deck, slide, cards: list[tuple[str, str, str]]) -> None:
         if note:
             paragraphs.append((note, 16, False, deck.palette["muted"]))
         text_box(slide, (x + index * (card + gap), y + Emu(int(cy * 0.15)), card, Emu(int(cy * 0.6))),
-                 paragraphs)
+                 paragraphs, group="key figure")

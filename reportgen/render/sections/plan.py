@@ -26,7 +26,9 @@ class ActionPlan(Section):
 
     def action_line(self, deck, action: dict) -> str:
         """Return an action of the plan with the segments it serves."""
-        return deck._("{action} — segments {segments}").format(
+        # one segment or several: the word labels a list, so 21 segments are "сегменты", never Russian's form of 21
+        several = 1 if len(action["segments"]) == 1 else 2
+        return deck.fmt.ngettext("{action} — segment {segments}", "{action} — segments {segments}", several).format(
             action=deck.w.recommendation_title(action["id"]), segments=", ".join(action["segments"]))
 
     def notes(self, deck) -> str:

@@ -6,7 +6,8 @@ from reportgen.render import charts as svg
 from reportgen.render.deck_template import body_placeholders
 from reportgen.render.pptx_charts import bars_with_reference
 from reportgen.render.sections.base import Section
-from reportgen.render.slides import Item, content_area, fill_list, list_size, split_items
+from reportgen.render.sentences import capitalised
+from reportgen.render.slides import Item, content_area, fill_list, list_size, mark, split_items
 
 MAX_RECOMMENDATIONS = 3  # in the PDF: the deck has them all
 
@@ -50,13 +51,13 @@ class Segments(Section):
         slide = deck.slide("title_only", deck._("Churn in the segments against the average"), notes)
         bars_with_reference(slide, content_area(deck.prs, slide), [s["id"] for s in segments],
                             [s["churn_rate"] for s in segments], deck.ctx["overview"]["churn_rate"],
-                            (deck._("churn rate"), deck._("average")), [True] * len(segments), deck.palette)
+                            deck.w.bar_legend(), [True] * len(segments), deck.palette, deck.fmt)
 
     def segment_slide(self, deck, segment: dict) -> None:
         """Add one slide for a segment: its profile and churn on the left, its recommendations on the right."""
         name = deck.w.segment_name(segment)
         left = [Item(name, bold=True), Item(deck.w.segment_summary(segment))]
-        left += [Item(line, level=1) for line in deck.w.profile_lines(segment)]
+        left += [Item(capitalised(line), level=1) for line in deck.w.profile_lines(segment)]
         right = []
         for rec in segment["recommendations"]:
             right.append(Item(deck.w.recommendation_title(rec["id"]), bold=True))
@@ -74,11 +75,10 @@ class Segments(Section):
             suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
             slide = deck.slide("two", title + suffix, notes)
             boxes = body_placeholders(slide)
-            for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
+            for box, chunks, side in ((boxes[0], left_chunks, "left"), (boxes[1], right_chunks, "right")):
                 if page < len(chunks):
-                    # one size for a column across its pages, so a continuation does not jump to 20 pt
-                    size = min(list_size(box, chunk) or 12 for chunk in chunks)
-                    fill_list(box, chunks[page], size)
+                    # one size for a column on every segment slide and its continuations (see harmonise_sizes)
+                    fill_list(mark(box, f"segment.{side}"), chunks[page], list_size(box, chunks[page]) or 12)
                 else:
                     box.element.getparent().remove(box.element)
 
