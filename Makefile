@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml tools/check_system.py
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/prediction.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

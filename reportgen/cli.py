@@ -76,9 +76,15 @@ def check(reporter: Reporter, data, config, encoding, separator, sheet):
     from reportgen import pipeline
     from reportgen.console.summaries import quality_lines, roles_lines, source_line
 
-    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet)
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet)
     dataset = pipeline.load(settings, data, reporter, announce=False)
-    for line in [source_line(dataset), *roles_lines(dataset), *quality_lines(dataset)]:
+    if dataset.log:
+        from reportgen.console.logsummary import log_lines
+
+        lines = [source_line(dataset), *log_lines(dataset)]
+    else:
+        lines = [source_line(dataset), *roles_lines(dataset), *quality_lines(dataset)]
+    for line in lines:
         reporter.result(line)
 
 
@@ -98,7 +104,7 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
     from reportgen.atomic import write_text
     from reportgen.context import dumps
 
-    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
                                      period=period, playbook=playbook)
     pipeline.check_output_file(output)
     dataset = pipeline.load(settings, data, reporter)
@@ -130,7 +136,7 @@ def build(reporter: Reporter, data, config, encoding, separator, sheet, language
     from reportgen.i18n.catalogs import check_language
 
     languages = tuple(check_language(lang) for lang in languages)
-    settings = pipeline.settings_for(config, reporter, encoding=encoding, separator=separator, sheet=sheet,
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
                                      languages=languages, formats=formats, period=period, template=template,
                                      templates=templates, playbook=playbook)
     if send_after and "pdf" not in settings.report.formats:
@@ -168,20 +174,29 @@ def send(reporter: Reporter, config, period, out, languages, to, dry_run):
     send_summaries(folder, settings, languages or None, list(to) or None, dry_run, reporter, period=period)
 
 
-@cli.command(context_settings=CONTEXT_SETTINGS,
-             help=_("Write a synthetic customer table with the columns and churn patterns of a regional bank."))
-@click.option("--rows", default=10_000, show_default=True, type=click.IntRange(min=1), help=_("Number of clients."))
+@cli.command(context_settings=CONTEXT_SETTINGS, help=_(
+    "Write a synthetic customer table with the columns and churn patterns of a regional bank, or (--kind "
+    "transactions) an online shop's transaction log."))
+@click.option("--kind", default="customers", show_default=True, type=click.Choice(["customers", "transactions"]),
+              help=_("What to write: a customer table or a transaction log."))
+@click.option("--rows", type=click.IntRange(min=1), help=_("Number of clients (default: 10,000; 3,000 for a log)."))
 @click.option("--seed", default=42, show_default=True, type=int, help=_("Random seed: same seed, same file."))
-@click.option("-o", "--output", "output", metavar="FILE", default="sample_customers.csv", show_default=True,
-              help=_("File to write (.csv, .xlsx or .parquet)."))
+@click.option("-o", "--output", "output", metavar="FILE",
+              help=_("File to write (.csv, .xlsx or .parquet; default: sample_customers.csv or "
+                     "sample_transactions.csv)."))
 @click.option("--next-quarter-of", "previous", metavar="FILE",
               help=_("Write the next quarter of this table instead (some clients gone, new ones, churn shifted)."))
 @common
-def sample(reporter: Reporter, rows, seed, output, previous):
-    """Write a synthetic customer table with the columns and churn patterns of a regional bank."""
+def sample(reporter: Reporter, kind, rows, seed, output, previous):
+    """Write a synthetic customer table or transaction log."""
     from reportgen import pipeline
 
-    path = pipeline.write_sample(output, rows=rows, seed=seed, previous=previous, reporter=reporter)
+    if kind == "transactions" and previous:
+        raise UserError(_("--next-quarter-of continues a customer table, not a transaction log."),
+                        hint=_("Leave out --next-quarter-of, or --kind transactions."))
+    output = output or f"sample_{kind}.csv"
+    rows = rows or (3_000 if kind == "transactions" else 10_000)
+    path = pipeline.write_sample(output, rows=rows, seed=seed, previous=previous, reporter=reporter, kind=kind)
     reporter.result(_("Sample written to {path}").format(path=path))
 
 

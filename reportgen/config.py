@@ -14,7 +14,8 @@ from reportgen.errors import ConfigError
 from reportgen.i18n.ui import N_, _, translate
 # the settings themselves, typed with defaults and a meaning each; imported from here by most of the house
 from reportgen.settings import (FREE_SECTIONS, SECTIONS, AnalysisSettings, ColumnSettings,  # noqa: F401
-                                DataSettings, EmailSettings, ReportSettings, Settings)
+                                DataSettings, EmailSettings, EngineSettings, ExportSettings, ReportSettings,
+                                Settings)
 
 CONFIG_NAME = "reportgen.toml"
 
@@ -63,6 +64,23 @@ def load_settings(explicit: str | Path | None = None, environ: dict | None = Non
             hint=_("Fix the line named above; strings need quotes, lists square brackets."),
         )
     return _from_environment(settings_from_dict(raw, source=path), environ)
+
+
+def default_settings(environ: dict | None = None) -> Settings:
+    """Return the defaults, with the REPORTGEN_SMTP_* variables of the environment applied."""
+    return _from_environment(Settings(), environ)
+
+
+def applies_to(settings: Settings, data: str | Path | None) -> bool:
+    """Return False when the settings' file configures only its own data file (data.only_for_path) and `data`
+    names another one; True otherwise (no --data, no such mark, or the same file)."""
+    if not data or not settings.data.only_for_path or not settings.data.path:
+        return True
+    own, given = settings.resolve(settings.data.path), Path(data).expanduser()
+    try:
+        return own.resolve() == given.resolve() or (own.exists() and given.exists() and own.samefile(given))
+    except OSError:
+        return False
 
 
 def _from_environment(settings: Settings, environ: dict | None) -> Settings:
@@ -160,6 +178,8 @@ def _coerce(value, expected):
             return _BAD
         items = [_coerce(v, item) for v in value]
         return _BAD if any(i is _BAD for i in items) else items
+    if expected is type(None):
+        return None if value is None else _BAD
     if expected is dict:
         return value if isinstance(value, dict) else _BAD
     if expected is bool:
@@ -176,6 +196,8 @@ def _coerce(value, expected):
 def _type_name(expected) -> str:
     """Return a readable name for a type annotation."""
     names = {str: _("text"), int: _("a whole number"), float: _("a number"), bool: _("true or false"), dict: _("a table")}
+    if typing.get_origin(expected) in (typing.Union, types.UnionType):  # 'float | None': the value's type
+        return _type_name(next(a for a in typing.get_args(expected) if a is not type(None)))
     if typing.get_origin(expected) is list:
         return _("a list of {item}").format(item=_type_name(typing.get_args(expected)[0]))
     return names.get(expected, str(expected))
@@ -209,12 +231,23 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
         problems.append(_("[analysis] max_overlap must be between 0 and 1"))
     if a.min_segment_size < 1 or not 0 < a.min_segment_share < 1:
         problems.append(_("[analysis] min_segment_size must be positive and min_segment_share between 0 and 1"))
+    if not 0 < a.contact_share < 1 or not 0 < a.high_value_share < 1:
+        problems.append(_("[analysis] contact_share and high_value_share must be between 0 and 1"))
+    if a.retention_uplift is not None and not 0 < a.retention_uplift <= 1:
+        problems.append(_("[analysis] retention_uplift must be above 0 and at most 1 (or left out: no assumption)"))
     if a.bootstrap_resamples < 100:
         problems.append(_("[analysis] bootstrap_resamples must be at least 100"))
+    if a.inactivity_days < 0:
+        problems.append(_("[analysis] inactivity_days must be 0 (derived from the log) or a number of days"))
+    if not 1 <= a.clv_months <= 120:
+        problems.append(_("[analysis] clv_months must be between 1 and 120"))
+    if not 0 <= a.monthly_discount < 1:
+        problems.append(_("[analysis] monthly_discount must be at least 0 and below 1 (0.01 is 1 % a month)"))
     if not 0 <= d.max_bad_row_share < 1 or not 0 <= d.max_unparsed_share < 1:
         problems.append(_("[data] max_bad_row_share and max_unparsed_share must be between 0 and 1"))
     if d.separator not in ("auto", ",", ";", "tab", "\t", "|"):
         problems.append(_("[data] separator = {sep!r}: use auto, ',', ';', 'tab' or '|'").format(sep=d.separator))
+    problems += _log_problems(settings)
     if e.security not in ("starttls", "tls", "none"):
         problems.append(_("[email] security = {s!r}: use starttls, tls or none").format(s=e.security))
     if not isinstance(e.recipients, dict) or any(
@@ -240,6 +273,55 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
             hint=_("Fix every line above; `reportgen config` prints every setting with its meaning."),
         )
     return settings
+
+
+# Sizes DuckDB's memory_limit accepts: a number and a unit (512MB, 2GB, 1.5GiB)
+_MEMORY = r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)"
+ENGINES = ("duckdb",)
+
+
+def _log_problems(settings: Settings) -> list[str]:
+    """Return the problems of the settings a transaction log is read with: choices, dates, the engine."""
+    import re
+
+    from reportgen.ingest.logdates import layout_from_format
+
+    d, a, g = settings.data, settings.analysis, settings.engine
+    problems = []
+    if d.duplicate_lines not in ("auto", "drop", "keep"):
+        problems.append(_("[data] duplicate_lines = {value!r}: use auto, drop or keep").format(
+            value=d.duplicate_lines))
+    if d.zero_amounts not in ("keep", "drop"):
+        problems.append(_("[data] zero_amounts = {value!r}: use keep or drop").format(value=d.zero_amounts))
+    if d.date_format:
+        try:
+            layout_from_format(d.date_format)
+        except ValueError as exc:
+            problems.append(_("[data] date_format = {value!r}: {why}").format(value=d.date_format, why=exc))
+    dates = {}
+    for key in ("as_of", "calibration_end"):
+        value = getattr(a, key)
+        if value:
+            dates[key] = parse_day(value)
+            if dates[key] is None:
+                problems.append(_("[analysis] {key} = {value!r}: use a date written YYYY-MM-DD").format(
+                    key=key, value=value))
+    if dates.get("as_of") and dates.get("calibration_end") and dates["calibration_end"] >= dates["as_of"]:
+        problems.append(_("[analysis] calibration_end must come before as_of"))
+    if g.name not in ENGINES:
+        problems.append(_("[engine] name = {value!r}: use {engines}").format(value=g.name, engines=", ".join(ENGINES)))
+    if not re.fullmatch(_MEMORY, g.memory_limit.strip(), flags=re.IGNORECASE):
+        problems.append(_("[engine] memory_limit = {value!r}: use a size such as 512MB or 4GB").format(
+            value=g.memory_limit))
+    return problems
+
+
+def parse_day(text: str) -> dt.date | None:
+    """Return the date written YYYY-MM-DD in `text`, or None when it is not one."""
+    try:
+        return dt.date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+    except ValueError:
+        return None
 
 
 def _clean_display_text(settings: Settings) -> list[str]:
@@ -282,6 +364,19 @@ def default_period(today: dt.date | None = None) -> str:
     quarter = (today.month - 1) // 3 + 1
     year, quarter = (today.year, quarter - 1) if quarter > 1 else (today.year - 1, 4)
     return f"{year}-Q{quarter}"
+
+
+def period_end(period: str) -> dt.date | None:
+    """Return the last day of a period written YYYY-Qn ('2026-Q3' -> 2026-09-30); None for other labels."""
+    import re
+
+    m = re.fullmatch(r"(\d{4})-Q([1-4])", period)
+    if not m:
+        return None
+    year, quarter = int(m.group(1)), int(m.group(2))
+    if quarter == 4:
+        return dt.date(year, 12, 31)
+    return dt.date(year, 3 * quarter + 1, 1) - dt.timedelta(days=1)
 
 
 def previous_period(period: str) -> str:

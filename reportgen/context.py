@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
+import uuid
 from pathlib import Path
 
 import numpy as np
@@ -80,10 +82,16 @@ def action_plan(segments: list[dict]) -> dict:
     return {h: sorted(items.values(), key=lambda e: (-e["priority"], e["id"])) for h, items in plan.items()}
 
 
+PLAIN_SCALARS = frozenset({str, int, float, bool, type(None)})
+LONG_LIST = 64  # a list of plain values longer than this (one entry per client) is written on one line
+
+
 def to_plain(value):
     """Return `value` with numpy scalars and arrays made Python, NaN and inf made None, tuples made lists."""
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
+    if isinstance(value, list) and len(value) > LONG_LIST and _already_plain(value):
+        return value  # a per-client column: checked at C speed instead of element by element
     if isinstance(value, (list, tuple)):
         return [to_plain(v) for v in value]
     if isinstance(value, np.ndarray):
@@ -100,9 +108,36 @@ def to_plain(value):
     return value
 
 
+def _already_plain(values: list) -> bool:
+    """Return True for a list of Python scalars with no NaN or infinity."""
+    kinds = set(map(type, values))
+    return kinds <= PLAIN_SCALARS and (float not in kinds or all(map(math.isfinite, filter(
+        lambda v: type(v) is float, values))))
+
+
 def dumps(context: dict) -> str:
-    """Return the context as JSON text (NaN is refused: it is not JSON)."""
-    return json.dumps(context, ensure_ascii=False, indent=1, allow_nan=False)
+    """Return the context as JSON text (NaN is refused: it is not JSON).
+
+    Indented for reading, except the long lists of plain values (one entry per client), each written on one
+    line: a million clients would otherwise take ten million lines and Python's slow indenting encoder.
+    """
+    token = f"\x00{uuid.uuid4().hex}:"
+    long_lists: list[list] = []
+
+    def shrink(value):
+        if isinstance(value, dict):
+            return {k: shrink(v) for k, v in value.items()}
+        if isinstance(value, list):
+            if len(value) > LONG_LIST and set(map(type, value)) <= PLAIN_SCALARS:
+                long_lists.append(value)
+                return f"{token}{len(long_lists) - 1}"
+            return [shrink(v) for v in value]
+        return value
+
+    text = json.dumps(shrink(context), ensure_ascii=False, indent=1, allow_nan=False)
+    quoted = re.escape(json.dumps(token)[:-1])  # the token as JSON writes it, without the closing quote
+    return re.sub(quoted + r'(\d+)"', lambda m: json.dumps(long_lists[int(m.group(1))], ensure_ascii=False,
+                                                            allow_nan=False, separators=(", ", ": ")), text)
 
 
 def load_context(path: Path) -> dict:

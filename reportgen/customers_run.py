@@ -23,6 +23,10 @@ def analyse_customer_table(dataset: Dataset, settings: Settings, reporter: Repor
         "tests": _("Hypothesis tests"),
         "segments": _("Churn-prone segments"),
         "clusters": _("Clusters"),
+        "leakage": _("Churn model: columns that give the answer away"),
+        "model": _("Churn model: five-fold cross-validation of two models"),
+        "importance": _("Churn model: key factors"),
+        "action_groups": _("Value at risk and action groups"),
     })
     search = results["segment_search"]
     if search.get("reason") == "too_small":
@@ -32,8 +36,35 @@ def analyse_customer_table(dataset: Dataset, settings: Settings, reporter: Repor
     if previous:
         from reportgen.analysis.compare import compare_quarters
 
-        before, ids = load_previous(previous, settings, reporter, config_mod.previous_period(period))
+        before, ids, before_data = load_previous(previous, settings, reporter, config_mod.previous_period(period))
         with reporter.step(_("Comparing with {period}").format(period=before["meta"].get("period"))):
             results["comparison"] = compare_quarters(dataset.frame, dataset.roles, results, before, ids,
                                                      settings.analysis.alpha, settings.analysis.max_overlap)
+        if (results.get("prediction") or {}).get("status") == "ok":
+            results["prediction"]["out_of_time"] = out_of_time_check(before, before_data, dataset, results,
+                                                                     settings, reporter)
+    if dataset.extras is not None and (results.get("prediction") or {}).get("clients"):
+        results["prediction"]["clients"]["extra"] = export_extras(dataset.extras)
     return build_context(dataset, results, settings, playbook, period)
+
+
+def out_of_time_check(before: dict, before_data, dataset: Dataset, results: dict, settings: Settings,
+                      reporter: Reporter) -> dict:
+    """Return the model trained on last quarter's clients and scored on this quarter's, or why it could not be."""
+    from reportgen.analysis.customer_prediction import previous_quarter_check
+
+    period = before["meta"].get("period")
+    if before_data is None or before_data.kind != "customers":
+        return {"status": "not_computable", "reason": "no_previous_data", "period": period}
+    with reporter.step(_("Churn model: trained on {period}, scored on this quarter").format(period=period)):
+        check = previous_quarter_check(before_data.frame, before_data.roles, dataset.frame, dataset.roles,
+                                       results["prediction"], settings.analysis)
+    return {**check, "period": period}
+
+
+def export_extras(extras) -> dict[str, list]:
+    """Return the export columns as text per client (missing: None), in the table's order."""
+    import pandas as pd
+
+    return {str(column): [None if pd.isna(value) else str(value) for value in extras[column]]
+            for column in extras.columns}

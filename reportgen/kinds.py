@@ -41,4 +41,6 @@ KINDS: dict[str, Kind] = {
                       "playbook.toml"),
     "behaviour": Kind("reportgen.ingest.behaviour:build_behaviour", "reportgen.behaviour_run:analyse_behaviour_table",
                       "playbook_behaviour.toml"),
+    "transactions": Kind("reportgen.transactions_run:load_log_table", "reportgen.transactions_run:analyse_transactions",
+                         "playbook_transactions.toml"),
 }

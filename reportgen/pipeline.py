@@ -9,7 +9,7 @@ from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
 from reportgen.context import dumps
-from reportgen.errors import ConfigError
+from reportgen.errors import ConfigError, UserError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
@@ -31,9 +31,24 @@ OVERRIDES = {
 }
 
 
-def settings_for(config: str | None, reporter: Reporter, **options) -> Settings:
-    """Return the settings from the config file with command-line options applied; warn about unknown keys."""
+def settings_for(config: str | None, reporter: Reporter, data: str | None = None, **options) -> Settings:
+    """Return the settings from the config file with command-line options applied; warn about unknown keys.
+
+    Say which config file is used. A file that configures only its own data file (data.only_for_path, as the
+    repository's reportgen.toml does for the bundled sample) is left aside when --data names another file:
+    a user's table must not get the sample's organisation, labels or columns.
+    """
     settings = config_mod.load_settings(config)
+    if not config_mod.applies_to(settings, data):
+        reporter.info(_("Settings: the defaults. {config} is not used: it configures {path} only "
+                        "(data.only_for_path), and --data names another file. Give your own config with "
+                        "--config, or delete that line to use this one.").format(
+            config=settings.source, path=settings.data.path))
+        settings = config_mod.default_settings()
+    elif settings.source:
+        reporter.info(_("Settings: {config}").format(config=settings.source))
+    else:
+        reporter.info(_("Settings: the defaults (no reportgen.toml in this folder, and no --config)."))
     for name, value in options.items():
         if value in (None, "", ()):
             continue
@@ -70,7 +85,13 @@ def load(settings: Settings, data: str | None, reporter: Reporter, announce: boo
         dataset = load_dataset(path, settings)
     for warning in dataset.warnings:
         reporter.warn(warning)
-    if announce:
+    if announce and dataset.log:
+        from reportgen.console.logsummary import log_brief, log_lines
+
+        reporter.info(log_brief(dataset))
+        for line in log_lines(dataset):
+            reporter.detail(line)
+    elif announce:
         reporter.info(roles_brief(dataset))
         for line in roles_lines(dataset):
             reporter.detail(line)
@@ -100,14 +121,21 @@ def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: 
 
     With `previous` (last quarter's data file or context.json) the context gains a `comparison`.
     """
+    if dataset.kind not in KINDS:
+        # a transaction log is read and checked before its analysis and report are registered
+        raise UserError(_("Transaction logs can be checked (reportgen check) but not yet analysed."),
+                        hint=_("Run `reportgen check --data {path}` to see its columns and cleaning.").format(
+                            path=dataset.path))
     analysis = KINDS[dataset.kind].analysis()
     return analysis(dataset, settings, reporter, period or period_of(settings), previous)
 
 
-def load_previous(path: str, settings: Settings, reporter: Reporter, period: str) -> tuple[dict, set[str] | None]:
-    """Return last quarter's context and client ids: from its context.json, or by analysing its data file.
+def load_previous(path: str, settings: Settings, reporter: Reporter,
+                  period: str) -> tuple[dict, set[str] | None, Dataset | None]:
+    """Return last quarter's context, client ids and dataset: from its context.json, or by analysing its data file.
 
-    A context.json holds no ids; they are read from the data file it names when that file still exists.
+    A context.json holds no ids; they (and the dataset, for the model's out-of-time check) are read from
+    the data file it names when that file still exists; otherwise both are None.
     """
     from reportgen.context import load_context
 
@@ -115,19 +143,20 @@ def load_previous(path: str, settings: Settings, reporter: Reporter, period: str
     if source.suffix.lower() == ".json":
         context = load_context(source)
         data = Path(context["meta"].get("dataset") or "")
-        ids = None
+        ids, dataset = None, None
         if context["meta"]["kind"] == "customers" and data.is_file():
-            ids = _ids(load_dataset(data, settings))
+            dataset = load_dataset(data, settings)
+            ids = _ids(dataset)
         else:
             reporter.warn(_("The data file of {path} is not available: clients gained and lost are counted, not "
                             "matched by id.").format(path=source))
-        return context, ids
+        return context, ids, dataset
     dataset = load(settings, str(source), reporter)
     from reportgen.behaviour_run import refuse_previous
     refuse_previous(dataset)
     quiet = Reporter(-1)
     context = analyse(dataset, settings, quiet, period=period)
-    return context, _ids(dataset)
+    return context, _ids(dataset), dataset
 
 
 def _ids(dataset: Dataset) -> set[str] | None:
@@ -162,10 +191,15 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     _check_before_build(settings, folder, languages)
     dataset = load(settings, data, reporter)
     context = analyse(dataset, settings, reporter, previous=previous, period=period)
+    from reportgen.render.client_lists import CSV_NAME, has_clients, write_csv  # imported once the checks passed
+
     with staging(folder) as staging_folder:
         staged = [write_text(staging_folder / "context.json", dumps(context))]
+        lists = has_clients(context)
+        if lists:  # the CRM lists: one CSV for an import, a workbook per language
+            staged.append(write_csv(context, staging_folder / CSV_NAME))
         job = RenderJob(
-            formats=tuple(report.formats), staging=staging_folder,
+            formats=tuple(report.formats) + (("xlsx",) if lists else ()), staging=staging_folder,
             template=settings.resolve(report.template) if report.template else None,
             templates=settings.resolve(report.templates) if report.templates else None,
         )
@@ -183,6 +217,8 @@ def _check_before_build(settings: Settings, folder: Path, languages: list[str]) 
 
     report = settings.report
     names = ["context.json", *(f"deck_{lang}.pptx" for lang in languages if "pptx" in report.formats)]
+    if settings.analysis.predict:
+        names += ["clients.csv", *(f"clients_{lang}.xlsx" for lang in languages)]
     if "pdf" in report.formats:
         names += ["charts", *(f"summary_{lang}.pdf" for lang in languages)]
     check_writable(folder, names)
@@ -201,14 +237,20 @@ def check_output_file(path: str) -> None:
     check_writable(target.parent, [target.name])
 
 
-def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter) -> Path:
-    """Write a synthetic customer table (or the next quarter of `previous`) and return its path."""
+def write_sample(output: str, rows: int, seed: int, previous: str | None, reporter: Reporter,
+                 kind: str = "customers") -> Path:
+    """Write a synthetic customer table (or the next quarter of `previous`), or a transaction log of `rows`
+    clients, and return its path."""
     from reportgen.ingest.sample import generate_customers, next_quarter
     from reportgen.ingest.sample_files import read_sample, write_table
 
     check_output_file(output)
     with reporter.step(_("Generating the sample")):
-        if previous:
+        if kind == "transactions":
+            from reportgen.ingest.sample_log import generate_log
+
+            frame = generate_log(rows, seed)
+        elif previous:
             frame = next_quarter(read_sample(previous), seed)
         else:
             frame = generate_customers(rows, seed)

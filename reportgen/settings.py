@@ -35,9 +35,14 @@ class DataSettings:
     """Which data file is read and how."""
 
     path: str = opt("", N_("Data file (CSV, XLSX, Parquet); empty: the bundled sample."))
+    only_for_path: bool = opt(False, N_(
+        "true: this file configures only the data at data.path, and a run whose --data names another file does "
+        "not use it (the repository's own reportgen.toml, written for the bundled sample, says so)."))
     kind: str = opt("customers", N_(
-        "Input kind: customers (one row per client with a churn flag; a table without one is read as behaviour) "
-        "or behaviour (one row per client, segmented by behaviour alone: no churn figures)."))
+        "Input kind: customers (one row per client with a churn flag; a table without one is read as behaviour), "
+        "behaviour (one row per client, segmented by behaviour alone: no churn figures) or transactions (a log "
+        "of purchases, one line each, summarised per client; a customers table whose columns are a client id, "
+        "a date and an amount is read as one)."))
     encoding: str = opt("auto", N_("Text encoding of a CSV file: auto, utf-8, cp1251, latin-1, ..."))
     separator: str = opt("auto", N_("CSV separator: auto, ',', ';', 'tab' or '|'."))
     sheet: str = opt("", N_("XLSX sheet name; empty: the first sheet."))
@@ -45,6 +50,14 @@ class DataSettings:
     max_unparsed_share: float = opt(0.0, N_("Share of non-numbers tolerated in a numeric column (treated as missing)."))
     max_xlsx_uncompressed_mb: int = opt(512, N_("Largest uncompressed size of an XLSX file, in MB."))
     max_xlsx_ratio: int = opt(100, N_("Largest compression ratio of a member of an XLSX file."))
+    date_format: str = opt("", N_(
+        "Dates of a transaction log, strptime-style (e.g. %d/%m/%Y %H:%M); empty: detected (ISO, day first or "
+        "month first as the data proves it, dd.mm.yyyy)."))
+    duplicate_lines: str = opt("auto", N_(
+        "Exact duplicate lines of a transaction log: drop, keep, or auto (dropped when the log has an invoice "
+        "column or times of day; without either, two identical lines may be two purchases)."))
+    zero_amounts: str = opt("keep", N_(
+        "Log lines with a zero amount or price (free items): keep (a purchase that brings no revenue) or drop."))
 
 
 @dataclass
@@ -70,6 +83,17 @@ class ColumnSettings:
     credit_limit: str = opt("", N_("Credit limit column (money)."))
     payments: str = opt("", N_("Payments column (amount repaid, money)."))
     purchase_frequency: str = opt("", N_("Purchase frequency column (how often a client buys)."))
+    date: str = opt("", N_("Transaction log: date or date-time column of each line."))
+    amount: str = opt("", N_("Transaction log: amount of each line (money); without it, quantity × price."))
+    quantity: str = opt("", N_("Transaction log: quantity column (negative: a return)."))
+    price: str = opt("", N_("Transaction log: unit price column (money)."))
+    invoice: str = opt("", N_("Transaction log: invoice or receipt number (starting with C: cancelled)."))
+    country: str = opt("", N_("Transaction log: country column (optional)."))
+    channel: str = opt("", N_("Transaction log: sales channel column (optional)."))
+    category: str = opt("", N_("Transaction log: product category column (optional)."))
+    value: str = opt("", N_(
+        "What a client is worth (balance, revenue, margin): the value at risk is churn risk × this column; "
+        "empty: the balance, else the income, as a proxy."))
     numeric: list[str] = opt([], N_("Further numeric features."))
     categorical: list[str] = opt([], N_("Further categorical features."))
     binary: list[str] = opt([], N_("Further yes/no features."))
@@ -92,6 +116,37 @@ class AnalysisSettings:
     random_state: int = opt(42, N_("Seed of KMeans, the bootstrap and the samples."))
     bootstrap_resamples: int = opt(2000, N_("Resamples of the bootstrap interval of a difference of medians."))
     playbook: str = opt("", N_("Recommendation playbook (TOML); empty: the bundled one."))
+    inactivity_days: int = opt(0, N_(
+        "Days without a purchase after which a client of a transaction log counts as lapsed; 0: derived from "
+        "the log's own times between purchases."))
+    clv_months: int = opt(12, N_("Months of future purchases counted in a client's lifetime value."))
+    monthly_discount: float = opt(0.01, N_("Monthly discount rate applied to future purchases in the lifetime value."))
+    as_of: str = opt("", N_(
+        "Analysis date of a transaction log (YYYY-MM-DD); empty: the end of the report period when the log "
+        "covers it, else the log's last date."))
+    calibration_end: str = opt("", N_(
+        "End of the calibration period of the lifetime-value hold-out check (YYYY-MM-DD); empty: 13 weeks "
+        "before the analysis date."))
+    predict: bool = opt(True, N_("Predict each client's churn risk, with value at risk, action groups and client lists."))
+    contact_share: float = opt(0.10, N_(
+        "Contact capacity: the share of clients, riskiest first, a retention campaign can reach; precision is "
+        "measured there."))
+    high_value_share: float = opt(0.20, N_("The most valuable share of clients, for the high-value action group."))
+    retention_uplift: float | None = opt(None, N_(
+        "Assumed share of the at-risk group's expected departures a retention campaign prevents, e.g. 0.1; "
+        "unset: no expected effect is stated."))
+
+
+@dataclass
+class EngineSettings:
+    """Where the passes over every line of a transaction log run."""
+
+    name: str = opt("duckdb", N_("Engine of the passes over the lines: duckdb (embedded, the only one for now)."))
+    memory_limit: str = opt("2GB", N_(
+        "Memory the engine may use, e.g. 512MB or 4GB; beyond it, it spills to temp_directory."))
+    temp_directory: str = opt("", N_(
+        "Folder the engine spills to (a subfolder is made and removed after the run); empty: the system's "
+        "temporary folder."))
 
 
 @dataclass
@@ -111,6 +166,15 @@ class EmailSettings:
 
 
 @dataclass
+class ExportSettings:
+    """What the client lists (clients.csv, clients_<lang>.xlsx) hold beyond the id and the figures."""
+
+    columns: list[str] = opt([], N_(
+        "Columns of the data copied into the client lists (a name, a phone number); empty: no personal column "
+        "beyond the id."))
+
+
+@dataclass
 class Settings:
     """All settings of a run; `source` is the file they came from (None: defaults)."""
 
@@ -119,6 +183,8 @@ class Settings:
     columns: ColumnSettings = field(default_factory=ColumnSettings)
     analysis: AnalysisSettings = field(default_factory=AnalysisSettings)
     email: EmailSettings = field(default_factory=EmailSettings)
+    engine: EngineSettings = field(default_factory=EngineSettings)
+    export: ExportSettings = field(default_factory=ExportSettings)
     labels: dict = field(default_factory=dict, metadata={"doc": N_("Column labels per language: [labels.fr] age = 'Âge'.")})
     value_labels: dict = field(
         default_factory=dict, metadata={"doc": N_("Value labels: [value_labels.city.fr] 'Ярославль' = 'Iaroslavl'.")}
@@ -144,5 +210,7 @@ SECTIONS = {
     "columns": ColumnSettings,
     "analysis": AnalysisSettings,
     "email": EmailSettings,
+    "engine": EngineSettings,
+    "export": ExportSettings,
 }
 FREE_SECTIONS = ("labels", "value_labels", "ranges")

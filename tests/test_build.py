@@ -17,12 +17,13 @@ from tests.render_helpers import pdf_text, spaces, tr
 
 
 @pytest.mark.realdata
-def test_build_three_languages_on_the_real_table_writes_six_files(run_cli, tmp_path):
+def test_build_three_languages_on_the_real_table_writes_six_reports_and_the_client_lists(run_cli, tmp_path):
     result = run_cli("build", "--lang", "fr,ru,en", "--data", REAL_DATA, "--out", tmp_path / "out")
     assert result.code == 0, result.err
     written = sorted(p.name for p in (tmp_path / "out").iterdir() if p.is_file())
-    assert written == ["context.json", "deck_en.pptx", "deck_fr.pptx", "deck_ru.pptx",
-                       "summary_en.pdf", "summary_fr.pdf", "summary_ru.pdf"]
+    assert written == ["clients.csv", "clients_en.xlsx", "clients_fr.xlsx", "clients_ru.xlsx", "context.json",
+                       "deck_en.pptx", "deck_fr.pptx", "deck_ru.pptx", "summary_en.pdf", "summary_fr.pdf",
+                       "summary_ru.pdf"]
     for name in written:
         assert str(tmp_path / "out" / name) in result.out
     context = json.loads((tmp_path / "out" / "context.json").read_text(encoding="utf-8"))

@@ -437,3 +437,30 @@ def test_analyze_writes_the_context_as_json(run_cli, small_csv, tmp_path):
     assert isinstance(context["churn_by_factor"], list) and context["churn_by_factor"]
     assert isinstance(context["tests"], list) and context["tests"]
     assert isinstance(context["segments"], list)
+
+
+def test_the_repository_config_stays_with_the_bundled_sample(run_process, sample_frame, tmp_path):
+    """Run from the repository folder, whose reportgen.toml names an organisation for the bundled sample: a
+    user's --data gets the defaults, and the console says which config was used and why."""
+    own = tomllib.loads((PROJECT / "reportgen.toml").read_text(encoding="utf-8"))
+    organisation = own["report"]["organisation"]
+    assert organisation and own["data"]["only_for_path"] is True
+    mine = tmp_path / "mine.csv"
+    sample_frame.head(400).to_csv(mine, index=False)
+    out = tmp_path / "out"
+    built = run_process("build", "--data", mine, "--lang", "en", "--format", "pptx", "--period", "2026-Q3",
+                        "--out", out, cwd=PROJECT)
+    assert built.code == 0, built.err
+    context = json.loads((out / "context.json").read_text(encoding="utf-8"))
+    assert context["meta"]["organisation"] == "" and context["meta"]["config"] is None
+    with zipfile.ZipFile(out / "deck_en.pptx") as deck:
+        slides = "".join(deck.read(n).decode("utf-8") for n in deck.namelist() if n.startswith("ppt/slides/"))
+    assert organisation not in slides and "Executive summary" in slides
+    assert "reportgen.toml is not used" in built.err and "only_for_path" in built.err
+    # the bundled sample itself, named with --data or not, still gets its config
+    sample = run_process("analyze", "--data", PROJECT / "data" / "sample_customers.csv", "-o", tmp_path / "c.json",
+                         cwd=PROJECT)
+    assert sample.code == 0, sample.err
+    meta = json.loads((tmp_path / "c.json").read_text(encoding="utf-8"))["meta"]
+    assert meta["organisation"] == organisation and meta["config"] == str(PROJECT / "reportgen.toml")
+    assert f"Settings: {PROJECT / 'reportgen.toml'}" in sample.err

@@ -93,3 +93,18 @@ def test_dates_and_periods():
 def test_plural_forms_header_reaches_the_compiled_catalog():
     assert get_translations("ru").ngettext("{n} client", "{n} clients", 5) == "{n} клиентов"
     assert get_translations("fr").ngettext("{n} client", "{n} clients", 1) == "{n} client"
+
+
+@pytest.mark.parametrize("lang, number, percent, money", [
+    ("fr", "−0,13", "−5,2\u00a0%", "−12\u202f345\u00a0RUB"),
+    ("ru", "−0,13", "−5,2\u00a0%", "−12\u00a0345\u00a0₽"),
+    ("en", "−0.13", "−5.2%", "−RUB\u00a012,345"),
+])
+def test_negative_numbers_take_a_true_minus_sign(lang, number, percent, money):
+    fmt = Formatter(lang)
+    assert fmt.number(-0.13, 2) == number
+    assert fmt.percent(-0.052) == percent
+    assert fmt.money(-12345) == money
+    assert fmt.money(-12_000_000).count("\u2212") == 1 and fmt.points(-5.4).startswith("\u2212")
+    for text in (fmt.number(-1234567), fmt.smart_number(-3.4), fmt.ratio(-1.5), fmt.money(-12_000_000)):
+        assert "-" not in text and "\u2212" in text, text

@@ -93,7 +93,7 @@ def test_a_killed_build_leaves_no_worker_and_the_next_build_removes_its_staging_
     result = run_cli("build", "-q", "--data", small, "--out", out, "--lang", "en", "--format", "pptx")
     assert result.code == 0, result.err
     assert not left[0].exists() and staged() == []
-    assert sorted(p.name for p in out.iterdir()) == ["context.json", "deck_en.pptx"]
+    assert sorted(p.name for p in out.iterdir()) == ["clients.csv", "clients_en.xlsx", "context.json", "deck_en.pptx"]
 
 
 # A build in another process that holds its staging folder until its standard input closes
@@ -155,16 +155,17 @@ TEXTS = [FORMULA_CITY, "=1+1", "http://example.org/x", "+7 900", "@SUM(A1)"]
 
 def chart_deck(kind: str) -> bytes:
     """Return a fresh one-slide deck holding one chart of `kind` whose labels all look like formulas."""
+    from reportgen.i18n.formatting import Formatter
     from reportgen.render.pptx_charts import bars_with_reference, line_chart
 
     prs = Presentation()
     slide = prs.slides.add_slide(prs.slide_layouts[6])
     box = (Inches(0.5), Inches(0.5), Inches(8), Inches(5))
     if kind == "bars":
-        bars_with_reference(slide, box, TEXTS, [0.1, 0.2, 0.3, 0.2, 0.1], 0.18, ("=A1", "=B1"),
-                            [False] * 5, PALETTE)
+        bars_with_reference(slide, box, TEXTS, [0.1, 0.2, 0.3, 0.2, 0.1], 0.18, ("=A1", "=C1", "=B1"),
+                            [False, True, False, False, False], PALETTE, Formatter("en"))
     elif kind == "line":
-        line_chart(slide, box, TEXTS, {"=A1": [1, 2, 3, 4, 5], "-2": [5, 4, 3, 2, 1]}, "0.0", PALETTE)
+        line_chart(slide, box, TEXTS, {"=A1": [1, 2, 3, 4, 5], "-2": [5, 4, 3, 2, 1]}, str, PALETTE)
     else:  # python-pptx's own chart data: the control that shows what the test catches
         data = CategoryChartData()
         data.categories = TEXTS

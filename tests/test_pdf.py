@@ -11,9 +11,9 @@ from pypdf import PdfReader
 from reportgen.errors import TemplateError
 from reportgen.render import pdf as pdf_module
 from reportgen.render.pdf import render_pdf
-from tests.conftest import REAL_DATA, SAMPLE_DATA
+from tests.conftest import REAL_DATA, SAMPLE_DATA, build_all
 from tests.render_helpers import pdf_text, spaces, tr
-from tests.test_deck import LANGS, build_all
+from tests.test_deck import LANGS
 
 
 # Given explicitly: the default period follows today's date, and a test must not expire with the calendar.

@@ -171,7 +171,7 @@ def test_one_message_per_recipient_and_language_each_in_its_language(out, smtp_s
         w = Wording(context, lang)
         o = context["overview"]
         assert msg["Content-Language"] == lang
-        assert msg["Subject"].startswith(w._("Churn report {period}: churn {rate}").format(
+        assert msg["Subject"].startswith(w._("Client churn {period}: {rate}").format(
             period=w.fmt.period(PERIOD), rate=w.fmt.percent(o["churn_rate"])))
         assert ORGANISATION in msg["Subject"]
         assert re.fullmatch(r"<[^<>@\s]+@bank\.example>", msg["Message-ID"])
@@ -200,12 +200,12 @@ def test_one_message_per_recipient_and_language_each_in_its_language(out, smtp_s
     percent = f"{frame['churn'].mean() * 100:.1f}"
     year, quarter = PERIOD.split("-Q")
     rate = percent.replace(".", ",")
-    assert tr("fr", "Churn report {period}: churn {rate}").split("{period}")[0] in fr["Subject"]
+    assert tr("fr", "Client churn {period}: {rate}").split("{period}")[0] in fr["Subject"]
     assert f"{rate}\u00a0%" in fr["Subject"] or f"{rate}\u202f%" in fr["Subject"]
     assert tr("fr", "Key findings") in fr.get_body(("plain",)).get_content()
     assert re.search("[а-яё]", ru["Subject"]) and f"{quarter}-й квартал {year}" in ru["Subject"].replace("\u202f", " ")
     assert tr("ru", "Key findings") in ru.get_body(("html",)).get_content()
-    assert en["Subject"] == f"Churn report Q{quarter} {year}: churn {percent}% — {ORGANISATION}"
+    assert en["Subject"] == f"Client churn Q{quarter} {year}: {percent}% — {ORGANISATION}"
     # the display name with a comma stays one address, quoted
     assert [a.addr_spec for a in ru["To"].addresses] == ["ivanov@bank.example"]
     assert ru["To"].addresses[0].display_name == "Иванов, Иван"

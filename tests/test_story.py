@@ -23,10 +23,14 @@ from tests.render_helpers import catalog, slide_paragraphs, spaces, tr
 
 REPEAT_LIMIT = 60  # a paragraph longer than this is said once per deck
 OUTLINE = ("Executive summary", "Context and objectives", "Method in four steps",
-           "Who leaves: the strongest links with churn", "Personas at risk: churn against the average",
-           "Opportunities across the client base", "Action plan", "Next steps", "Questions and thanks", "Appendix")
+           "Personas at risk: churn against the average", "Opportunities across the client base",
+           "Churn prediction model", "Key factors of churn", "What is at stake, and whom to keep first",
+           "What to do for each group", "Action plan", "Next steps", "Questions and thanks", "Appendix")
 # Names the reports may say in any language: methods and tools named after people or products.
-PROPER = {"kmeans", "crm", "holm", "wilson", "welch", "mann", "whitney", "fisher", "cramér", "cohen", "student"}
+PROPER = {"kmeans", "crm", "holm", "wilson", "welch", "mann", "whitney", "fisher", "cramér", "cohen", "student",
+          "brier", "excel", "roc-auc", "pr-auc"}
+# a setting ('analysis.retention_uplift') or a file ('clients.csv') is named as the user types it
+TECHNICAL_NAME = re.compile(r"\b\w+(?:\.\w+)+\b")
 WORD = re.compile(r"[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ'’-]*")
 ZERO_OR_ALL = re.compile(r"(?<![\d.,])(0|100)[.,]0\s?%")
 
@@ -40,11 +44,15 @@ def notes_paragraphs(slide) -> list[str]:
 
 
 def deck_slides(path: Path) -> list[dict]:
-    """Return each slide's title, paragraphs (shapes and tables) and notes paragraphs."""
+    """Return each slide's title, paragraphs (shapes and tables), prose (shapes only: a table's cells are labels,
+    which a table in the appendix may repeat) and notes paragraphs."""
     out = []
     for slide in Presentation(str(path)).slides:
         title = slide.shapes.title.text if slide.shapes.title is not None else ""
-        out.append({"title": title, "paragraphs": slide_paragraphs(slide), "notes": notes_paragraphs(slide)})
+        prose = [p.text.strip() for shape in slide.shapes if shape.has_text_frame
+                 for p in shape.text_frame.paragraphs if p.text.strip()]
+        out.append({"title": title, "paragraphs": slide_paragraphs(slide), "prose": prose,
+                    "notes": notes_paragraphs(slide)})
     return out
 
 
@@ -151,7 +159,7 @@ def foreign_words(texts: list[str], lang: str, context: dict, english: set[str])
     allowed = allowed_words(context)
     found = set()
     for text in texts:
-        for word in WORD.findall(text):
+        for word in WORD.findall(TECHNICAL_NAME.sub(" ", text)):
             low = word.lower().strip("'’-")
             if len(low) < 2 or low in allowed:
                 continue
@@ -180,7 +188,7 @@ def test_no_paragraph_starts_in_lower_case(sample, lang):
 @pytest.mark.parametrize("lang", LANGS)
 def test_no_long_paragraph_is_said_twice(sample, lang):
     deck = sample[lang]["deck"]
-    assert repeated([p for s in deck for p in s["paragraphs"] + s["notes"]]) == []
+    assert repeated([p for s in deck for p in s["prose"] + s["notes"]]) == []
     assert repeated(sample[lang]["html"]) == []
 
 
@@ -216,11 +224,16 @@ def test_the_deck_follows_the_outline_with_an_agenda_of_the_sections_present(sam
     assert 12 <= positions[-1] <= 16, positions[-1]  # slides before the appendix
     personas = [i for s in sample["context"]["segments"] for i, d in enumerate(deck)
                 if d in persona_slides(deck, lang, s)]
-    assert positions[4] < min(personas) and max(personas) < positions[5]
+    # the personas the story has room for (at least two) follow the overview; the others are in the appendix
+    in_story = [i for i in personas if i < positions[-1]]
+    assert len(in_story) >= 2 and positions[3] < min(in_story) and max(in_story) < positions[4]
+    assert all(i > positions[-1] for i in personas if i not in in_story)
     agenda = next(s for s in deck if spaces(s["title"]) == spaces(tr(lang, "Agenda")))
     expected = ["Executive summary", "Context and objectives", "Method in four steps",
-                "Results: who leaves, and the personas at risk", "Opportunities across the client base",
-                "Action plan and next steps", "Appendix: statistics, data quality and method"]
+                "Results: the personas at risk", "Opportunities across the client base",
+                "Churn prediction and its key factors",
+                "Action groups: high value, at risk, inactive", "Action plan and next steps",
+                "Appendix: statistics, data quality and method"]
     assert [spaces(p) for p in agenda["paragraphs"][1:]] == [spaces(tr(lang, m)) for m in expected]
 
 
@@ -283,10 +296,31 @@ def test_the_bank_deck_follows_the_outline_with_its_personas(real_build, lang, p
     assert 12 <= positions[-1] <= 16, positions[-1]
     assert persona in titles
     paragraphs = [p for s in deck for p in s["paragraphs"] + s["notes"]]
-    assert lower_case_starts(paragraphs) == [] and repeated(paragraphs) == []
+    assert lower_case_starts(paragraphs) == []
+    assert repeated([p for s in deck for p in s["prose"] + s["notes"]]) == []
     if lang != "en":
         pages = [spaces(p.extract_text()) for p in PdfReader(str(real_build / f"summary_{lang}.pdf")).pages]
         assert foreign_words(paragraphs + pages, lang, context, english_only_words()) == set()
     for segment in context["segments"]:
         slide = persona_slides(deck, lang, segment)[0]
         assert not [p for p in slide["paragraphs"] + slide["notes"] if ZERO_OR_ALL.search(spaces(p))]
+
+
+def test_the_drivers_chart_gives_way_to_the_models_key_factors_and_the_story_keeps_its_budget(sample):
+    from reportgen.render.sections import sections_of
+    from reportgen.render.sections.results import Drivers, MAX_STORY_SLIDES, story_personas
+
+    context = sample["context"]
+    assert context["prediction"]["key_factors"] and not Drivers().applies(context)
+    without = {**context, "prediction": {**context["prediction"], "key_factors": None}}
+    assert Drivers().applies(without)
+    # the drivers' chart takes the key factors' place: the story keeps as many personas
+    assert story_personas(without) == story_personas(context)
+    # the personas take what the other sections of the story leave, up to sixteen slides
+    others = 0
+    for section in sections_of(context):
+        if type(section).__name__ == "AppendixOpening":
+            break
+        if type(section).__name__ not in ("PersonaSlides",) and section.applies(context):
+            others += 2 if type(section).__name__ == "ActionGroups" else 1
+    assert story_personas(context) == MAX_STORY_SLIDES - others

@@ -2,6 +2,9 @@
 
 Installs the missing Debian packages when run as root with apt-get available; otherwise prints the exact
 command and exits 1. Uses only the standard library: it runs before the virtual environment exists.
+
+    python3 tools/check_system.py            # what `make` needs
+    python3 tools/check_system.py --office   # LibreOffice, for the slide-drawing test (CI runs this)
 """
 
 from __future__ import annotations
@@ -32,8 +35,32 @@ def missing_packages() -> list[str]:
     return missing
 
 
+# Optional: LibreOffice draws the decks for the test that no text leaves its box (tests/test_libreoffice.py),
+# and for looking at slides as pictures. About 300 MB installed, so `make` does not ask for it; CI does
+# (.ci/run), and the test skips with this command as its reason where it is missing.
+OFFICE_PACKAGES = ["libreoffice-impress"]
+
+
+def office(install: bool) -> int:
+    """Install LibreOffice Impress when asked, as root with apt-get, if soffice is missing; return 0 either way
+    (the test that needs it skips without it), after saying what happened."""
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        return 0
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *OFFICE_PACKAGES]
+    if install and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing LibreOffice for the slide-drawing test: " + " ".join(OFFICE_PACKAGES), flush=True)
+        subprocess.run(["apt-get", "update", "-q"], check=False)
+        if subprocess.run(command, check=False).returncode == 0 and shutil.which("soffice"):
+            return 0
+    print("LibreOffice is not installed: tests/test_libreoffice.py will be skipped. Install it with:  sudo "
+          + " ".join(command), file=sys.stderr)
+    return 0
+
+
 def main() -> int:
     """Return 0 when everything is there (or was installed), 1 with instructions otherwise."""
+    if "--office" in sys.argv[1:]:
+        return office(install=True)
     if sys.version_info < (3, 11):
         print(f"reportgen needs Python 3.11 or newer; this is {sys.version.split()[0]}.", file=sys.stderr)
         print("Install it (sudo apt-get install python3.11 python3.11-venv) and run: make PYTHON=python3.11", file=sys.stderr)

@@ -45,13 +45,25 @@ def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, f
     if not transform["columns"]:
         return {"status": "not_computable", "reason": "no_usable_feature", "labels": None}
     x = apply_transform(frame, transform)
+    return {**kmeans_by_silhouette(x, settings, min_size, fallback), "transform": transform}
+
+
+def kmeans_by_silhouette(x: np.ndarray, settings, min_size: int = 1, fallback: bool = True,
+                         choice_sample: int = CHOICE_SAMPLE) -> dict:
+    """Return KMeans on the rows of `x`, k in clusters_min..clusters_max chosen by silhouette (see find_clusters).
+
+    k is chosen on at most `choice_sample` rows (seeded), silhouette on at most SILHOUETTE_SAMPLE of them;
+    every row is assigned. Not computable ('too_few_rows', 'identical_rows') when no k in the range can be
+    fitted. The result has no transform: the caller adds its own. Run it under threadpool_limits, as
+    find_clusters does.
+    """
     distinct = len(np.unique(x, axis=0)) if len(x) <= 200_000 else len(x)
     k_max = min(settings.clusters_max, distinct - 1, len(x) - 1, len(x) // max(min_size, 1))
     if k_max < settings.clusters_min:
         reason = "identical_rows" if distinct < 2 else "too_few_rows"
-        return {"status": "not_computable", "reason": reason, "labels": None, "transform": transform}
+        return {"status": "not_computable", "reason": reason, "labels": None}
     rng = np.random.default_rng(settings.random_state)
-    choice = x if len(x) <= CHOICE_SAMPLE else x[rng.choice(len(x), CHOICE_SAMPLE, replace=False)]
+    choice = x if len(x) <= choice_sample else x[rng.choice(len(x), choice_sample, replace=False)]
     sil_index = rng.choice(len(choice), min(SILHOUETTE_SAMPLE, len(choice)), replace=False)
     candidates, models = [], {}
     for k in range(settings.clusters_min, k_max + 1):
@@ -72,8 +84,7 @@ def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, f
         best = max(accepted, key=lambda c: c["silhouette"])
         why = "best_silhouette"
     elif not fallback:
-        return {"status": "not_computable", "reason": "small_clusters", "labels": None, "transform": transform,
-                "candidates": candidates}
+        return {"status": "not_computable", "reason": "small_clusters", "labels": None, "candidates": candidates}
     else:  # every k leaves a tiny cluster: keep the most balanced split
         best = max(candidates, key=lambda c: c["min_share"])
         why = "most_balanced"
@@ -90,7 +101,6 @@ def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, f
         "k": best["k"],
         "choice": why,
         "candidates": candidates,
-        "transform": transform,
         "centroids": model.cluster_centers_.tolist(),
         "chosen_on": int(len(choice)),
         "fitted_on": int(len(fit_rows)),

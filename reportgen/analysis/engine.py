@@ -48,7 +48,7 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
                      **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
                      "size": int(mask.sum()), "share": float(mask.mean())}
             clusters["groups"].append(_finish(group, frame, mask, roles, base, playbook))
-    return {
+    results = {
         "overview": overview,
         "churn_by_factor": factors,
         "churn_prone_intervals": churn_prone_intervals(factors),
@@ -58,6 +58,12 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
         "clusters": clusters,
         "base_profile": base,
     }
+    results.update(prediction=None, value_at_risk=None, action_groups=None)
+    if getattr(settings, "predict", False):
+        from reportgen.analysis.customer_prediction import predict_customers
+
+        results.update(predict_customers(frame, roles, settings, playbook, segments, labels, step))
+    return results
 
 
 def _finish(segment: dict, frame: pd.DataFrame, mask: np.ndarray, roles: Roles, base: dict, playbook: dict) -> dict:

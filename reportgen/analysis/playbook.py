@@ -5,14 +5,26 @@ from __future__ import annotations
 import operator
 
 OPERATORS = {"<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge, "==": operator.eq,
-             "!=": operator.ne}
-SEGMENT_STATS = ("churn_rate", "lift_pp", "lift_ratio", "size", "share")
+             "!=": operator.ne,
+             # a name among a list: { feature = "segment", stat = "name", op = "in", value = ["lost", "hibernating"] }
+             "in": lambda value, allowed: value in allowed}
+SEGMENT_STATS = ("churn_rate", "lift_pp", "lift_ratio", "size", "share",
+                 # a transaction log's RFM segments and clusters (analysis.rfm_analysis): their name key, the share
+                 # of revenue they bring and the share of their clients who have lapsed
+                 "name", "revenue_share", "lapse_rate")
+# an action group's figures (reportgen.analysis.action_groups): rules on "group" apply to action groups only
+GROUP_STATS = ("key", "size", "share", "churn_rate", "mean_risk", "expected_leavers", "value", "value_at_risk",
+               "mean_value")
 FEATURE_STATS = ("mean", "median", "share", "majority", "majority_share", "base.mean", "base.median", "base.share",
                  "base.majority_share", "median_ratio", "mean_ratio", "median_z", "share_diff",
                  "top_over_represented.level", "top_over_represented.share", "top_over_represented.base_share",
                  "top_over_represented.ratio",
                  # a behaviour cluster's standardised mean against all clients (analysis.behaviour)
                  "z")
+# Texts a rule may carry beside its title and text (what to do), in every language when present: what we
+# observe in the segment, the action alone and who carries it out (the action plan's table), and the KPI that
+# tells whether the action worked.
+OPTIONAL_TEXTS = ("observation", "action", "owner", "kpi")
 MIN_RECOMMENDATIONS = 2
 MAX_RECOMMENDATIONS = 3  # what one slide holds in Russian, the longest of the three languages
 
@@ -40,20 +52,19 @@ def recommend(segment: dict, playbook: dict, columns_by_role: dict[str, str]) ->
     return chosen
 
 
-OPTIONAL_TEXTS = ("action", "owner", "kpi")
-
-
 def playbook_texts(playbook: dict) -> dict:
-    """Return {rule id: {'title': {lang: text}, 'text': {lang: text}, ...}} for the renderers, with the optional
-    action, owner and kpi texts of the rules that have them."""
+    """Return {rule id: {'title': {lang: text}, 'text': {lang: text}, 'horizon'}} for the renderers.
+
+    A rule's optional texts (OPTIONAL_TEXTS) are added when it has them.
+    """
     return {r["id"]: {"title": r["title"], "text": r["text"], "horizon": r["horizon"],
-                      **{field: r[field] for field in OPTIONAL_TEXTS if r.get(field)}} for r in playbook["rules"]}
+                      **{field: r[field] for field in OPTIONAL_TEXTS if field in r}} for r in playbook["rules"]}
 
 
 def _read(ref: dict, segment: dict, columns_by_role: dict[str, str]):
     """Return the value a condition or figure reads from the segment, or None when it is not there."""
     feature, stat = ref["feature"], ref["stat"]
-    if feature == "segment":
+    if feature in ("segment", "group"):
         return segment.get(stat)
     column = columns_by_role.get(feature, feature)
     entry = segment["profile"]["features"].get(column)

@@ -9,6 +9,10 @@ Schema versions:
      is only the input kind (meta.kind), a feature's numeric/binary/categorical is 'type', a level's
      band/value/flag/other/missing is 'level_type'; rule segments carry their churn measured on clients
      the search did not see, with the discovery figures beside them (segment_search.validation).
+     Later additions that leave every existing context valid keep the version: the transactions kind
+     (TransactionsContext) and the optional observation and kpi texts of a playbook rule.
+     Later additions that leave every earlier context valid (so that last quarter's context.json still
+     reads): prediction, value_at_risk and action_groups (null when the model did not run).
 """
 
 from __future__ import annotations
@@ -21,7 +25,9 @@ from reportgen.contract.churn import ChurnProneInterval, Factor, Overview, Test
 from reportgen.contract.comparison import Comparison
 from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Method, Playbook
+from reportgen.contract.prediction import ActionGroups, Prediction, ValueAtRisk
 from reportgen.contract.segments import BaseProfile, Clusters, RuleSegment, SegmentSearch
+from reportgen.contract.transactions import TransactionsContext
 
 SCHEMA_VERSION = 2
 
@@ -38,6 +44,11 @@ class Context(ContextHeader):
     segment_search: SegmentSearch
     segments: list[RuleSegment] = Field(description="Churn-prone rule segments, highest churn on unseen clients first.")
     clusters: Clusters
+    prediction: Prediction | None = Field(
+        default=None, description="Churn prediction: every client's out-of-fold risk and how good it is; null: "
+                                  "analysis.predict is off.")
+    value_at_risk: ValueAtRisk | None = Field(default=None, description="Risk × value, overall, by segment and cluster.")
+    action_groups: ActionGroups | None = Field(default=None, description="Whom to keep first, and how.")
     base_profile: BaseProfile = Field(description="Every feature summarised over all clients.")
     playbook: Playbook
     action_plan: ActionPlan
@@ -55,7 +66,8 @@ class ContractError(ValueError):
 
 
 # The context's model by input kind (meta.kind).
-MODELS: dict[str, type[Part]] = {"customers": Context, "behaviour": BehaviourContext}
+MODELS: dict[str, type[Part]] = {"customers": Context, "behaviour": BehaviourContext,
+                                 "transactions": TransactionsContext}
 
 
 def validate(context: dict) -> dict:
@@ -78,4 +90,4 @@ def json_schema(kind: str = "customers") -> dict:
     return MODELS[kind].model_json_schema()
 
 
-__all__ = ["BehaviourContext", "Context", "ContractError", "MODELS", "SCHEMA_VERSION", "json_schema", "validate"]
+__all__ = ["BehaviourContext", "Context", "TransactionsContext", "ContractError", "MODELS", "SCHEMA_VERSION", "json_schema", "validate"]

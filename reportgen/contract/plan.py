@@ -10,14 +10,15 @@ from reportgen.contract.base import Part
 
 
 class RuleText(Part):
-    """A playbook rule's title and text in each language, and its horizon; optionally the action alone, its owner
-    and its KPI in each language (the action plan's table)."""
+    """A playbook rule's title and text in each language, and its horizon; optionally what we observe in the
+    group, the action alone, its owner and its KPI in each language (the action plan's table)."""
 
     title: dict[str, str]
     text: dict[str, str]
     horizon: Literal["short", "medium", "long"]
     action: dict[str, str] | None = Field(default=None, description="The action without figures, by language.")
     owner: dict[str, str] | None = Field(default=None, description="Who carries the action out, by language.")
+    observation: dict[str, str] | None = Field(default=None, description="What we observe in the group, by language.")
     kpi: dict[str, str] | None = Field(default=None, description="How the action is measured, by language.")
 
 

@@ -50,7 +50,7 @@ def subject(context: dict, w: Wording) -> str:
             period=w.fmt.period(meta["period"]),
             clusters=w.fmt.quantity(len(groups), "{n} cluster of clients", "{n} clusters of clients"))
     else:
-        text = w._("Churn report {period}: churn {rate}").format(
+        text = w._("Client churn {period}: {rate}").format(
             period=w.fmt.period(meta["period"]), rate=w.fmt.percent(context["overview"]["churn_rate"]))
     organisation = meta.get("organisation") or ""
     if organisation:

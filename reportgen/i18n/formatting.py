@@ -20,6 +20,7 @@ from babel.numbers import (
 from reportgen.i18n.catalogs import get_translations
 
 _DIGITS = re.compile(r"0(?=[^0#,.]*$)")
+MINUS = "\u2212"  # the true minus sign: CLDR gives a hyphen-minus, shorter than '+' and set lower
 
 
 def _with_fraction(pattern: str, digits: int) -> str:
@@ -65,7 +66,7 @@ class Formatter:
         if _missing(value):
             return "—"
         pattern = _with_fraction(self.locale.decimal_formats[None].pattern, digits)
-        return format_decimal(value, format=pattern, locale=self.locale)
+        return _minus(format_decimal(value, format=pattern, locale=self.locale))
 
     def smart_number(self, value: float | int | None) -> str:
         """Return `value` with as many decimals as its size deserves (12 345, 42.5, 0.83)."""
@@ -80,7 +81,7 @@ class Formatter:
         if _missing(value):
             return "—"
         pattern = _with_fraction(self.locale.percent_formats[None].pattern, digits)
-        return format_percent(value, format=pattern, locale=self.locale)
+        return _minus(format_percent(value, format=pattern, locale=self.locale))
 
     def points(self, value: float | None, digits: int = 1, signed: bool = True) -> str:
         """Return a value given in percentage points with its unit: 5.4 -> '+5.4 pp'."""
@@ -103,11 +104,11 @@ class Formatter:
         if compact is None:
             compact = abs(value) >= 10_000_000
         if compact:
-            text = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+            text = _minus(format_compact_decimal(value, locale=self.locale, fraction_digits=1))
             return self._currency_around(text)
         pattern = _with_fraction(self.locale.currency_formats["standard"].pattern, 0)
         text = format_currency(value, self.currency, format=pattern, locale=self.locale, currency_digits=False)
-        return _space_iso_code(text, self.currency)
+        return _space_iso_code(_minus(text), self.currency)
 
     def _currency_around(self, number_text: str) -> str:
         """Return `number_text` with the currency symbol placed as the locale places it."""
@@ -150,6 +151,14 @@ def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
+def _minus(text: str) -> str:
+    """Return a number Babel formatted with its sign made a true minus sign ('-0,13' -> '−0,13').
+
+    Babel's output holds a hyphen-minus only as the sign: digits, separators and currency symbols have none.
+    """
+    return text.replace("-", MINUS)
+
+
 def _plural_n(n: int | float) -> int:
     """Return the integer gettext should pick a plural form from (fractions take the 'many/other' form)."""
     if isinstance(n, float) and not n.is_integer():
@@ -160,4 +169,4 @@ def _plural_n(n: int | float) -> int:
 
 def _space_iso_code(text: str, currency: str) -> str:
     """Return text with a no-break space between a letter currency code and the digits ('RUB 986,723')."""
-    return re.sub(rf"^{currency}(?=[\d−-])", currency + "\u00a0", text)
+    return re.sub(rf"^({MINUS}?){currency}(?=[\d{MINUS}])", lambda m: f"{m.group(1)}{currency}\u00a0", text)

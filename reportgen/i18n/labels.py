@@ -27,6 +27,30 @@ ROLE_LABELS = {
     "credit_limit": N_("credit limit"),
     "payments": N_("payments"),
     "purchase_frequency": N_("purchase frequency"),
+    "value": N_("client value"),
+}
+
+# The roles of a transaction log's columns (the client id is ROLE_LABELS["id"])
+LOG_ROLE_LABELS = {
+    "date": N_("date"),
+    "amount": N_("amount"),
+    "quantity": N_("quantity"),
+    "price": N_("unit price"),
+    "invoice": N_("invoice number"),
+    "country": N_("country"),
+    "channel": N_("sales channel"),
+    "category": N_("product category"),
+}
+
+# What each cleaning rule of a transaction log looks for (rule names from ingest.logparse and logsummary)
+LOG_RULE_LABELS = {
+    "missing_date": N_("lines without a date"), "bad_date": N_("unreadable dates"),
+    "missing_amount": N_("lines without an amount"), "bad_amount": N_("unreadable amounts"),
+    "bad_quantity": N_("unreadable quantities"), "bad_price": N_("unreadable prices"),
+    "cancelled": N_("cancelled invoices"), "returns": N_("returns"), "negative": N_("negative amounts or prices"),
+    "zero": N_("zero amounts or prices"), "missing_client": N_("lines without a client id"),
+    "too_old": N_("dates before 1990"), "future": N_("dates after today"), "duplicates": N_("exact duplicates"),
+    "after_as_of": N_("lines after the analysis date"), "ragged": N_("ragged lines"),
 }
 
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as
@@ -55,7 +79,7 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
     N_("active last month"): ("active_last_month", "actif_le_mois_dernier", "actif_mois_dernier",
                               "активен_в_прошлом_месяце", "активность_в_прошлом_месяце"),
     N_("credit score"): ("credit_score", "score_credit", "score_de_credit", "кредитный_рейтинг",
-                         "кредитный_скоринг"),
+                         "кредитный_скоринг", "скоринговый_балл"),
     N_("tenure"): ("tenure", "seniority", "anciennete", "срок_обслуживания"),
     N_("spending score"): ("spending_score", "score_de_depenses", "оценка_расходов"),
     N_("purchases"): ("purchases", "achats", "покупки"),
@@ -67,10 +91,48 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
                                "частота_покупок"),
 }
 
+# The name a feature is shown under when its column's name is not known but the role detected for it is
+# ('score' in a bank table, detected as the credit score by its range): the same words the personas use.
+ROLE_FEATURES = {
+    "property": N_("property score"),
+    "activity": N_("active last month"),
+    "score": N_("credit score"),
+    "balance": N_("account balance"),
+    "products": N_("number of products"),
+    "credit_card": N_("credit card"),
+}
+
 # Yes/no features whose levels read better as phrases than as 'feature: yes' (keyed by FEATURE_NAMES).
 FLAG_PHRASES = {
     N_("credit card"): (N_("with a credit card"), N_("without a credit card")),
     N_("active last month"): (N_("active last month"), N_("not active last month")),
+}
+
+# The title of a known feature's churn chart, whole, so that each language can decline the feature
+# ("Отток по числу продуктов", « Taux d’attrition selon le nombre de produits »); other features take the
+# general "Churn by {feature}" (keyed by FEATURE_NAMES).
+CHURN_BY = {
+    N_("age"): N_("Churn by age"),
+    N_("gender"): N_("Churn by gender"),
+    N_("city"): N_("Churn by city"),
+    N_("region"): N_("Churn by region"),
+    N_("country"): N_("Churn by country"),
+    N_("income"): N_("Churn by income"),
+    N_("estimated income"): N_("Churn by estimated income"),
+    N_("salary"): N_("Churn by salary"),
+    N_("account balance"): N_("Churn by account balance"),
+    N_("number of products"): N_("Churn by number of products"),
+    N_("credit card"): N_("Churn with and without a credit card"),
+    N_("property score"): N_("Churn by property score"),
+    N_("active last month"): N_("Churn by activity last month"),
+    N_("credit score"): N_("Churn by credit score"),
+    N_("tenure"): N_("Churn by tenure"),
+    N_("spending score"): N_("Churn by spending score"),
+    N_("purchases"): N_("Churn by purchases"),
+    N_("cash advance"): N_("Churn by cash advances"),
+    N_("credit limit"): N_("Churn by credit limit"),
+    N_("payments"): N_("Churn by payments"),
+    N_("purchase frequency"): N_("Churn by purchase frequency"),
 }
 
 # Common spellings of gender values, mapped to a translatable label.
@@ -97,6 +159,7 @@ IGNORED_REASONS = {
     "looks_like_an_identifier": N_("every value is different: an identifier?"),
     "too_many_levels": N_("text with too many different values to be a category"),
     "churn_not_used": N_("a churn flag, which a behaviour segmentation does not use"),
+    "not_used_by_log": N_("not used by the summary of a transaction log"),
 }
 
 

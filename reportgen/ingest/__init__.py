@@ -1,4 +1,8 @@
-"""Loading input files: readers by file type, then builders by input kind (customers, behaviour)."""
+"""Loading input files: readers by file type, then builders by input kind (customers, behaviour, transactions).
+
+A transaction log is not read by the pandas readers: its first lines decide that it is one (or data.kind
+says so), and the engine reads the rest (reportgen.ingest.transactions).
+"""
 
 from __future__ import annotations
 
@@ -14,6 +18,9 @@ from reportgen.ingest.readers import RawTable, read_table
 from reportgen.kinds import KINDS
 from reportgen.ingest.roles import churn_column, id_columns
 
+LOG_KIND = "transactions"
+
+
 def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) -> Dataset:
     """Return the dataset in `path` read as `kind` (default: the config's); raise DataError or ConfigError.
 
@@ -21,12 +28,22 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
     a warning that says so.
     """
     kind = kind or settings.data.kind
-    if kind not in KINDS:
+    known = list(dict.fromkeys([*KINDS, LOG_KIND]))
+    if kind not in known:
         raise ConfigError(
             _("Unknown input kind {kind!r}.").format(kind=kind),
-            hint=_("Use one of: {kinds}.").format(kinds=", ".join(KINDS)),
+            hint=_("Use one of: {kinds}.").format(kinds=", ".join(known)),
         )
+    log = _as_log(Path(path), settings, kind)
+    if log is not None:
+        return log
     raw = read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
+    if _workbook_log(raw, settings, kind):
+        from reportgen.ingest.logsample import frame_sample, text_frame
+        from reportgen.ingest.transactions import build_transactions
+
+        frame = text_frame(raw.frame)
+        return build_transactions(frame_sample(frame, raw.path, raw.file_format), settings, frame)
     _check_named_columns(raw, settings)
     _check_nested_columns(raw, settings)
     fallback = kind == "customers" and churn_column(list(raw.frame.columns), settings.columns) is None
@@ -41,6 +58,35 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
         dataset.warnings.append(_("[value_labels] names columns the data does not have: {names}").format(
             names=", ".join(unused)))
     return dataset
+
+
+def _as_log(path: Path, settings: Settings, kind: str) -> Dataset | None:
+    """Return the log's dataset when `path` is a CSV or Parquet log (by data.kind or by its first lines), else
+    None (another format is read whole first; a missing or empty file is named by the reader)."""
+    from reportgen.ingest.logcolumns import is_log
+    from reportgen.ingest.logsample import read_sample
+    from reportgen.ingest.readers import check_readable
+
+    if kind not in ("customers", LOG_KIND):
+        return None
+    check_readable(path)
+    sample = read_sample(path, settings.data)
+    if sample is None or sample.rows.empty or not (kind == LOG_KIND or is_log(sample, settings.columns)):
+        return None  # other formats, and a header without rows, are read (and refused) by the readers
+    from reportgen.ingest.transactions import build_transactions  # the engine is imported only for a log
+
+    return build_transactions(sample, settings)
+
+
+def _workbook_log(raw: RawTable, settings: Settings, kind: str) -> bool:
+    """Return True when a table read whole (a workbook) is a log, by data.kind or by its columns."""
+    from reportgen.ingest.logcolumns import is_log
+    from reportgen.ingest.logsample import frame_sample, text_frame
+
+    if kind == LOG_KIND:
+        return True
+    return kind == "customers" and is_log(frame_sample(text_frame(raw.frame.head(5000)), raw.path,
+                                                       raw.file_format), settings.columns)
 
 
 def _check_named_columns(raw: RawTable, settings: Settings) -> None:
@@ -75,4 +121,4 @@ def _check_nested_columns(raw: RawTable, settings: Settings) -> None:
         )
 
 
-__all__ = ["Dataset", "KINDS", "load_dataset"]
+__all__ = ["Dataset", "KINDS", "LOG_KIND", "load_dataset"]

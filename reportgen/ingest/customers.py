@@ -32,4 +32,22 @@ def build_customers(raw: RawTable, settings: Settings) -> Dataset:
     typed, quality = assess_quality(typed, roles, raw, settings)
     quality.update(parsing)
     return Dataset(frame=typed, roles=roles, quality=quality, path=raw.path, kind="customers",
-                   file_format=raw.file_format, encoding=raw.encoding, separator=raw.separator)
+                   file_format=raw.file_format, encoding=raw.encoding, separator=raw.separator,
+                   extras=export_columns(raw, settings, typed.index))
+
+
+def export_columns(raw: RawTable, settings: Settings, rows: pd.Index) -> pd.DataFrame | None:
+    """Return the columns export.columns copies into the client lists, on the rows kept; raise DataError
+    naming a column the file lacks."""
+    from reportgen.errors import DataError, Location
+
+    wanted = settings.export.columns
+    if not wanted:
+        return None
+    missing = [c for c in wanted if c not in raw.frame.columns]
+    if missing:
+        raise DataError(
+            _("Columns named in export.columns are not in the data: {names}.").format(names=", ".join(missing)),
+            hint=_("Fix [export] columns; the file has: {present}.").format(present=", ".join(raw.frame.columns)),
+            location=Location(file=raw.path, column=missing[0]))
+    return raw.frame.loc[rows, wanted]

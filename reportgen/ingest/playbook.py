@@ -10,7 +10,7 @@ import string
 import tomllib
 from pathlib import Path
 
-from reportgen.analysis.playbook import FEATURE_STATS, OPERATORS, OPTIONAL_TEXTS, SEGMENT_STATS
+from reportgen.analysis.playbook import FEATURE_STATS, GROUP_STATS, OPERATORS, OPTIONAL_TEXTS, SEGMENT_STATS
 from reportgen.errors import ConfigError
 from reportgen.i18n.catalogs import LANGUAGES
 from reportgen.i18n.ui import _
@@ -82,8 +82,8 @@ def validate_rules(rules) -> list[str]:
                     problems.append(_("{where}: {field} in {lang} is missing").format(where=where, field=field,
                                                                                      lang=lang))
                     continue
-                # the optional texts are said where no figure is: they may quote none
-                unknown = _placeholders(text) - (set(figures) if field in ("title", "text") else set())
+                # the action, its owner and its KPI are said in the plan's table, where no figure is: they quote none
+                unknown = _placeholders(text) - (set() if field in ("action", "owner", "kpi") else set(figures))
                 if unknown:
                     problems.append(_("{where}: {field} in {lang} uses unknown figures {names}").format(
                         where=where, field=field, lang=lang, names=", ".join(sorted(unknown))))
@@ -96,7 +96,7 @@ def _check_reference(ref, need_op: bool) -> list[str]:
         return [_("must be a table such as {{ feature = \"balance\", stat = \"median\" }}")]
     problems = []
     feature, stat = ref.get("feature"), ref.get("stat")
-    allowed = SEGMENT_STATS if feature == "segment" else FEATURE_STATS
+    allowed = {"segment": SEGMENT_STATS, "group": GROUP_STATS}.get(feature, FEATURE_STATS)
     if not isinstance(feature, str):
         problems.append(_("feature is missing"))
     if stat not in allowed:
@@ -106,6 +106,8 @@ def _check_reference(ref, need_op: bool) -> list[str]:
             problems.append(_("op must be one of {ops}").format(ops=" ".join(OPERATORS)))
         if "value" not in ref:
             problems.append(_("value is missing"))
+        elif ref.get("op") == "in" and not isinstance(ref["value"], list):
+            problems.append(_("op \"in\" needs a list of values, such as [\"lost\", \"hibernating\"]"))
     return problems
 
 

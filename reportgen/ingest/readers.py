@@ -42,6 +42,29 @@ def read_table(path: str | Path, settings: DataSettings, text_columns: Callable[
     """
     path = Path(path)
     shown = str(path)
+    check_readable(path)
+    suffix = path.suffix.lower()
+    reader = READERS.get(suffix)
+    if reader is None:
+        raise DataError(
+            _("Unsupported file type {suffix!r}.").format(suffix=suffix or "?"),
+            hint=_("Use a .csv, .tsv, .txt, .xlsx or .parquet file; save an old .xls as .xlsx."),
+            location=Location(file=shown),
+        )
+    table = reader(path, settings, text_columns or (lambda names: []))
+    _check_columns(table)
+    if table.frame.empty:
+        raise DataError(
+            _("The data file has a header but no rows."),
+            hint=_("Export the table again with its rows."),
+            location=Location(file=shown),
+        )
+    return table
+
+
+def check_readable(path: Path) -> None:
+    """Raise DataError for a data file that is missing, a folder, empty or not readable by this user."""
+    shown = str(path)
     if not path.exists():
         raise DataError(
             _("The data file does not exist."),
@@ -60,23 +83,6 @@ def read_table(path: str | Path, settings: DataSettings, text_columns: Callable[
         raise DataError(_("The data file cannot be read ({reason}).").format(reason=exc.strerror or exc),
                         hint=_("Check that you may read it (its permissions), or copy it somewhere you can."),
                         location=Location(file=shown))
-    suffix = path.suffix.lower()
-    reader = READERS.get(suffix)
-    if reader is None:
-        raise DataError(
-            _("Unsupported file type {suffix!r}.").format(suffix=suffix or "?"),
-            hint=_("Use a .csv, .tsv, .txt, .xlsx or .parquet file; save an old .xls as .xlsx."),
-            location=Location(file=shown),
-        )
-    table = reader(path, settings, text_columns or (lambda names: []))
-    _check_columns(table)
-    if table.frame.empty:
-        raise DataError(
-            _("The data file has a header but no rows."),
-            hint=_("Export the table again with its rows."),
-            location=Location(file=shown),
-        )
-    return table
 
 
 def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[str]], list[str]]) -> RawTable:

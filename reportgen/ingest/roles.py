@@ -57,6 +57,8 @@ SEMANTIC_ROLES: dict[str, tuple[str, tuple[str, ...]]] = {
     "purchase_frequency": ("numeric", ("purchase_frequency", "purchases_frequency", "frequency_of_purchases",
                                        "frequence_d_achat", "frequence_achats", "frequence_des_achats",
                                        "частота_покупок")),
+    # What a client is worth, for the value at risk: only where the config names it ([columns] value).
+    "value": ("numeric", ()),
 }
 ID_NAMES = ("id", "userid", "user_id", "client_id", "clientid", "customer_id", "customerid", "cust_id", "id_client", "idclient",
             "client", "customer", "num_client", "numero_client", "no_client", "клиент", "id_клиента", "код_клиента",

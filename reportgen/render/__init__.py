@@ -37,8 +37,17 @@ def _pdf(context: dict, lang: str, job: RenderJob) -> Path:
     return render_pdf(context, lang, job.staging / f"summary_{lang}.pdf", job.staging / "charts", job.templates)
 
 
-# Writers keyed by format; the config refuses any other format before a run starts.
-WRITERS: dict[str, Callable[[dict, str, RenderJob], Path]] = {"pptx": _deck, "pdf": _pdf}
+def _client_list(context: dict, lang: str, job: RenderJob) -> Path:
+    """Write clients_<lang>.xlsx into the staging folder."""
+    from reportgen.render.client_lists import write_xlsx, xlsx_name
+    from reportgen.render.wording import Wording
+
+    return write_xlsx(context, Wording(context, lang), job.staging / xlsx_name(lang))
+
+
+# Writers keyed by format; the config refuses any other format before a run starts. The client lists
+# ("xlsx") are not a format the user picks: a build adds them when the context has a churn model.
+WRITERS: dict[str, Callable[[dict, str, RenderJob], Path]] = {"pptx": _deck, "pdf": _pdf, "xlsx": _client_list}
 
 
 def render_one(context: dict, lang: str, fmt: str, job: RenderJob) -> Path:

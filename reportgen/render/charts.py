@@ -88,7 +88,7 @@ def factor_chart(factor: dict, w: Wording) -> bytes:
         ax.text(rate, i, " " + w.fmt.percent(rate), va="center", fontsize=8, color=colours["text"])
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.percent(v, 0)))
     ax.set_xlim(0, max(rates + [overall]) * 1.25 or 1)
-    ax.set_title(w._("Churn by {feature}").format(feature=w.feature(factor["factor"])), loc="left", fontsize=11,
+    ax.set_title(w.churn_by(factor["factor"]), loc="left", fontsize=11,
                  color=colours["primary"], pad=16)
     return to_svg(fig)
 

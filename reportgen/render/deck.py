@@ -9,11 +9,12 @@ from pathlib import Path
 
 from reportgen.atomic import atomic_path
 from reportgen.render.charts import palette
-from reportgen.render.deck_template import body_placeholders, open_template
+from reportgen.render.deck_template import body_placeholders, open_template, title_placeholder
+from reportgen.render.language import set_language
 from reportgen.render.sections import sections_of
-from reportgen.render.slides import (TABLE_SIZE, Item, add_table, content_area, fill_list, fit_widths, list_size,
-                                     set_notes,
-                                     set_title, split_items, table_chunks)
+from reportgen.render.slides import (TABLE_SIZE, Item, add_table, content_area, fill_list, fit_widths,
+                                     harmonise_sizes, list_size, mark, set_notes, set_title, split_items,
+                                     table_chunks)
 from reportgen.render.wording import Wording
 
 
@@ -56,11 +57,15 @@ class DeckBuilder:
         """Return a new slide of layout `kind` with its title and speaker notes."""
         slide = self.prs.slides.add_slide(self.template.layouts[kind])
         set_title(slide, title)
+        # every slide under a title bar shares one title size; the title and section slides have their own
+        mark(title_placeholder(slide), "title" if kind in ("content", "two", "title_only") else f"title.{kind}")
         set_notes(slide, notes)
         return slide
 
-    def list_slides(self, title: str, items: list[Item], notes: str, kind: str = "content") -> None:
-        """Add one or more slides holding `items` as a list, split where they do not fit one."""
+    def list_slides(self, title: str, items: list[Item], notes: str, kind: str = "content",
+                    group: str | None = None) -> None:
+        """Add one or more slides holding `items` as a list, split where they do not fit one; the lists of all
+        those slides (and of other lists of the same `group`) get one text size."""
         probe = self.prs.slides.add_slide(self.template.layouts[kind])
         box = body_placeholders(probe)[0]
         chunks = [items] if list_size(box, items) else split_items(box, items)
@@ -69,7 +74,7 @@ class DeckBuilder:
             suffix = self._("(continued)") if number > 1 else ""
             slide = self.slide(kind, f"{title} {suffix}".strip(), notes if number == 1 else self.continued(
                 number, len(chunks)))
-            target = body_placeholders(slide)[0]
+            target = mark(body_placeholders(slide)[0], f"list.{group or title}")
             fill_list(target, chunk, list_size(target, chunk) or 12)
             for extra in body_placeholders(slide)[1:]:
                 extra.element.getparent().remove(extra.element)
@@ -106,6 +111,8 @@ class DeckBuilder:
         """Return the presentation: every section of the run that applies, in the report's order."""
         for section in self.applying:
             section.slides(self)
+        harmonise_sizes(self.prs)
+        set_language(self.prs, self.w.lang)
         return self.prs
 
 

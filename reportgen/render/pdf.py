@@ -51,9 +51,11 @@ def view(context: dict, w: Wording, blocks: list, chart_urls: dict[str, str]) ->
         "blocks": [section.template for section in blocks],
         "charts": chart_urls,
         # every block's names, empty, so that a template written for the full report still renders
-        "comparison": None, "segments": [], "segments_notice": None, "tests": [], "tests_omitted": 0, "quality": [],
+        "comparison": None, "segments": [], "other_segments": [], "segments_notice": None, "tests": [], "tests_omitted": 0, "quality": [],
         "clusters": [], "clusters_notice": None, "method_lines": [], "messages": [], "opportunities": None,
         "plan": None, "next_steps": [],
+        "action_groups": [], "prediction_lines": [], "precision": None, "value_at_risk": None,
+        "value_at_risk_line": None, "value_source": None,
         "fonts": {"regular": font_file(REGULAR).as_uri(), "bold": font_file(BOLD).as_uri()},
         "palette": charts.palette(),
         "ctx": context,

@@ -9,7 +9,7 @@ from lxml import etree
 from pptx.chart.data import CategoryChartData
 from pptx.chart.xlsx import CategoryWorkbookWriter
 from pptx.dml.color import RGBColor
-from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION
+from pptx.enum.chart import XL_CHART_TYPE, XL_LABEL_POSITION, XL_LEGEND_POSITION, XL_TICK_LABEL_POSITION
 from pptx.oxml.ns import qn
 from pptx.util import Pt, lazyproperty
 from xlsxwriter import Workbook
@@ -17,14 +17,22 @@ from xlsxwriter import Workbook
 from reportgen.render.fonts import FAMILY
 from reportgen.render.sanitize import clean_text
 
-PERCENT = "0.0%"
+PERCENT = "0.0%"  # for the chart's embedded workbook only: the slide shows labels written as text
+EMU_PER_PT = 12700
+# the inner plot area as fractions of the chart frame (x, y, width, height): room below for the category
+# labels and the legend; fixed, so that where a label falls against the average line can be computed
+PLOT_AREA = (0.07, 0.05, 0.91, 0.68)
+LABEL_SIZE = 11  # points
+LABEL_HEIGHT = LABEL_SIZE * 1.37 + 2  # one line of Noto Sans and the label's own margins, in points
+LABEL_GAP = 4  # between a bar's end and its label, in points (PowerPoint and LibreOffice leave 2-4)
+LINE_CLEARANCE = 3  # the dashed line's half width and a margin, in points
 # XlsxWriter turns text that starts with '=' into a live formula and 'http://...' into a link by default;
 # the workbook inside a chart (PowerPoint's "Edit Data") must hold our labels as plain text.
 TEXT_ONLY = {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
 
-class _TextWorkbookWriter(CategoryWorkbookWriter):
-    """python-pptx's chart workbook writer, writing every string as a string."""
+class TextWorksheet:
+    """Mixin for python-pptx's chart workbook writers: the embedded workbook stores every string as a string."""
 
     @contextmanager
     def _open_worksheet(self, xlsx_file):
@@ -33,6 +41,10 @@ class _TextWorkbookWriter(CategoryWorkbookWriter):
         worksheet = workbook.add_worksheet()
         yield workbook, worksheet
         workbook.close()
+
+
+class _TextWorkbookWriter(TextWorksheet, CategoryWorkbookWriter):
+    """python-pptx's chart workbook writer, writing every string as a string."""
 
 
 class TextChartData(CategoryChartData):
@@ -59,39 +71,55 @@ def _rgb(hex_colour: str) -> RGBColor:
 
 
 def bars_with_reference(slide, box: tuple[int, int, int, int], categories: list[str], values: list[float],
-                        reference: float, names: tuple[str, str], highlight: list[bool], palette: dict):
+                        reference: float, names: tuple[str, str, str], highlight: list[bool], palette: dict, fmt):
     """Add a column chart of shares with a dashed reference line (the average); return the chart.
 
-    The reference is a second series of the chart's own data (so editing the data in PowerPoint keeps it)
-    moved into a line chart that shares the bar chart's axes.
+    `names` are the legend's words for the bars, the highlighted bars and the average. Highlighted bars are a
+    series of their own, so that each legend swatch has its bars' colour. The reference is the last series of
+    the chart's own data (editing the data in PowerPoint keeps it), moved into a line chart on the same axes.
+    Labels are text written by `fmt` (a Formatter): a number format is drawn with the viewer's separators,
+    not the deck's. Each label sits where the average line does not cross it.
     """
-    data = _chart_data(categories, {names[0]: values, names[1]: [reference] * len(values)}, PERCENT)
+    hot = [v if h else None for v, h in zip(values, highlight)]
+    cold = [None if h else v for v, h in zip(values, highlight)]
+    series, colours = {}, []
+    if any(v is not None for v in cold):
+        series[names[0]], colours = cold, [palette["primary"]]
+    if any(v is not None for v in hot):
+        series[names[1]] = hot
+        colours.append(palette["accent"])
+    series[names[2]] = [reference] * len(values)
+    data = _chart_data(categories, series, PERCENT)
     x, y, cx, cy = box
     chart = slide.shapes.add_chart(XL_CHART_TYPE.COLUMN_CLUSTERED, x, y, cx, cy, data).chart
     _style(chart)
+    _plot_layout(chart)
     bar_plot = chart.plots[0]
     bar_plot.gap_width = 60
-    bars = bar_plot.series[0]
-    bars.format.fill.solid()
-    bars.format.fill.fore_color.rgb = _rgb(palette["primary"])
-    for index, hot in enumerate(highlight):
-        if hot:
-            point = bars.points[index]
-            point.format.fill.solid()
-            point.format.fill.fore_color.rgb = _rgb(palette["accent"])
-    bar_plot.has_data_labels = True
-    labels = bar_plot.data_labels
-    labels.number_format = PERCENT
-    labels.number_format_is_linked = False
-    labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    labels.font.size = Pt(11)
+    bar_plot.overlap = 100  # one bar per category: the other series is empty there
+    axis_max = min(1.0, max(values + [reference]) * 1.2 + 0.02)
+    positions = label_positions(values, reference, axis_max, cy / EMU_PER_PT * PLOT_AREA[3])
+    for bars, colour in zip(bar_plot.series, colours):
+        bars.format.fill.solid()
+        bars.format.fill.fore_color.rgb = _rgb(colour)
+        bars.invert_if_negative = False
+        for index, value in enumerate(bars.values):
+            if value is None:
+                continue
+            label = bars.points[index].data_label
+            label.text_frame.text = clean_text(fmt.percent(value))
+            run = label.text_frame.paragraphs[0].runs[0]
+            run.font.size = Pt(LABEL_SIZE)
+            inside = positions[index] != XL_LABEL_POSITION.OUTSIDE_END
+            run.font.color.rgb = _rgb("#FFFFFF" if inside else palette["text"])
+            label.position = positions[index]
     _move_to_line(chart, palette["text"])
     axis = chart.value_axis
-    axis.tick_labels.number_format = "0%"
+    axis.tick_labels.number_format = percent_axis_format(fmt.percent(0.5, 0))
     axis.tick_labels.number_format_is_linked = False
     axis.has_major_gridlines = True
     axis.major_gridlines.format.line.color.rgb = _rgb("#E3E7EB")
-    axis.maximum_scale = min(1.0, max(values + [reference]) * 1.2 + 0.02)
+    axis.maximum_scale = axis_max
     axis.minimum_scale = 0
     chart.has_legend = True
     chart.legend.position = XL_LEGEND_POSITION.BOTTOM
@@ -99,10 +127,63 @@ def bars_with_reference(slide, box: tuple[int, int, int, int], categories: list[
     return chart
 
 
+def label_positions(values: list[float], reference: float, axis_max: float, plot_height: float) -> list:
+    """Return where each bar's label goes so that the reference line never strikes through it.
+
+    Above the bar (outside end) unless the line crosses that band; then inside the bar's top, in white, when
+    the bar is tall enough and the line misses that band; else at the bar's base. `plot_height` is the
+    plot's inner height in points, which the manual layout fixes.
+    """
+    scale = plot_height / axis_max  # points per unit of value
+    line = reference * scale
+    positions = []
+    for value in values:
+        top = (value or 0.0) * scale
+        above = (top + LABEL_GAP, top + LABEL_GAP + LABEL_HEIGHT)
+        inside = (top - LABEL_GAP - LABEL_HEIGHT, top - LABEL_GAP)
+        base = (LABEL_GAP, LABEL_GAP + LABEL_HEIGHT)
+        if not _crosses(line, above):
+            positions.append(XL_LABEL_POSITION.OUTSIDE_END)
+        elif inside[0] >= 0 and not _crosses(line, inside):
+            positions.append(XL_LABEL_POSITION.INSIDE_END)
+        elif top >= base[1] + LABEL_GAP and not _crosses(line, base):
+            positions.append(XL_LABEL_POSITION.INSIDE_BASE)
+        else:  # a bar too short to hold its label, just under the line: the label goes above the line
+            positions.append(XL_LABEL_POSITION.OUTSIDE_END)
+    return positions
+
+
+def _crosses(line: float, band: tuple[float, float]) -> bool:
+    """Return True when a line at height `line` (points) touches a label between band[0] and band[1]."""
+    return band[0] - LINE_CLEARANCE <= line <= band[1] + LINE_CLEARANCE
+
+
+def percent_axis_format(sample: str) -> str:
+    """Return an Excel number format for whole percentages written as `sample` is ('50 %' -> 0" "%).
+
+    Whole numbers have no decimal or grouping separator, the only parts an Excel format draws with the
+    viewer's own separators; the space before % (a no-break space in French and Russian) is a literal.
+    """
+    code, digits = "", False
+    for char in sample:
+        if char.isdigit():
+            if not digits:
+                code += "0"
+            digits = True
+            continue
+        digits = False
+        code += "%" if char == "%" else f'"{char}"'
+    return code
+
+
 def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], series: dict[str, list[float]],
-               number_format: str, palette: dict):
-    """Add a line chart with markers; return the chart."""
-    data = _chart_data(categories, series, number_format)
+               label, palette: dict):
+    """Add a line chart with markers, each point labelled with `label(value)`; return the chart.
+
+    The values are written on the points as text in the deck's language, so the value axis shows no numbers
+    (an axis's number format would be drawn with the viewer's separators).
+    """
+    data = _chart_data(categories, series, "General")
     x, y, cx, cy = box
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, data).chart
     _style(chart)
@@ -112,10 +193,42 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
         ser.marker.format.fill.solid()
         ser.marker.format.fill.fore_color.rgb = colour
         ser.smooth = False
-    chart.value_axis.tick_labels.number_format = number_format
-    chart.value_axis.tick_labels.number_format_is_linked = False
+        for point, value in enumerate(ser.values):
+            if value is None:
+                continue
+            data_label = ser.points[point].data_label
+            data_label.text_frame.text = clean_text(label(value))
+            data_label.text_frame.paragraphs[0].runs[0].font.size = Pt(LABEL_SIZE - 1)
+            data_label.position = XL_LABEL_POSITION.ABOVE
+    axis = chart.value_axis
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+    axis.has_major_gridlines = False
+    axis.format.line.fill.background()
+    # the curve fills the plot (its shape is the message), with room above the highest point for its label
+    known = [v for values in series.values() for v in values if v is not None]
+    if known:
+        low, high = min(known), max(known)
+        span = (high - low) or abs(high) * 0.2 or 1.0
+        axis.minimum_scale, axis.maximum_scale = low - span * 0.25, high + span * 0.35
     chart.has_legend = len(series) > 1
     return chart
+
+
+def _plot_layout(chart) -> None:
+    """Fix the inner plot area at PLOT_AREA of the chart's frame, so that label positions can be computed."""
+    plot_area = chart._chartSpace.chart.plotArea
+    layout = plot_area.find(qn("c:layout"))
+    if layout is None:
+        layout = etree.Element(qn("c:layout"))
+        plot_area.insert(0, layout)
+    for child in list(layout):
+        layout.remove(child)
+    manual = etree.SubElement(layout, qn("c:manualLayout"))
+    etree.SubElement(manual, qn("c:layoutTarget"), val="inner")
+    etree.SubElement(manual, qn("c:xMode"), val="edge")
+    etree.SubElement(manual, qn("c:yMode"), val="edge")
+    for name, value in zip(("c:x", "c:y", "c:w", "c:h"), PLOT_AREA):
+        etree.SubElement(manual, qn(name), val=str(value))
 
 
 def _style(chart) -> None:
@@ -125,10 +238,10 @@ def _style(chart) -> None:
 
 
 def _move_to_line(chart, colour: str) -> None:
-    """Move the chart's second series from the bar chart into a dashed line chart on the same axes."""
+    """Move the chart's last series from the bar chart into a dashed line chart on the same axes."""
     plot_area = chart._chartSpace.chart.plotArea
     bar_chart = plot_area.find(qn("c:barChart"))
-    series = bar_chart.findall(qn("c:ser"))[1]
+    series = bar_chart.findall(qn("c:ser"))[-1]
     bar_chart.remove(series)
     for tag in ("c:invertIfNegative", "c:shape", "c:dLbls"):
         for element in series.findall(qn(tag)):
@@ -156,9 +269,9 @@ def _move_to_line(chart, colour: str) -> None:
 
 
 def ranked_bars(slide, box: tuple[int, int, int, int], categories: list[str], values: list[float],
-                reference: tuple[str, float], name: str, palette: dict):
+                reference: tuple[str, float], name: str, palette: dict, fmt):
     """Add horizontal bars of shares, long labels (persona names) on the left, the first on top, and a last bar
-    in another colour for the reference (all clients); return the chart."""
+    in another colour for the reference (all clients); return the chart. Labels are text written by `fmt`."""
     label, value = reference
     data = _chart_data([*categories, label], {name: [*values, value]}, PERCENT)
     x, y, cx, cy = box
@@ -172,12 +285,12 @@ def ranked_bars(slide, box: tuple[int, int, int, int], categories: list[str], va
     last = bars.points[len(categories)]
     last.format.fill.solid()
     last.format.fill.fore_color.rgb = _rgb(palette["primary"])
-    plot.has_data_labels = True
-    labels = plot.data_labels
-    labels.number_format = PERCENT
-    labels.number_format_is_linked = False
-    labels.position = XL_LABEL_POSITION.OUTSIDE_END
-    labels.font.size = Pt(12)
+    for index, share in enumerate([*values, value]):
+        # text, not a number format: the viewer's separators would show 63.7% in a French deck
+        label = bars.points[index].data_label
+        label.text_frame.text = clean_text(fmt.percent(share))
+        label.text_frame.paragraphs[0].runs[0].font.size = Pt(12)
+        label.position = XL_LABEL_POSITION.OUTSIDE_END
     chart.category_axis.reverse_order = True  # bars read top-down in the order given
     chart.category_axis.tick_labels.font.size = Pt(12)
     axis = chart.value_axis

@@ -29,6 +29,9 @@ TABLE_SIZE = 12
 CELL_MARGIN_Y = 3.6  # points, PowerPoint's default cell margins
 CELL_MARGIN_X = 7.2
 MAX_TABLE_ROWS = 15
+# Shapes named with this prefix and a group ('rg:segment.left') are the same element on sibling slides: once
+# the deck is built, harmonise_sizes sets each group's text to the size of its most crowded member.
+GROUP_PREFIX = "rg:"
 
 
 @dataclass
@@ -63,6 +66,43 @@ def set_title(slide, text: str) -> None:
     run = frame.paragraphs[0].add_run()
     run.text = text
     run.font.size = Pt(size)
+
+
+def mark(shape, group: str):
+    """Name `shape` as a member of a size group (the same element on sibling slides); return it."""
+    shape.name = GROUP_PREFIX + group
+    return shape
+
+
+def harmonise_sizes(prs) -> None:
+    """Give every member of a size group the text size of its smallest member, scaling all its runs alike.
+
+    Each member was sized to fit its own text; sizes only go down, so every member still fits. Members of a
+    group share their structure (a list at one size; a card's figure, label and note), so the ratio of their
+    largest runs is the ratio of their scales.
+    """
+    groups: dict[str, list] = {}
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if shape.name.startswith(GROUP_PREFIX) and shape.has_text_frame:
+                groups.setdefault(shape.name, []).append(shape.text_frame)
+    for frames in groups.values():
+        largest = [max((r.font.size.pt for p in f.paragraphs for r in p.runs if r.font.size), default=0)
+                   for f in frames]
+        target = min((size for size in largest if size), default=0)
+        for frame, size in zip(frames, largest):
+            if size and size > target:
+                _scale_text(frame, target / size)
+
+
+def _scale_text(frame, factor: float) -> None:
+    """Scale every run's size and every paragraph's spacing after of a text frame by `factor`."""
+    for paragraph in frame.paragraphs:
+        for run in paragraph.runs:
+            if run.font.size:
+                run.font.size = Pt(round(run.font.size.pt * factor * 2) / 2)
+        if paragraph.space_after is not None:
+            paragraph.space_after = Pt(round(paragraph.space_after.pt * factor, 1))
 
 
 def set_notes(slide, text: str) -> None:
@@ -120,8 +160,9 @@ def split_items(shape, items: list[Item], bullets: bool = True) -> list[list[Ite
 
 
 def text_box(slide, box: tuple[int, int, int, int], paragraphs: list[tuple[str, float, bool, str | None]],
-             align=PP_ALIGN.LEFT) -> None:
-    """Add a text box of paragraphs (text, size, bold, colour); shrink sizes until the text fits the box."""
+             align=PP_ALIGN.LEFT, group: str | None = None):
+    """Add a text box of paragraphs (text, size, bold, colour), sizes shrunk until the text fits the box;
+    return the shape. `group` names the element it is on sibling slides (see harmonise_sizes)."""
     x, y, cx, cy = box
     paragraphs = [(clean_text(t), s, b, c) for t, s, b, c in paragraphs]  # measured as written
     shape = slide.shapes.add_textbox(x, y, cx, cy)
@@ -147,6 +188,7 @@ def text_box(slide, box: tuple[int, int, int, int], paragraphs: list[tuple[str, 
         run.font.name = FAMILY
         if colour:
             run.font.color.rgb = rgb(colour)
+    return mark(shape, group) if group else shape
 
 
 def content_area(prs, slide) -> tuple[int, int, int, int]:

@@ -7,20 +7,24 @@ import re
 from functools import cached_property
 
 from reportgen.i18n.formatting import Formatter
-from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
+from reportgen.i18n.labels import CHURN_BY, FLAG_PHRASES, GENDER_VALUES, ROLE_FEATURES, feature_name
 from reportgen.i18n.ui import N_
 from reportgen.render.sanitize import clean_text
+from reportgen.render.sentences import capitalised, inline
 from reportgen.roles import Roles
 from reportgen.render.sentences.actions import ActionSentences
-from reportgen.render.sentences.behaviour import BehaviourSentences, capitalised
+from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
 from reportgen.render.sentences.personas import PersonaSentences
+from reportgen.render.sentences.prediction import PredictionSentences
+from reportgen.render.sentences.quality import QualitySentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.story import StorySentences
 from reportgen.render.sentences.talk import TalkSentences
 from reportgen.render.sentences.tests import TestSentences
+from reportgen.render.sentences.transactions import TransactionSentences
 
-MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments")
+MONEY_ROLES = ("income", "balance", "purchases", "cash_advance", "credit_limit", "payments", "value")
 # A column whose name states its own unit ('Annual Income (k$)', 'Solde [EUR]') is shown as a plain number:
 # its label already says what the figures are, and the configured currency may not be theirs.
 OWN_UNIT = re.compile(r"[(\[][^)\]]*(\$|€|£|¥|₽|\b(usd|eur|rub|gbp|chf|cny|kzt|руб|тыс)\b)[^)\]]*[)\]]",
@@ -33,8 +37,9 @@ HORIZONS = {
 }
 
 
-class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences, PersonaSentences, StorySentences,
-              TalkSentences, ActionSentences):
+class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences,
+              PersonaSentences, StorySentences, TalkSentences, ActionSentences, PredictionSentences,
+              QualitySentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
@@ -58,10 +63,22 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         custom = self.custom_label(column)
         if custom:
             return custom
-        known = feature_name(column)
+        known = self.known_feature(column)
         if known:
             return self.tr(known)
         return clean_text(str(column).replace("_", " ")) or clean_text(column)
+
+    def known_feature(self, column: str) -> str | None:
+        """Return the message id of a column's known name: by its own name, else by the role detected for it."""
+        return feature_name(column) or ROLE_FEATURES.get(self.semantic.get(column))
+
+    def churn_by(self, column: str) -> str:
+        """Return the title of a feature's churn chart: 'Churn by number of products' for a feature whose name is
+        known (each language declines it), else the general form that fits any label ('Churn by {feature}')."""
+        known = None if self.custom_label(column) else self.known_feature(column)
+        if known in CHURN_BY:
+            return self.tr(CHURN_BY[known])
+        return self._("Churn by {feature}").format(feature=self.feature(column))
 
     def custom_label(self, column: str) -> str:
         """Return the label [labels.<lang>] in the config gives the column, else ''."""
@@ -87,7 +104,7 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
 
     def flag(self, column: str, value: int) -> str:
         """Return the label of a yes/no level: 'with a credit card', 'active last month', '{feature}: yes'."""
-        phrases = None if self.custom_label(column) else FLAG_PHRASES.get(feature_name(column))
+        phrases = None if self.custom_label(column) else FLAG_PHRASES.get(self.known_feature(column))
         if phrases:
             return self.tr(phrases[0] if value else phrases[1])
         answer = self._("yes") if value else self._("no")
@@ -110,18 +127,23 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         return self.fmt.smart_number(value)
 
     def range_text(self, column: str, low: float | None, high: float | None, integer: bool) -> str:
-        """Return a band as text: '25–34', '< 800', '≥ 1 M ₽', '4+' (low inclusive, high exclusive)."""
+        """Return a band as text: '25–34', '< 800', '1 M ₽ or more', '4+' (low inclusive, high exclusive).
+
+        The bounds are said in words rather than with ≥ and ≤, which the shipped font (Noto Sans) does not have.
+        """
         if integer and high is not None:
             top = high - 1
             if low is None:
-                return "≤ " + self._bound(column, top)
+                return self._("up to {value}").format(value=self._bound(column, top))
             return self._bound(column, low) if top == low else f"{self._bound(column, low)}–{self._bound(column, top)}"
         if low is None and high is None:
             return self._("all")
         if low is None:
             return "< " + self._bound(column, high)
         if high is None:
-            return f"{self._bound(column, low)}+" if integer else "≥ " + self._bound(column, low)
+            if integer:
+                return f"{self._bound(column, low)}+"
+            return self._("{value} or more").format(value=self._bound(column, low))
         return f"{self._bound(column, low)} – {self._bound(column, high)}"
 
     def level(self, factor: dict, level: dict) -> str:
@@ -197,6 +219,11 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             return self.value(figure.get("feature", ""), value)
         return self.fmt.smart_number(value)
 
+    def bar_legend(self) -> tuple[str, str, str]:
+        """Return the legend of a churn bar chart: the bars, the highlighted bars, the average line."""
+        return (capitalised(self._("churn rate")), self._("Churn significantly above average"),
+                capitalised(self._("average")))
+
     def recommendation(self, rec: dict) -> str:
         """Return a recommendation's text in this language with its figures filled in."""
         rule = self.context["playbook"]["rules"][rec["id"]]
@@ -253,7 +280,7 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             note = self.disagreement(test)
             if note:
                 findings.append(self._("{feature}: {note}").format(feature=self.feature_title(test["feature"]),
-                                                                   note=note))
+                                                                   note=inline(note)))
                 break
         rules = self.rule_segments
         if rules:
@@ -271,10 +298,27 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
         """Return the KMeans clusters as segments."""
         return (self.context.get("clusters") or {}).get("groups", [])
 
+    def key_figures(self) -> list[tuple[str, str, str]]:
+        """Return the key figures as (figure, label, note); each label agrees with its figure and stands as a
+        line of its own under it ('10 000' / 'Clients analysed': «Клиентов в анализе», «Ушедших клиентов»)."""
+        o = self.context["overview"]
+        return [
+            (self.fmt.number(o["customers"]),
+             capitalised(self.fmt.ngettext("client analysed", "clients analysed", o["customers"])), ""),
+            (self.fmt.percent(o["churn_rate"]), capitalised(self._("churn rate")),
+             capitalised(self.interval(o["churn_rate_ci"]))),
+            (self.fmt.number(o["churned"]),
+             capitalised(self.fmt.ngettext("client who left", "clients who left", o["churned"])), ""),
+        ]
+
     # --- what every summary (PDF, e-mail) opens with -------------------------------------------
     def headline_view(self) -> dict:
         """Return the title, period, key figures and findings every summary opens with, formatted."""
         meta, o = self.context["meta"], self.context["overview"]
+        if self.is_transactions:
+            return {"lang": self.lang, "title": self.report_title(), "organisation": meta.get("organisation") or "",
+                    "period": self.fmt.period(meta["period"]), "generated": self.fmt.date(self.context["generated_at"]),
+                    "kpis": self.transactions_kpis(), "findings": self.transactions_findings()}
         if self.is_behaviour:
             return {"lang": self.lang, "title": self.report_title(), "organisation": meta.get("organisation") or "",
                     "period": self.fmt.period(meta["period"]), "generated": self.fmt.date(self.context["generated_at"]),
@@ -285,15 +329,7 @@ class Wording(TestSentences, SegmentSentences, ChangeSentences, BehaviourSentenc
             "organisation": meta.get("organisation") or "",
             "period": self.fmt.period(meta["period"]),
             "generated": self.fmt.date(self.context["generated_at"]),
-            # a card's label stands as a paragraph of its own under the figure: capitalised
-            "kpis": [
-                {"value": self.fmt.number(o["customers"]), "label": capitalised(self._("clients analysed")),
-                 "note": ""},
-                {"value": self.fmt.percent(o["churn_rate"]), "label": capitalised(self._("churn rate")),
-                 "note": capitalised(self.interval(o["churn_rate_ci"]))},
-                {"value": self.fmt.number(o["churned"]), "label": capitalised(self._("clients who left")),
-                 "note": ""},
-            ],
+            "kpis": [{"value": value, "label": label, "note": note} for value, label, note in self.key_figures()],
             "findings": self.key_findings(),
         }
 

@@ -17,26 +17,39 @@ from reportgen.render.sections.clusters import Opportunities
 from reportgen.render.sections.factors import FactorCharts, Tests
 from reportgen.render.sections.opening import Agenda, Title
 from reportgen.render.sections.plan import ActionPlan, NextSteps, Questions
-from reportgen.render.sections.results import Drivers, PersonaOverview, PersonaSlides
+from reportgen.render.sections.results import Drivers, MorePersonas, PersonaOverview, PersonaSlides
 from reportgen.render.sections.statistics import ClusterChoice, SegmentStatistics
 from reportgen.render.sections.summary import ContextObjectives, ExecutiveSummary, MethodSteps
+from reportgen.render.sections.prediction import KeyFactors, ModelQuality, PredictiveModel
+from reportgen.render.sections.tx_opening import RfmMethod, TxData, TxObjectives, TxSummary, TxTitle
+from reportgen.render.sections.tx_segments import Concentration, RfmClusterSection, RfmMap, SegmentTable
+from reportgen.render.sections.tx_value import (LifetimeValue, SegmentRecommendations, TxActionPlan, TxAppendix,
+                                                TxNextSteps)
+from reportgen.render.sections.value_at_risk import ActionGroups, ValueAtRisk
 
 # Each input kind's report, section by section in deck order (the PDF takes those with a summary_rank).
 # The customers' story follows the users' outline: title; executive summary; context and objectives; method;
-# results (who leaves, the personas at risk, opportunities); then, where the churn prediction (issue 11) slots in,
-# predictive analysis (model, key factors), value at risk and the recommendations of its action groups (high
-# value, at risk, inactive); the action plan; next steps; questions; and the appendix of statistics.
+# results (who leaves — when the model has no key factors —, the personas at risk, opportunities); predictive
+# analysis (the model's precision, key factors); what is at stake with the action groups (high value, at risk,
+# inactive) and what to do for each; the action plan; next steps; questions; and the appendix: statistics, the
+# personas the story had no room for, the model's metrics, value at risk by segment, method and every factor.
 REPORTS: dict[str, tuple[type[Section], ...]] = {
     "customers": (
         Title, Agenda, ExecutiveSummary, ContextObjectives, MethodSteps, WhatChanged,
-        Drivers, PersonaOverview, PersonaSlides, Opportunities,
-        # issue 11 slots in here: PredictiveModel, KeyFactors, ValueAtRisk, ActionGroups
+        Drivers, PersonaOverview, PersonaSlides, Opportunities, PredictiveModel, KeyFactors, ActionGroups,
         ActionPlan, NextSteps, Questions,
-        AppendixOpening, Tests, SegmentStatistics, Appendix, FactorCharts, ClusterChoice,
+        AppendixOpening, Tests, SegmentStatistics, MorePersonas, ModelQuality, ValueAtRisk, Appendix, FactorCharts,
+        ClusterChoice,
     ),
     "behaviour": (
         BehaviourTitle, Agenda, BehaviourObjectives, BehaviourDataAndMethod, BehaviourKeyFigures, Distributions,
         ClusterOverview, ClusterSlides, BehaviourActionPlan, NextSteps, Questions, BehaviourAppendix,
+    ),
+    # the users' outline: executive summary, context, method in four steps, results, recommendations, plan,
+    # next steps (with questions), appendix
+    "transactions": (
+        TxTitle, Agenda, TxSummary, TxObjectives, TxData, RfmMethod, RfmMap, SegmentTable, Concentration,
+        RfmClusterSection, LifetimeValue, SegmentRecommendations, TxActionPlan, TxNextSteps, TxAppendix,
     ),
 }
 

@@ -29,7 +29,9 @@ def quality_slides(deck, churn: bool, bridge: str = "") -> None:
 
 
 class AppendixOpening(Section):
-    """The appendix's section slide: what follows is for reference."""
+    """The appendix's section slide: what follows is for reference (the story ends before it)."""
+
+    ends_story = True
 
     def agenda(self, w) -> str | None:
         """Return the agenda line."""
@@ -72,9 +74,10 @@ class Appendix(Section):
             Item(deck._("Numeric features: Welch's t-test, Mann–Whitney U test and a bootstrap interval of the median "
                         "difference ({n} resamples)").format(n=n(m["bootstrap_resamples"]))),
             Item(deck._("Categorical features: chi-square test, Fisher's exact test for small counts; Cramér's V")),
-            Item(deck._("Segments: up to {k} conditions, at least {size} clients, overlap (Jaccard) below {overlap}"
-                        ).format(k=m["max_conditions"], size=n(m["min_segment_size"]),
-                                 overlap=deck.fmt.number(m["max_overlap"], 2))),
+            Item(deck._("Segments: {conditions}, {size}, overlap (Jaccard) below {overlap}").format(
+                conditions=deck.fmt.quantity(m["max_conditions"], "up to {n} condition", "up to {n} conditions"),
+                size=deck.fmt.quantity(m["min_segment_size"], "at least {n} client", "at least {n} clients"),
+                overlap=deck.fmt.number(m["max_overlap"], 2))),
             *[Item(line) for line in deck.w.validation_lines()],
             Item(deck._("Clusters: KMeans, k from {low} to {high} chosen by silhouette, seed {seed}").format(
                 low=m["clusters_range"][0], high=m["clusters_range"][1], seed=m["random_state"])),
@@ -85,9 +88,5 @@ class Appendix(Section):
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the data-quality sentences of the PDF's data and method block."""
         q = w.context["quality"]
-        return {"quality": [
-            w.fmt.quantity(q["rows_used"], "{n} client analysed.", "{n} clients analysed."),
-            w._("{dupes} duplicate rows dropped, {ids} repeated ids kept as different clients, {missing} missing "
-                "values.").format(dupes=w.fmt.number(q["duplicate_rows"]["count"]),
-                                  ids=w.fmt.number(q["repeated_ids"]["ids"]),
-                                  missing=w.fmt.number(sum(q["missing"].values())))]}
+        return {"quality": [w.fmt.quantity(q["rows_used"], "{n} client analysed.", "{n} clients analysed."),
+                            w.cleaning_sentence()]}

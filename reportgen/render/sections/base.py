@@ -25,6 +25,11 @@ class Section:
     def slides(self, deck) -> None:
         """Add the section's slides to `deck` (a DeckBuilder)."""
 
+    def main_slides(self, ctx: dict) -> int:
+        """Return how many slides the section adds to the story before the appendix (the persona budget's
+        estimate: a table that runs over one slide is not foreseen)."""
+        return 1
+
     def charts(self, w) -> dict[str, bytes]:
         """Return the SVG charts of the section's PDF block, by name."""
         return {}

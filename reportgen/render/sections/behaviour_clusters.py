@@ -9,6 +9,7 @@ from reportgen.render import behaviour_charts as pictures
 from reportgen.render.charts import to_svg
 from reportgen.render.sections.base import Section
 from reportgen.render.sections.behaviour_opening import picture_slide
+from reportgen.render.sentences import capitalised
 from reportgen.render.sections.clusters import choice_of_k_slide
 from reportgen.render.sections.plan import ActionPlan
 from reportgen.render.slides import add_table, content_area, fit_widths, table_chunks, text_box
@@ -41,7 +42,7 @@ class ClusterOverview(Section):
         rows = [[deck._("Cluster"), deck._("Clients"), deck._("Share"), deck._("What sets it apart")]]
         for cluster in w.clusters:
             rows.append([w.cluster_name(cluster), deck.fmt.number(cluster["size"]), deck.fmt.percent(cluster["share"]),
-                         w.listing(w.apart_lines(cluster))])
+                         capitalised(w.listing(w.apart_lines(cluster)))])
         notes = deck._("KMeans grouped the clients by behaviour into {k} clusters, the number that separates them "
                        "best (silhouette). Each is named after what sets it apart from all clients, strongest "
                        "first.").format(k=info["k"])
@@ -59,7 +60,7 @@ class ClusterOverview(Section):
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the clusters with their size, what sets them apart and their first recommendations."""
         clusters = [{
-            "id": c["id"], "name": w.cluster_name(c), "size": w.cluster_size(c), "apart": w.listing(w.apart_lines(c)),
+            "id": c["id"], "name": w.cluster_name(c), "size": w.cluster_size(c), "apart": capitalised(w.listing(w.apart_lines(c))),
             "recommendations": [{"title": w.recommendation_title(r["id"]), "text": w.recommendation(r)}
                                 for r in c["recommendations"][:MAX_RECOMMENDATIONS]],
         } for c in w.clusters]
@@ -92,8 +93,8 @@ class ClusterSlides(Section):
         slide = deck.slide("title_only", name, notes)
         x, y, cx, cy = content_area(deck.prs, slide)
         head = Emu(int(cy * 0.12))
-        text_box(slide, (x, y, cx, head), [(w.cluster_size(cluster)[:1].upper() + w.cluster_size(cluster)[1:], 20,
-                                            True, colours["accent"])])
+        text_box(slide, (x, y, cx, head), [(capitalised(w.cluster_size(cluster)), 20, True, colours["accent"])],
+                 group="cluster.size")
         left = int(cx * 0.52)
         gap = int(cx * 0.04)
         top, height = y + head, cy - head
@@ -110,7 +111,7 @@ class ClusterSlides(Section):
         if shared:
             paragraphs.append((deck._("In the action plan with other clusters"), 15, True, colours["text"]))
             paragraphs += [(w.recommendation_title(r["id"]), 13, False, colours["text"]) for r in shared]
-        text_box(slide, (x + left + gap, top, cx - left - gap, height), paragraphs)
+        text_box(slide, (x + left + gap, top, cx - left - gap, height), paragraphs, group="cluster.actions")
 
     @staticmethod
     def ordered_rows(w, cluster: dict) -> list[list[str]]:

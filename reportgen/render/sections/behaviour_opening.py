@@ -62,17 +62,14 @@ class BehaviourDataAndMethod(Section):
 
     def slides(self, deck) -> None:
         """Add the data and method slide."""
-        meta, q, roles = deck.ctx["meta"], deck.ctx["quality"], deck.ctx["roles"]
+        meta, roles = deck.ctx["meta"], deck.ctx["roles"]
         n = deck.fmt.number
         features = roles["numeric"] + roles["binary"] + roles["categorical"]
         items = [
             Item(deck._("Source: {file}").format(file=Path(meta["dataset"]).name)),
             Item(deck._("Rows read: {read}; rows used: {used}").format(read=n(meta["rows_read"]),
                                                                      used=n(meta["rows_used"]))),
-            Item(deck._("Cleaning: {missing} missing values kept as missing, {dupes} duplicate rows dropped, "
-                        "{ids} repeated ids kept as different clients").format(
-                missing=n(sum(q["missing"].values())), dupes=n(q["duplicate_rows"]["count"]),
-                ids=n(q["repeated_ids"]["ids"]))),
+            Item(deck.w.cleaning_line()),
             Item(deck._("Features: {features}").format(features=", ".join(deck.w.feature(c) for c in features))),
             *[Item(line) for line in deck.w.behaviour_method_lines()[:2]],
         ]

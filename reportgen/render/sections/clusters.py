@@ -6,6 +6,7 @@ from __future__ import annotations
 from reportgen.render.pptx_charts import line_chart
 from reportgen.render.sections.base import Section
 from reportgen.render.sections.plan import MAIN_TABLE_SIZE
+from reportgen.render.sentences import capitalised, inline
 from reportgen.render.slides import content_area
 
 MAX_OPPORTUNITIES = 2  # recommendation titles per group in the table
@@ -29,12 +30,15 @@ class Opportunities(Section):
         """Return the lead into the opportunities."""
         return w._("Next: the whole base, and where it offers growth.")
 
-    def rows(self, w) -> tuple[list[list[str]], set[int]]:
-        """Return the table (header first) and the rows of groups churning above the average."""
+    def rows(self, w, offers_each: int = MAX_OPPORTUNITIES) -> tuple[list[list[str]], set[int]]:
+        """Return the table (header first) and the rows of groups churning above the average; `offers_each`
+        recommendation titles per group."""
         rows = [[w._("Group"), w._("Clients"), w._("Churn"), w._("What it offers")]]
         hot = set()
         for index, group in enumerate(w.cluster_segments, start=1):
-            offers = w.listing(w.recommendation_title(r["id"]) for r in group["recommendations"][:MAX_OPPORTUNITIES])
+            # one phrase: the titles after the first are inline, as a list inside a sentence is written
+            offers = capitalised(w.listing(inline(w.recommendation_title(r["id"]))
+                                           for r in group["recommendations"][:offers_each]))
             rows.append([w.persona_name(group), w.fmt.number(group["size"]), w.fmt.percent(group["churn_rate"]),
                          offers or "—"])
             if (group.get("lift_pp") or 0) > 0:
@@ -61,8 +65,8 @@ class Opportunities(Section):
                           marked, size=MAIN_TABLE_SIZE)
 
     def summary(self, w, charts: dict[str, str]) -> dict:
-        """Return the groups table of the PDF."""
-        rows, hot = self.rows(w)
+        """Return the groups table of the PDF, with the first offer of each group (the deck has two)."""
+        rows, hot = self.rows(w, offers_each=1)
         return {"opportunities": {"header": rows[0], "rows": rows[1:], "hot": sorted(i - 1 for i in hot)}}
 
 
@@ -78,6 +82,6 @@ def choice_of_k_slide(deck, info: dict, notes: str | None = None) -> None:
         half = int(cx * 0.48)
         ks = [str(c["k"]) for c in candidates]
         line_chart(slide, (x, y, half, cy), ks, {deck._("silhouette"): [c["silhouette"] for c in candidates]},
-                   "0.00", deck.palette)
+                   lambda v: deck.fmt.number(v, 2), deck.palette)
         line_chart(slide, (x + cx - half, y, half, cy), ks,
-                   {deck._("inertia"): [c["inertia"] for c in candidates]}, "#,##0", deck.palette)
+                   {deck._("inertia"): [c["inertia"] for c in candidates]}, deck.fmt.number, deck.palette)

@@ -38,13 +38,11 @@ class FactorCharts(Section):
                     feature=w.feature(factor["factor"]), level=w.level(factor, top),
                     rate=deck.fmt.percent(top["churn_rate"]), overall=deck.fmt.percent(overall)),
                 self.tested(w, test), bridge)
-            slide = deck.slide("title_only", deck._("Churn by {feature}").format(
-                feature=w.feature(factor["factor"])), notes)
+            slide = deck.slide("title_only", w.churn_by(factor["factor"]), notes)
             bars_with_reference(
                 slide, content_area(deck.prs, slide), [w.level(factor, lvl) for lvl in factor["levels"]],
-                [lvl["churn_rate"] or 0.0 for lvl in factor["levels"]], overall,
-                (deck._("churn rate"), deck._("average")), [lvl["churn_prone"] for lvl in factor["levels"]],
-                deck.palette)
+                [lvl["churn_rate"] or 0.0 for lvl in factor["levels"]], overall, w.bar_legend(),
+                [lvl["churn_prone"] for lvl in factor["levels"]], deck.palette, deck.fmt)
 
 
     @staticmethod

@@ -84,16 +84,8 @@ class KeyFigures(Section):
 
     def slides(self, deck) -> None:
         """Add the key figures."""
-        o = deck.ctx["overview"]
-        low, high = o["churn_rate_ci"]
         slide = deck.slide("title_only", deck._("Key figures"), deck.w.headline())
-        cards = [
-            (deck.fmt.number(o["customers"]), deck._("clients analysed"), ""),
-            (deck.fmt.percent(o["churn_rate"]), deck._("churn rate"),
-             deck.w.interval([low, high])),
-            (deck.fmt.number(o["churned"]), deck._("clients who left"), ""),
-        ]
-        figure_cards(deck, slide, cards)
+        figure_cards(deck, slide, deck.w.key_figures())
 
     def charts(self, w) -> dict[str, bytes]:
         """Return the chart of the factor whose levels differ most."""
@@ -114,4 +106,4 @@ def figure_cards(deck, slide, cards: list[tuple[str, str, str]], band: tuple[flo
         if note:
             paragraphs.append((note, 16 * scale, False, deck.palette["muted"]))
         text_box(slide, (x + index * (card + gap), y + Emu(int(cy * band[0])), card, Emu(int(cy * band[1]))),
-                 paragraphs)
+                 paragraphs, group="key figure")

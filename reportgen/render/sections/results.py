@@ -6,15 +6,16 @@ from __future__ import annotations
 from reportgen.render.deck_template import body_placeholders
 from reportgen.render.pptx_charts import ranked_bars
 from reportgen.render.sections.base import Section
-from reportgen.render.slides import SMALLEST, Item, content_area, fill_list, list_size, split_items
+from reportgen.render.slides import SMALLEST, Item, content_area, fill_list, list_size, mark, split_items
 
 
 class Drivers(Section):
-    """Churn of the strongest churn-prone level of each feature, against the average: one chart."""
+    """Churn of the strongest churn-prone level of each feature, against the average: one chart; left out when
+    the churn model's key factors tell who leaves."""
 
     def applies(self, ctx: dict) -> bool:
-        """Return True when some level is churn-prone."""
-        return bool(ctx.get("churn_prone_intervals"))
+        """Return True when some level is churn-prone and the model measured no key factors."""
+        return bool(ctx.get("churn_prone_intervals")) and not (ctx.get("prediction") or {}).get("key_factors")
 
     def agenda(self, w) -> str | None:
         """Return the agenda line."""
@@ -38,7 +39,7 @@ class Drivers(Section):
         slide = deck.slide("title_only", deck._("Who leaves: the strongest links with churn"), notes)
         ranked_bars(slide, content_area(deck.prs, slide), [w.driver_label(i) for i in drivers],
                     [i["churn_rate"] for i in drivers], (deck._("All clients"), deck.ctx["overview"]["churn_rate"]),
-                    deck._("churn rate"), deck.palette)
+                    deck._("churn rate"), deck.palette, deck.fmt)
 
 
 class PersonaOverview(Section):
@@ -50,6 +51,10 @@ class PersonaOverview(Section):
     def applies(self, ctx: dict) -> bool:
         """Return True when there are rule segments, or a reason to say why there are none."""
         return bool(ctx["segments"] or ctx["segment_search"].get("reason"))
+
+    def agenda(self, w) -> str | None:
+        """Return the agenda line when the drivers' chart, which opens the results, is left out."""
+        return None if Drivers().applies(w.context) else w._("Results: the personas at risk")
 
     def bridge(self, w) -> str:
         """Return the lead into the personas."""
@@ -76,24 +81,54 @@ class PersonaOverview(Section):
         slide = deck.slide("title_only", deck._("Personas at risk: churn against the average"), notes)
         ranked_bars(slide, content_area(deck.prs, slide), [w.persona_name(s) for s in segments],
                     [s["churn_rate"] for s in segments], (deck._("All clients"), deck.ctx["overview"]["churn_rate"]),
-                    deck._("churn rate"), deck.palette)
+                    deck._("churn rate"), deck.palette, deck.fmt)
 
     def summary(self, w, charts: dict[str, str]) -> dict:
         """Return the personas: name, portrait, figures, definition and the actions that are theirs alone."""
+        # the personas of the story in full; the others (in the deck's appendix) in a line each, so that the
+        # summary keeps to four pages
+        shown = story_personas(w.context)
         personas = [{"id": s["id"], "name": w.persona_name(s), "portrait": w.portrait(s),
                      "summary": w.segment_summary(s), "definition": w.definition(s),
                      "actions": [{"title": w.recommendation_title(r["id"]), "text": w.persona_action(s, r)}
                                  for r in w.own_recommendations(s)]}
-                    for s in w.rule_segments]
-        return {"segments": personas, "segments_notice": w.segment_search_notice()}
+                    for s in w.rule_segments[:shown]]
+        others = [{"name": w.persona_name(s), "figures": w.fmt.quantity(
+            s["size"], "{n} client, churn {rate}", "{n} clients, churn {rate}", rate=w.fmt.percent(s["churn_rate"]))}
+            for s in w.rule_segments[shown:]]
+        return {"segments": personas, "other_segments": others, "segments_notice": w.segment_search_notice()}
+
+
+# The users' outline: twelve to sixteen slides before the appendix. The personas take what the other sections
+# leave (at least two); the others have their slides in the appendix, named on the overview chart.
+MAX_STORY_SLIDES = 16
+MIN_STORY_PERSONAS = 2
+
+
+def story_personas(ctx: dict) -> int:
+    """Return how many personas get their slide in the story; the rest go to the appendix."""
+    from reportgen.render.sections import sections_of  # the registry imports this module
+
+    others = 0
+    for section in sections_of(ctx):
+        if getattr(section, "ends_story", False):
+            break
+        if not isinstance(section, PersonaSlides) and section.applies(ctx):
+            others += section.main_slides(ctx)
+    return max(MIN_STORY_PERSONAS, MAX_STORY_SLIDES - others)
 
 
 class PersonaSlides(Section):
-    """One slide per persona: its figures, definition and portrait on the left, what to do on the right."""
+    """One slide per persona: its figures, definition and portrait on the left, what to do on the right; the
+    personas beyond the story's budget are left to MorePersonas, in the appendix."""
 
     def applies(self, ctx: dict) -> bool:
         """Return True when there are rule segments."""
         return bool(ctx["segments"])
+
+    def personas(self, w) -> list[dict]:
+        """Return the personas shown in the story."""
+        return w.rule_segments[:story_personas(w.context)]
 
     def bridge(self, w) -> str:
         """Return the lead into the first persona."""
@@ -101,7 +136,7 @@ class PersonaSlides(Section):
 
     def slides(self, deck) -> None:
         """Add a slide for each persona, every persona's columns at one size so that the slides read alike."""
-        segments = deck.w.rule_segments
+        segments = self.personas(deck.w)
         pages = []
         for index, segment in enumerate(segments):
             following = segments[index + 1] if index + 1 < len(segments) else None
@@ -114,7 +149,7 @@ class PersonaSlides(Section):
         deck._drop_last_slide()
         size = min((s for s in sizes if s), default=None)
         for title, left, right, notes in pages:
-            two_columns(deck, title, left, right, notes, size)
+            two_columns(deck, title, left, right, notes, size, group="segment")
 
     def persona_page(self, deck, segment: dict, bridge: str) -> tuple[str, list[Item], list[Item], str]:
         """Return one persona's slide: title, left column (figures, portrait, rule), right column (actions), notes."""
@@ -136,9 +171,10 @@ class PersonaSlides(Section):
         return w.persona_name(segment), left, right, deck.talk(w.persona_message(segment), reading, bridge)
 
 
-def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: str, size: float | None = None) -> None:
+def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: str, size: float | None = None,
+                group: str | None = None) -> None:
     """Add a two-column slide at `size` points (else the largest that fits), continued on further slides when a
-    column does not fit one."""
+    column does not fit one; `group` names its columns as an element of sibling slides (see harmonise_sizes)."""
     probe = deck.prs.slides.add_slide(deck.template.layouts["two"])
     boxes = body_placeholders(probe)
     left_chunks = [left] if fits(boxes[0], left, size) else split_items(boxes[0], left)
@@ -149,7 +185,9 @@ def two_columns(deck, title: str, left: list[Item], right: list[Item], notes: st
         suffix = f" ({page + 1}/{pages})" if pages > 1 else ""
         slide = deck.slide("two", title + suffix, notes if page == 0 else deck.continued(page + 1, pages))
         boxes = body_placeholders(slide)
-        for box, chunks in ((boxes[0], left_chunks), (boxes[1], right_chunks)):
+        for box, chunks, side in ((boxes[0], left_chunks, "left"), (boxes[1], right_chunks, "right")):
+            if group:
+                mark(box, f"{group}.{side}")
             if page < len(chunks):
                 # one size for a column across its pages, so a continuation does not jump to 20 pt
                 fill_list(box, chunks[page], size if size and len(chunks) == 1 else
@@ -162,3 +200,19 @@ def fits(box, items: list[Item], size: float | None) -> bool:
     """Return True when `items` fit `box` at `size` points (at some size when `size` is None)."""
     largest = list_size(box, items)
     return bool(largest) and (size is None or largest >= size)
+
+
+class MorePersonas(PersonaSlides):
+    """In the appendix: the slides of the personas the story had no room for."""
+
+    def applies(self, ctx: dict) -> bool:
+        """Return True when some persona was left out of the story."""
+        return len(ctx["segments"]) > story_personas(ctx)
+
+    def bridge(self, w) -> str:
+        """Return the lead into the other personas."""
+        return w._("Next: the other personas at risk, one slide each.")
+
+    def personas(self, w) -> list[dict]:
+        """Return the personas the story left out."""
+        return w.rule_segments[story_personas(w.context):]

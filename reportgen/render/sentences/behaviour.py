@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from reportgen.i18n.labels import FLAG_PHRASES, feature_name
+from reportgen.i18n.labels import FLAG_PHRASES
 from reportgen.i18n.ui import N_
+from reportgen.render.sentences import capitalised
 
 # Why no clusters could be formed (reasons of analysis.clusters), said in the report.
 NO_CLUSTERS = {
@@ -31,11 +32,6 @@ TRAIT_PHRASES = {
 }
 
 
-def capitalised(text: str) -> str:
-    """Return `text` with its first letter in upper case (the rest untouched)."""
-    return text[:1].upper() + text[1:]
-
-
 class BehaviourSentences:
     """The words of the behaviour segmentation's sections (a part of Wording)."""
 
@@ -58,7 +54,7 @@ class BehaviourSentences:
         if trait.get("level") is not None:
             return self._("mostly {level}").format(level=self.value(column, trait["level"]))
         if self.roles.kind(column) == "binary":
-            phrases = None if self.custom_label(column) else FLAG_PHRASES.get(feature_name(column))
+            phrases = None if self.custom_label(column) else FLAG_PHRASES.get(self.known_feature(column))
             if phrases:
                 phrase = self.tr(phrases[0])
                 return (self._("more often {phrase}") if high else self._("less often {phrase}")).format(
@@ -97,11 +93,12 @@ class BehaviourSentences:
 
     # --- what sets a cluster apart ----------------------------------------------------------
     def trait_line(self, cluster: dict, trait: dict) -> str:
-        """Return a trait with its figures: 'Age: mean 56 (all clients: 39)', 'Gender: women 58% (all: 56%)'."""
+        """Return a trait with its figures as a phrase that can stand inside a sentence: 'age: mean 56 (all
+        clients: 39)'; a line that stands alone is capitalised by its caller."""
         column = trait["feature"]
         entry = cluster["profile"]["features"][column]
         base = entry["base"]
-        label = self.feature_title(column)
+        label = self.feature(column)
         if trait.get("level") is not None:
             level = trait["level"]
             return self._("{feature}: {value} {share} (all clients: {base})").format(
@@ -119,7 +116,7 @@ class BehaviourSentences:
         """Return what sets a cluster apart, strongest first, or why nothing does."""
         traits = (cluster.get("traits") or [])[:limit]
         if not traits:
-            return [self._("Close to all clients on every feature")]
+            return [self._("close to all clients on every feature")]
         return [self.trait_line(cluster, t) for t in traits]
 
     @staticmethod
@@ -157,10 +154,12 @@ class BehaviourSentences:
     # --- key figures ------------------------------------------------------------------------
     def behaviour_kpis(self) -> list[dict]:
         """Return the key figures: clients analysed, clusters found, the largest cluster's share."""
-        clusters = self.clusters
-        kpis = [{"value": self.fmt.number(self.context["overview"]["clients"]), "label": self._("clients analysed"),
-                 "note": ""},
-                {"value": self.fmt.number(len(clusters)), "label": self._("clusters found"), "note": ""}]
+        clusters, clients = self.clusters, self.context["overview"]["clients"]
+        # each label agrees with the figure above it («6 выделенных кластеров»)
+        kpis = [{"value": self.fmt.number(clients),
+                 "label": self.fmt.ngettext("client analysed", "clients analysed", clients), "note": ""},
+                {"value": self.fmt.number(len(clusters)),
+                 "label": self.fmt.ngettext("cluster found", "clusters found", len(clusters)), "note": ""}]
         if clusters:
             kpis.append({"value": self.fmt.percent(clusters[0]["share"]), "label": self._("in the largest cluster"),
                          "note": self.cluster_name(clusters[0])})

@@ -28,9 +28,10 @@ class ChangeSentences:
             verdict=self._("a significant change") if significant else self._("not a significant change"))]
         clients = comp["clients"]
         if clients["by_id"]:
-            lines.append(self._("Clients: {gained} new, {lost} no longer in the table, {kept} in both quarters.").format(
-                gained=self.fmt.number(clients["gained"]), lost=self.fmt.number(clients["lost"]),
-                kept=self.fmt.number(clients["kept"])))
+            lines.append(self._("Clients: {gained}, {lost}, {kept}.").format(
+                gained=self.fmt.quantity(clients["gained"], "{n} new", "{n} new"),
+                lost=self.fmt.quantity(clients["lost"], "{n} no longer in the table", "{n} no longer in the table"),
+                kept=self.fmt.quantity(clients["kept"], "{n} in both quarters", "{n} in both quarters")))
         else:
             lines.append(self._("Clients: {then} → {now}.").format(
                 then=self.fmt.number(clients["then"]), now=self.fmt.number(clients["now"])))

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES, feature_name
+from reportgen.i18n.labels import FLAG_PHRASES, GENDER_VALUES
 from reportgen.i18n.ui import NP_
 
 P = "persona"
@@ -262,7 +262,7 @@ class PersonaSentences:
                 feature=self.feature(column), stat=self._("median") if stat == "median" else self._("mean"),
                 value=self.number_for(column, entry[stat]), base=self.number_for(column, base[stat]))
         if entry["type"] == "binary":
-            phrases = None if self.custom_label(column) else FLAG_PHRASES.get(feature_name(column))
+            phrases = None if self.custom_label(column) else FLAG_PHRASES.get(self.known_feature(column))
             if not phrases:
                 return self._("{feature}: {value} (all clients: {base})").format(
                     feature=self.feature(column), value=self.fmt.percent(entry["share"]),

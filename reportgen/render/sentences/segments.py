@@ -69,14 +69,15 @@ class SegmentSentences:
             ratio=self.fmt.ratio(segment.get("lift_ratio"))) + self._holdout_note(segment)
 
     def profile_lines(self, segment: dict, limit: int = 6) -> list[str]:
-        """Return the segment's profile as short lines, most distinctive features first."""
+        """Return the segment's profile as short phrases ('age: mean 42 (all clients: 39)'), most distinctive
+        features first; a line that stands alone is capitalised by its caller."""
         features = segment["profile"]["features"]
         order = [d["feature"] for d in segment["profile"]["distinguishing"]]
         order += [c for c in features if c not in order]
         lines = []
         for column in order[:limit]:
             entry = features[column]
-            label = self.feature_title(column)
+            label = self.feature(column)
             base = entry["base"]
             if entry["type"] == "numeric":
                 stat = "median" if entry.get("skewed") or base.get("skewed") else "mean"

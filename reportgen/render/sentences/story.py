@@ -1,11 +1,10 @@
 """The story's sentences: the executive summary's messages, the context and its stakes, the method in four steps.
 
-Two optional parts of the context come from the churn prediction (issue 11) and are read only here:
-  context["prediction"]    = {"status": "ok", "precision": 0.82, "contact_share": 0.10, ...}
-                             precision at the contact capacity (out-of-fold), and that capacity as a share
-  context["value_at_risk"] = {"total": 1.2e9, "value_column": "balance", ...}
-                             churn probability x value, summed over all clients, in the report's currency
-When they are absent the story is told without them.
+Two optional parts of the context come from the churn prediction (contract.prediction) and are read only here:
+  context["prediction"]["metrics"]: precision_at_capacity (out-of-fold) and contact_share, the capacity as a share
+  context["value_at_risk"]["overall"]["value_at_risk"] and ["column"]: churn probability x value, summed over
+  all clients, in the report's currency, and the column the value comes from
+When they are absent (or their status is not "ok") the story is told without them.
 """
 
 from __future__ import annotations
@@ -20,17 +19,19 @@ class StorySentences:
     def model_precision(self) -> tuple[float, float] | None:
         """Return (precision at the contact capacity, the share of clients contacted), or None."""
         prediction = self.context.get("prediction") or {}
-        precision, share = prediction.get("precision"), prediction.get("contact_share")
-        if prediction.get("status", "ok") != "ok" or precision is None or not share:
+        metrics = prediction.get("metrics") or {}
+        precision, share = metrics.get("precision_at_capacity"), metrics.get("contact_share")
+        if prediction.get("status") != "ok" or precision is None or not share:
             return None
         return precision, share
 
     def money_at_risk(self) -> tuple[float, str | None] | None:
         """Return (money at risk, the column the value comes from), or None."""
         risk = self.context.get("value_at_risk") or {}
-        if risk.get("total") is None:
+        total = (risk.get("overall") or {}).get("value_at_risk")
+        if risk.get("status") != "ok" or total is None:
             return None
-        return risk["total"], risk.get("value_column")
+        return total, risk.get("column")
 
     # --- pieces ---------------------------------------------------------------------------------------------
     def drivers(self, limit: int = 6) -> list[dict]:
@@ -198,12 +199,14 @@ class StorySentences:
     def method_steps(self) -> list[tuple[str, str]]:
         """Return the four steps of the method: (title, what was done), from the context's own figures."""
         meta, q = self.context["meta"], self.context["quality"]
-        n = self.fmt.number
-        cleaning = self._("{rows} rows read from {file}; {dupes} duplicate rows dropped; {missing} missing values "
-                          "kept as missing; {implausible} implausible values set aside.").format(
-            rows=n(meta["rows_read"]), file=self.source_name(), dupes=n(q["duplicate_rows"]["count"]),
-            missing=n(sum(q["missing"].values())),
-            implausible=n(sum(i["count"] for i in q.get("out_of_range", {}).values())))
+        # each count with the words that agree with it ('no duplicate rows', '1 missing value kept as missing')
+        missing, dupes, ids = self.cleaning_steps()
+        implausible = sum(i["count"] for i in q.get("out_of_range", {}).values())
+        read = self.fmt.quantity(meta["rows_read"], "{n} row read from {file}", "{n} rows read from {file}",
+                                 file=self.source_name())
+        set_aside = self._("no implausible values") if not implausible else self.fmt.quantity(
+            implausible, "{n} implausible value set aside", "{n} implausible values set aside")
+        cleaning = "; ".join([read, dupes, missing, ids, set_aside]) + "."
         segmentation = self._("Churn-prone segments: two or three conditions found on half of the clients and "
                               "confirmed on the other half.")
         k = (self.context.get("clusters") or {}).get("k")

@@ -1,0 +1,76 @@
+"""Whom to keep first: value at risk (risk × value) by group of clients, and the four action groups.
+
+At risk: the riskiest clients, as many as the contact capacity holds (retention, by value at risk); high
+value: the most valuable of the others (premium loyalty); inactive: the others with the activity flag off
+(reactivation); standard: everyone else. Arrays in, plain data out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from reportgen.analysis.prediction_metrics import contacts, riskiest
+
+GROUPS = ("at_risk", "high_value", "inactive", "standard")
+DENSITY_BINS = 24  # cells per axis of the value × risk density
+
+
+def assign_groups(risk: np.ndarray, value: np.ndarray | None, active: np.ndarray | None, contact_share: float,
+                  high_value_share: float) -> tuple[np.ndarray, dict]:
+    """Return each client's action group (an index into GROUPS) and the thresholds that made them.
+
+    Missing values and activity never place a client in the high-value or inactive group.
+    """
+    n = len(risk)
+    group = np.full(n, GROUPS.index("standard"))
+    flagged = riskiest(risk, contacts(n, contact_share))
+    at_risk = np.zeros(n, dtype=bool)
+    at_risk[flagged] = True
+    value_threshold = None
+    if value is not None and np.isfinite(value).any():
+        value_threshold = float(np.nanquantile(value, 1 - high_value_share))
+        high = np.nan_to_num(value, nan=-np.inf) >= value_threshold
+        group[high & ~at_risk] = GROUPS.index("high_value")
+    if active is not None:
+        idle = np.nan_to_num(active, nan=1.0) == 0
+        group[idle & ~at_risk & (group == GROUPS.index("standard"))] = GROUPS.index("inactive")
+    group[at_risk] = GROUPS.index("at_risk")
+    return group, {"risk_threshold": float(risk[flagged].min()), "value_threshold": value_threshold}
+
+
+def at_stake(value: np.ndarray | None, risk: np.ndarray) -> np.ndarray | None:
+    """Return each client's value at risk: risk × value, a negative value counting as nothing to lose."""
+    if value is None:
+        return None
+    return risk * np.clip(value, 0, None)
+
+
+def summarise(mask: np.ndarray, y: np.ndarray, risk: np.ndarray, value: np.ndarray | None,
+              stake: np.ndarray | None) -> dict:
+    """Return a group's clients, who left, the churn rate, mean risk, expected leavers, value and value at risk
+    (over clients with a known value, `valued` of them)."""
+    n = int(mask.sum())
+    out = {"clients": n, "churned": int(y[mask].sum()), "churn_rate": float(y[mask].mean()) if n else None,
+           "mean_risk": float(risk[mask].mean()) if n else None, "expected_leavers": float(risk[mask].sum()),
+           "value": None, "value_at_risk": None, "mean_value": None, "valued": 0}
+    if value is not None:
+        known = mask & np.isfinite(value)
+        out.update({"value": float(np.clip(value[known], 0, None).sum()), "value_at_risk": float(stake[known].sum()),
+                    "mean_value": float(value[known].mean()) if known.any() else None, "valued": int(known.sum())})
+    return out
+
+
+def density(risk: np.ndarray, value: np.ndarray, bins: int = DENSITY_BINS) -> dict | None:
+    """Return the clients counted on a grid of risk (linear, 0 to 1) by value (logarithmic), for the value ×
+    risk chart; clients without a positive value are left out (`outside` counts them). None if none is left."""
+    positive = np.isfinite(value) & (value > 0)
+    if not positive.any():
+        return None
+    low, high = np.log10(value[positive].min()), np.log10(value[positive].max())
+    if high - low < 1e-9:
+        high = low + 1
+    risk_edges = np.linspace(0, 1, bins + 1)
+    value_edges = np.logspace(low, high, bins + 1)
+    counts, _, _ = np.histogram2d(np.clip(risk[positive], 0, 1), value[positive], [risk_edges, value_edges])
+    return {"risk_edges": risk_edges.tolist(), "value_edges": value_edges.tolist(),
+            "counts": counts.astype(int).tolist(), "outside": int((~positive).sum())}

@@ -1,0 +1,114 @@
+"""How good a churn score is, from labels and probabilities the model never trained on: ranking, precision at
+the contact capacity, lift, gains and calibration. Plain numbers out; no language, no model."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
+
+GAIN_POINTS = 20  # the cumulative-gains curve at every 5 % of clients contacted
+CALIBRATION_BINS = 10  # deciles of predicted risk
+EPSILON = 1e-6  # probabilities are clipped before the logit: isotonic calibration can give exactly 0 or 1
+
+
+def contacts(clients: int, share: float) -> int:
+    """Return how many clients the contact capacity holds: `share` of them, rounded, at least one."""
+    return max(1, min(clients, int(round(clients * share))))
+
+
+def riskiest(p: np.ndarray, k: int) -> np.ndarray:
+    """Return the indexes of the `k` highest probabilities; ties broken by position (the table's order)."""
+    return np.argsort(-np.asarray(p, dtype=float), kind="stable")[:k]
+
+
+def score_metrics(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
+    """Return ROC-AUC, PR-AUC, Brier score, and precision and recall among the riskiest `contact_share`.
+
+    These are the figures two models are compared on; None where they are undefined (one class only).
+    """
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    both = 0 < y.sum() < len(y)
+    k = contacts(len(y), contact_share)
+    top = riskiest(p, k)
+    found = int(y[top].sum())
+    return {
+        "roc_auc": float(roc_auc_score(y, p)) if both else None,
+        "pr_auc": float(average_precision_score(y, p)) if both else None,
+        "brier": float(brier_score_loss(y, p, pos_label=1)),
+        "precision_at_capacity": found / k,
+        "recall_at_capacity": found / int(y.sum()) if y.sum() else None,
+    }
+
+
+def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
+    """Return every figure of a churn score: score_metrics, the base rate, the contacts and their threshold,
+    the confusion matrix at that threshold, the top decile's lift, the gains curve and the calibration."""
+    y = np.asarray(y, dtype=int)
+    p = np.asarray(p, dtype=float)
+    n, churned = len(y), int(y.sum())
+    base = churned / n if n else None
+    k = contacts(n, contact_share)
+    order = riskiest(p, n)  # sorted once: a million clients take a tenth of a second a sort
+    top = order[:k]
+    tp = int(y[top].sum())
+    decile = order[:contacts(n, 0.1)]
+    out = score_metrics(y, p, contact_share)
+    out.update({
+        "clients": n,
+        "churned": churned,
+        "base_rate": base,
+        "brier_reference": base * (1 - base) if base is not None else None,
+        "contact_share": contact_share,
+        "contacts": k,
+        "threshold": float(p[top].min()),
+        "confusion": {"true_positive": tp, "false_positive": k - tp, "false_negative": churned - tp,
+                      "true_negative": n - k - (churned - tp)},
+        "lift_top_decile": (float(y[decile].mean()) / base) if base else None,
+        "gains": gains_curve(y, order),
+        "calibration": calibration_bins(y, p),
+        **calibration_fit(y, p),
+    })
+    return out
+
+
+def gains_curve(y: np.ndarray, order: np.ndarray, points: int = GAIN_POINTS) -> list[dict]:
+    """Return the cumulative gains: for each share of clients contacted, riskiest first (`order`, from
+    riskiest), the share of all churners among them."""
+    found = np.cumsum(np.asarray(y)[order])
+    total = found[-1] if len(found) else 0
+    curve = [{"contacted": 0.0, "found": 0.0}]
+    for step in range(1, points + 1):
+        share = step / points
+        k = contacts(len(order), share)
+        curve.append({"contacted": share, "found": float(found[k - 1] / total) if total else 0.0})
+    return curve
+
+
+def calibration_bins(y: np.ndarray, p: np.ndarray, bins: int = CALIBRATION_BINS) -> list[dict]:
+    """Return the calibration curve: clients cut into `bins` equal groups by predicted risk, each with its
+    mean predicted risk and the share that actually left."""
+    order = np.argsort(p, kind="stable")  # lowest risk first, ties by the table's order
+    out = []
+    for part in np.array_split(order, bins):
+        if len(part):
+            out.append({"clients": int(len(part)), "predicted": float(np.mean(p[part])),
+                        "observed": float(np.mean(np.asarray(y)[part]))})
+    return out
+
+
+def calibration_fit(y: np.ndarray, p: np.ndarray) -> dict:
+    """Return the calibration slope and intercept: the logistic regression of the outcome on logit(p).
+
+    A slope of 1 means the risks spread as much as the outcomes do; below 1, the model is over-confident.
+    """
+    y = np.asarray(y, dtype=int)
+    if not 0 < y.sum() < len(y):
+        return {"calibration_slope": None, "calibration_intercept": None}
+    clipped = np.clip(np.asarray(p, dtype=float), EPSILON, 1 - EPSILON)
+    logit = np.log(clipped / (1 - clipped)).reshape(-1, 1)
+    fit = LogisticRegression(C=math.inf, max_iter=1000).fit(logit, y)  # no penalty: the plain fit
+    return {"calibration_slope": float(fit.coef_[0, 0]), "calibration_intercept": float(fit.intercept_[0])}

@@ -1,0 +1,141 @@
+"""The engine that runs the passes over every line of a log: DuckDB, embedded, through Ibis.
+
+The passes themselves are Ibis expressions written once (reportgen.ingest.logparse,
+reportgen.analysis.logpasses); this module only opens the engine, lets it read CSV and Parquet files
+itself, and brings small results back to pandas through Arrow. DuckDB works under `memory_limit` and
+spills to a folder of its own, made for the run and removed afterwards, so that a log larger than
+memory completes and nothing is left behind.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import tempfile
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from reportgen.settings import EngineSettings
+
+# A failed read names the CSV line DuckDB stopped at: 'CSV Error on Line: 3'
+CSV_LINE = r"CSV Error on Line: (\d+)"
+
+
+def _quiet(method):
+    """Return `method` run without the DeprecationWarning ibis 12 triggers in duckdb 2.0 (fetch_arrow_table):
+    a mismatch between the two libraries' versions, not a fault of the call."""
+    @functools.wraps(method)
+    def run(*args, **kwargs):
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=r"fetch_arrow_table\(\) is deprecated",
+                                    category=DeprecationWarning)
+            return method(*args, **kwargs)
+    return run
+
+
+class Engine:
+    """An open DuckDB connection through Ibis, with its own spill folder; use it as a context manager."""
+
+    name = "duckdb"
+
+    def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
+        import ibis
+
+        parent = Path(settings.temp_directory).expanduser() if settings.temp_directory else None
+        if parent is not None and not parent.is_absolute():
+            parent = (base_dir or Path.cwd()) / parent
+        if parent is not None:
+            parent.mkdir(parents=True, exist_ok=True)
+        # a folder of the run's own inside the configured one: removing it never touches the user's files
+        self.spill = Path(tempfile.mkdtemp(prefix="reportgen-duckdb-", dir=parent))
+        self.memory_limit = settings.memory_limit.strip()
+        self.con = ibis.duckdb.connect(memory_limit=self.memory_limit, temp_directory=str(self.spill))
+        # insertion order is not needed by any pass (they aggregate), and keeping it costs memory
+        self.con.raw_sql("SET preserve_insertion_order = false")
+        self.con.raw_sql("SET enable_progress_bar = false")  # the CLI shows its own progress
+        self._count = 0
+        self._rejects = ""
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection and remove the spill folder with everything in it."""
+        try:
+            self.con.disconnect()
+        finally:
+            shutil.rmtree(self.spill, ignore_errors=True)
+
+    def _name(self, stem: str) -> str:
+        """Return a fresh table name for this connection."""
+        self._count += 1
+        return f"rg_{stem}_{self._count}"
+
+    @_quiet
+    def read_csv(self, path: Path, separator: str, columns: dict[str, str], nulls: list[str] | None = None,
+                 decimal: str = "."):
+        """Return the lines of a UTF-8 CSV file as a table of `columns` (name -> DuckDB type).
+
+        Text columns keep ids' zeros; typed ones are parsed by DuckDB's reader itself (the fast path).
+        Cells equal to one of `nulls` are missing. Lines with too few or too many fields, or a cell its
+        type refuses, are set aside and listed by rejected_lines().
+        """
+        self._rejects = self._name("rejects")
+        options = {"nullstr": nulls} if nulls else {}
+        if decimal != ".":
+            options["decimal_separator"] = decimal
+        return self.con.read_csv(
+            str(path), table_name=self._name("lines"), columns=columns, delim=separator, header=True, quote='"',
+            escape='"', auto_detect=False, store_rejects=True, rejects_table=self._rejects,
+            rejects_scan=self._rejects + "_scans", **options)
+
+    def rejected_lines(self) -> pd.DataFrame:
+        """Return the lines the last CSV read set aside: file line, column, error type (once per line)."""
+        import duckdb
+
+        if not self._rejects:
+            return pd.DataFrame({"line": [], "column": [], "error_type": []})
+        try:
+            rows = self.con.raw_sql(f"SELECT line, any_value(column_name), any_value(CAST(error_type AS VARCHAR)) "
+                                    f"FROM {self._rejects} GROUP BY line ORDER BY line").fetchall()
+        except duckdb.CatalogException:  # nothing was set aside: the table was not made
+            rows = []
+        return pd.DataFrame(rows, columns=["line", "column", "error_type"])
+
+    @_quiet
+    def read_parquet(self, path: Path):
+        """Return the rows of a Parquet file as a table of its own types."""
+        return self.con.read_parquet(str(path), table_name=self._name("lines"))
+
+    @_quiet
+    def table(self, data):
+        """Return an engine table of an Arrow table (a workbook's lines: at most a million)."""
+        name = self._name("frame")
+        self.con.con.register(name, data)  # ibis 12's create_table from memory fails on duckdb 2.0
+        return self.con.table(name)
+
+    @_quiet
+    def cache(self, expr):
+        """Return the result of `expr` stored in the engine (spilled when large), for several passes over it."""
+        return self.con.create_table(self._name("cache"), expr, temp=True)
+
+    @_quiet
+    def frame(self, expr) -> pd.DataFrame:
+        """Return a (small) result as a pandas frame, collected through Arrow."""
+        return self.con.to_pyarrow(expr).to_pandas()
+
+    def settings(self) -> dict[str, str]:
+        """Return the engine's memory limit and spill folder as the engine itself reports them."""
+        rows = self.con.raw_sql("SELECT name, value FROM duckdb_settings() WHERE name IN "
+                                "('memory_limit', 'temp_directory')").fetchall()
+        return dict(rows)
+
+
+def open_engine(settings: EngineSettings, base_dir: Path | None = None) -> Engine:
+    """Return an open engine for `settings` (engine.name is checked by the config: only duckdb for now)."""
+    return Engine(settings, base_dir)

@@ -1,0 +1,166 @@
+"""Transaction logs: date layouts, the engine's memory limit and spill folder, `check` in three languages, the
+synthetic log of `reportgen sample --kind transactions`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from reportgen.i18n.catalogs import get_translations
+from reportgen.ingest import load_dataset
+from tests.conftest import settings as make_settings
+
+
+def write(tmp_path, dates: list[str], name: str = "log.csv") -> object:
+    """Write a log of two clients taking turns, one line per date given; return its path."""
+    frame = pd.DataFrame({"client": ["a", "b"] * (len(dates) // 2) + ["a"] * (len(dates) % 2),
+                          "date": dates, "amount": 10.0})
+    frame.to_csv(tmp_path / name, index=False)
+    return tmp_path / name
+
+
+@pytest.mark.parametrize(("dates", "layout", "first", "last"), [
+    (["2010-12-01", "2011-01-31 14:02:11", "2011-12-09T08:00:00"], "%Y-%m-%d %H:%M:%S", "2010-12-01", "2011-12-09"),
+    (["01/12/2010", "25/01/2011", "09/12/2011"], "%d/%m/%Y", "2010-12-01", "2011-12-09"),
+    (["12/1/2010 8:26", "1/25/2011 17:05", "12/9/2011 12:50"], "%m/%d/%Y %H:%M", "2010-12-01", "2011-12-09"),
+    (["01.12.2010", "02.01.2011", "09.12.2011 10:00"], "%d.%m.%Y %H:%M", "2010-12-01", "2011-12-09"),
+])
+def test_dates_are_read_in_each_layout_and_the_day_month_order_is_proved_by_a_value(tmp_path, dates, layout, first,
+                                                                                     last):
+    dataset = load_dataset(write(tmp_path, dates), make_settings())
+    assert dataset.log["date_format"] == layout
+    assert (dataset.log["first_date"], dataset.log["last_date"]) == (first, last)
+
+
+def test_a_month_first_proof_beyond_the_first_lines_decides_for_the_whole_column(tmp_path):
+    from reportgen.ingest.logsample import SAMPLE_ROWS
+
+    # the first lines all read both ways (day and month up to 12), as in the Online Retail export
+    dates = [f"12/{1 + i % 12}/2010 8:26" for i in range(SAMPLE_ROWS + 10)] + ["12/13/2010 9:00"]
+    dataset = load_dataset(write(tmp_path, dates), make_settings())
+    assert dataset.log["date_format"] == "%m/%d/%Y %H:%M" and dataset.log["date_order"] == "proof"
+    assert dataset.log["last_date"] == "2010-12-13"
+
+
+def test_a_configured_format_reads_dates_that_prove_nothing(tmp_path):
+    path = write(tmp_path, ["03/04/2024", "05/06/2024", "07/08/2024"])
+    dataset = load_dataset(path, make_settings(data={"date_format": "%d/%m/%Y"}))
+    assert (dataset.log["first_date"], dataset.log["last_date"]) == ("2024-04-03", "2024-08-07")
+    assert dataset.log["date_order"] == "config"
+
+
+def test_layouts_from_formats_and_back():
+    from reportgen.ingest.logdates import layout_from_format
+
+    for fmt in ("%d/%m/%Y", "%m/%d/%Y %H:%M", "%Y-%m-%d %H:%M:%S", "%d.%m.%y"):
+        assert layout_from_format(fmt).format() == fmt
+    layout = layout_from_format("%d/%m/%Y %H:%M")
+    assert layout.parse("31/12/2024 23:59") == dt.datetime(2024, 12, 31, 23, 59)
+    assert layout.parse("31/02/2024") is None and layout.parse("29/02/2024") == dt.datetime(2024, 2, 29)
+    for bad in ("%d %b %Y", "%Y%m%d", "%d/%m", "%m/%Y/%d"):
+        with pytest.raises(ValueError):
+            layout_from_format(bad)
+
+
+def test_february_30th_and_april_31st_are_unreadable_dates_in_the_engine_too(tmp_path):
+    from reportgen.errors import DataError
+
+    path = write(tmp_path, ["28/02/2023", "30/02/2023", "31/04/2023", "15/01/2023"])
+    with pytest.raises(DataError) as error:
+        load_dataset(path, make_settings())
+    assert error.value.location.rows == [3, 4] and error.value.location.column == "date"
+
+
+# --- the engine -------------------------------------------------------------------------------------------
+
+
+def test_the_engine_runs_under_the_memory_limit_in_its_own_spill_folder_and_removes_it(tmp_path):
+    from reportgen.engine import open_engine
+
+    parent = tmp_path / "spill"
+    settings = make_settings(engine={"memory_limit": "512MB", "temp_directory": str(parent)})
+    with open_engine(settings.engine) as engine:
+        applied = engine.settings()
+        folder = engine.spill
+        assert folder.is_dir() and folder.parent == parent
+        # a sort larger than the limit spills to the folder instead of failing
+        engine.con.raw_sql("SET threads = 1")
+        (rows,) = engine.con.raw_sql("SELECT count(*) FROM (SELECT i, repeat('x', 200) || i AS pad "
+                                     "FROM range(3000000) t(i) ORDER BY pad DESC LIMIT 2000000)").fetchone()
+    assert applied["memory_limit"] == "488.2 MiB", applied  # 512 MB as DuckDB reports it
+    assert applied["temp_directory"] == str(folder)
+    assert rows == 2_000_000
+    assert not folder.exists() and parent.is_dir() and list(parent.iterdir()) == []
+
+
+def test_without_a_spill_folder_the_engine_makes_one_under_the_system_temp_and_leaves_nothing(tmp_path,
+                                                                                            monkeypatch):
+    import tempfile
+
+    system_temp, work = tmp_path / "tmp", tmp_path / "work"
+    system_temp.mkdir()
+    work.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))
+    monkeypatch.chdir(work)  # DuckDB's own default spill folder is ./.tmp
+    path = write(work, ["2024-01-01", "2024-02-01", "2024-03-01"], "data.csv")
+    load_dataset(path, make_settings())
+    assert list(system_temp.iterdir()) == [] and sorted(p.name for p in work.iterdir()) == ["data.csv"]
+
+
+@pytest.mark.parametrize(("section", "value", "fragment"), [
+    ({"engine": {"name": "spark"}}, "spark", "use duckdb"),
+    ({"engine": {"memory_limit": "lots"}}, "lots", "512MB"),
+    ({"data": {"date_format": "%d %B %Y"}}, "%d %B %Y", "%d/%m/%Y %H:%M"),
+    ({"analysis": {"as_of": "30/09/2025"}}, "30/09/2025", "YYYY-MM-DD"),
+    ({"data": {"duplicate_lines": "maybe"}}, "maybe", "auto, drop or keep"),
+])
+def test_unknown_values_of_the_log_settings_are_refused_with_the_fix(section, value, fragment):
+    from reportgen.errors import ConfigError
+
+    with pytest.raises(ConfigError) as error:
+        make_settings(**section)
+    assert any(value in problem and fragment in problem for problem in error.value.problems), error.value.problems
+
+
+# --- what the user sees first -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "ru"])
+def test_check_reports_columns_date_format_and_cleaning_in_each_language(run_cli, tmp_path, monkeypatch, lang):
+    from reportgen.ingest.sample_log import generate_log
+
+    generate_log(300, 1).to_csv(tmp_path / "log.csv", index=False)
+    monkeypatch.setenv("REPORTGEN_LANG", lang)
+    result = run_cli("check", "--data", tmp_path / "log.csv")
+    assert result.code == 0, result.err
+    t = get_translations(lang)
+    for message in ("Columns of the transaction log:", "Cleaning:"):
+        assert t.gettext(message) in result.out
+    assert "InvoiceDate" in result.out and "%Y-%m-%d %H:%M" in result.out
+    assert t.gettext("ISO") in result.out
+    cancelled = t.ngettext("{n} line of cancelled invoices (numbers starting with C) removed, amount {amount}",
+                           "{n} lines of cancelled invoices (numbers starting with C) removed, amount {amount}", 5)
+    assert cancelled.split("{n}")[1].split("{amount}")[0].strip() in result.out
+
+
+def test_the_synthetic_log_is_deterministic_dirty_and_loads(run_cli, tmp_path):
+    paths = [tmp_path / f"{name}.csv" for name in ("a", "b", "c")]
+    for path, seed in zip(paths, (4, 4, 5)):
+        assert run_cli("sample", "--kind", "transactions", "--rows", "3000", "--seed", seed, "-o", path).code == 0
+    assert paths[0].read_bytes() == paths[1].read_bytes() != paths[2].read_bytes()
+    log = pd.read_csv(paths[0], dtype={"CustomerID": str, "InvoiceNo": str})
+    assert log["CustomerID"].nunique() == 3000
+    assert log["InvoiceNo"].str.startswith("C").mean() > 0.005
+    assert (log["Quantity"] < 0).sum() > (log["InvoiceNo"].str.startswith("C")).sum()  # returns beside them
+    assert log["CustomerID"].isna().mean() > 0.02 and log.duplicated().sum() > 50
+    assert log["Country"].nunique() >= 4 and (log["UnitPrice"] == 0).sum() > 0
+    span = pd.to_datetime(log["InvoiceDate"])
+    assert 365 <= (span.max() - span.min()).days <= 731
+    dataset = load_dataset(paths[0], make_settings())
+    frame = dataset.frame
+    assert 2900 <= len(frame) <= 3000
+    # purchases from a BG/NBD process: many one-time buyers, a long tail of repeat buyers, spend that varies
+    assert 0.2 < (frame["x"] == 0).mean() < 0.6 and frame["x"].max() >= 15
+    assert frame.loc[frame["x"] > 0, "zbar"].std() / frame.loc[frame["x"] > 0, "zbar"].mean() > 0.3

@@ -1,0 +1,267 @@
+"""Transaction logs: read by the engine, cleaned, summarised per client; checked against plain pandas.
+
+Every log is built here; the expected figures come from tests/logref.py (pandas groupby), never from the
+code under test.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+
+from reportgen.ingest import load_dataset
+from tests.conftest import settings as make_settings
+from tests.logref import assert_same_clients, kept_lines, per_client
+
+TODAY = dt.date(2026, 12, 4)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    """Fix 'today' (lines after it are in the future) so that the tests do not age."""
+    import reportgen.ingest.transactions as transactions
+
+    monkeypatch.setattr(transactions, "today", lambda: TODAY)
+
+
+def shop_log() -> pd.DataFrame:
+    """Return a small invoice-line log with every kind of dirt a cleaning must count."""
+    rows = [
+        # invoice, client, when, quantity, price
+        ("1001", "007", "2025-01-05 10:00", 2, 3.5),
+        ("1001", "007", "2025-01-05 10:00", 1, 10.0),
+        ("1001", "007", "2025-01-05 10:00", 1, 10.0),  # exact duplicate of the line above
+        ("1002", "007", "2025-01-05 16:30", 1, 4.0),  # a second invoice the same day: one purchase day
+        ("1003", "007", "2025-03-01 09:00", 3, 2.0),
+        ("C1003", "007", "2025-03-02 09:00", -3, 2.0),  # cancelled
+        ("1004", "015", "2025-02-10 12:00", 5, 1.2),
+        ("1005", "015", "2025-02-10 12:00", -1, 1.2),  # a return
+        ("1006", "015", "2025-06-30 18:00", 1, 0.0),  # a free item: kept, no revenue
+        ("1007", None, "2025-03-03 11:00", 4, 5.0),  # no client
+        ("1008", "021", "2025-04-01 08:00", 1, -5.0),  # negative price
+        ("1009", "021", "2025-04-02 08:00", 2, 6.0),
+        ("1010", "021", "1985-04-02 08:00", 2, 6.0),  # implausibly old
+        ("1011", "021", "2027-01-02 08:00", 2, 6.0),  # after today
+        ("1012", "021", "2025-09-15 08:00", 1, 6.5),
+        ("1013", "030", "2025-09-20 13:00", 1, 20.0),
+    ]
+    frame = pd.DataFrame(rows, columns=["InvoiceNo", "CustomerID", "InvoiceDate", "Quantity", "UnitPrice"])
+    return frame
+
+
+def as_reference(frame: pd.DataFrame) -> pd.DataFrame:
+    """Return a shop log under the reference's column names."""
+    return frame.rename(columns={"InvoiceNo": "invoice", "CustomerID": "client", "InvoiceDate": "when",
+                                 "Quantity": "quantity", "UnitPrice": "price"})
+
+
+def test_a_shop_log_is_cleaned_and_summarised_as_pandas_does_it(tmp_path):
+    frame = shop_log()
+    path = tmp_path / "lines.csv"
+    frame.to_csv(path, index=False)
+    dataset = load_dataset(path, make_settings(analysis={"as_of": "2025-09-30", "calibration_end": "2025-04-30"}))
+    assert dataset.kind == "transactions"
+    kept = kept_lines(as_reference(frame), TODAY, dedup=True)
+    expected = per_client(kept, dt.date(2025, 9, 30), dt.date(2025, 4, 30))
+    assert_same_clients(dataset.frame, expected)
+    assert list(dataset.frame["client_id"]) == ["007", "015", "021", "030"]  # ids keep their zeros
+    assert dataset.frame.set_index("client_id").loc["007", "invoices"] == 3
+    assert dataset.frame.set_index("client_id").loc["007", "purchase_days"] == 2
+    rules = {r["rule"]: r for r in dataset.log["cleaning"]["rules"]}
+    assert {name: rules[name]["lines"] for name in ("cancelled", "returns", "negative", "missing_client", "too_old",
+                                                    "future", "duplicates", "zero")} == {
+        "cancelled": 1, "returns": 1, "negative": 1, "missing_client": 1, "too_old": 1, "future": 1,
+        "duplicates": 1, "zero": 1}
+    assert rules["missing_client"]["revenue"] == pytest.approx(20.0)
+    assert rules["cancelled"]["revenue"] == pytest.approx(-6.0)
+    cleaning = dataset.log["cleaning"]
+    assert cleaning["lines_read"] == len(frame)
+    assert cleaning["lines_used"] == int(expected["lines"].sum())
+    revenue = kept[kept["day"] <= "2025-09-30"]["value"].sum()
+    assert cleaning["revenue_used"] == pytest.approx(revenue)
+    assert cleaning["missing_client_revenue_share"] == pytest.approx(20.0 / (20.0 + revenue))
+    assert dataset.log["as_of_reason"] == "config" and dataset.log["calibration_reason"] == "config"
+    assert dataset.log["first_date"] == "2025-01-05" and dataset.log["last_date"] == "2025-09-20"
+
+
+def test_revenue_and_clients_by_month_and_the_gaps_between_purchases(tmp_path):
+    frame = shop_log()
+    frame.to_csv(tmp_path / "lines.csv", index=False)
+    dataset = load_dataset(tmp_path / "lines.csv", make_settings(analysis={"as_of": "2025-09-30"}))
+    kept = kept_lines(as_reference(frame), TODAY, dedup=True)
+    months = kept.assign(month=kept["day"].dt.strftime("%Y-%m")).groupby("month").agg(
+        revenue=("value", "sum"), clients=("client", "nunique"))
+    # every month from the first purchase to the analysis date is listed, a month without sales as zeros
+    months = months.reindex(pd.period_range("2025-01", "2025-09", freq="M").astype(str), fill_value=0)
+    got = pd.DataFrame(dataset.log["by_month"]).set_index("month")
+    assert list(got.index) == list(months.index)
+    assert np.allclose(got["revenue"], months["revenue"]) and list(got["clients"]) == list(months["clients"])
+    days = kept[["client", "day"]].drop_duplicates().sort_values(["client", "day"])
+    gaps = days.groupby("client")["day"].diff().dropna().dt.days
+    assert dataset.log["gaps"]["count"] == len(gaps)
+    assert dataset.log["gaps"]["mean"] == pytest.approx(gaps.mean())
+    assert dataset.log["gaps"]["quantiles"] == pytest.approx({str(q): gaps.quantile(q) for q in (0.5, 0.75, 0.8, 0.9,
+                                                                                                 0.95)})
+    assert dataset.log["gaps"]["clients_sampled"] == 1
+
+
+def test_the_analysis_date_is_the_period_end_inside_the_log_else_its_last_date():
+    from reportgen.ingest.logsummary import decide_as_of, decide_calibration_end
+
+    first, last = dt.date(2025, 1, 5), dt.date(2025, 11, 20)
+    assert decide_as_of(dt.date(2025, 9, 30), first, last) == (dt.date(2025, 9, 30), "period_end")
+    assert decide_as_of(dt.date(2026, 9, 30), first, last) == (last, "last_date")
+    assert decide_as_of(dt.date(2024, 12, 31), first, last) == (last, "last_date")
+    assert decide_as_of(None, first, last, dt.date(2025, 6, 1)) == (dt.date(2025, 6, 1), "config")
+    assert decide_calibration_end(dt.date(2025, 9, 30)) == (dt.date(2025, 7, 1), "default")
+
+
+def test_purchases_after_the_period_end_are_counted_outside_the_analysis(tmp_path):
+    frame = shop_log()
+    frame.to_csv(tmp_path / "lines.csv", index=False)
+    dataset = load_dataset(tmp_path / "lines.csv", make_settings(report={"period": "2025-Q2"}))
+    assert dataset.log["as_of"] == "2025-06-30" and dataset.log["as_of_reason"] == "period_end"
+    kept = kept_lines(as_reference(frame), TODAY, dedup=True)
+    after = kept[kept["day"] > "2025-06-30"]
+    rules = {r["rule"]: r for r in dataset.log["cleaning"]["rules"]}
+    assert rules["after_as_of"]["lines"] == len(after)
+    assert rules["after_as_of"]["revenue"] == pytest.approx(after["value"].sum())
+    assert "030" not in set(dataset.frame["client_id"])  # its only purchase is after the analysis date
+
+
+# --- random logs: the engine against pandas ---------------------------------------------------------------
+
+line = st.tuples(
+    st.sampled_from(["C1", "C2", "C3", "c4", None]),  # client ids (the lower-case one is not a cancellation)
+    st.integers(0, 400),  # day offset
+    st.sampled_from(["1", "2", "3", "C9"]),  # invoice
+    st.integers(-2, 5),  # quantity
+    st.sampled_from([0.0, 1.25, 2.5, 9.99, -1.0]),  # price
+)
+
+
+@hsettings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(line, min_size=1, max_size=40), st.integers(0, 3))
+def test_any_log_gives_the_per_client_figures_pandas_gives(tmp_path_factory, lines, copies):
+    frame = pd.DataFrame(lines, columns=["client", "offset", "invoice", "quantity", "price"])
+    frame["when"] = (pd.Timestamp("2025-01-01") + pd.to_timedelta(frame.pop("offset"), unit="D")).dt.strftime(
+        "%Y-%m-%d %H:%M")
+    frame = pd.concat([frame, frame.head(copies)], ignore_index=True)  # exact duplicates
+    reference = kept_lines(frame, TODAY, dedup=True)
+    path = tmp_path_factory.mktemp("log") / "log.csv"
+    frame.rename(columns={"client": "CustomerID", "invoice": "InvoiceNo", "quantity": "Quantity",
+                          "price": "UnitPrice", "when": "InvoiceDate"}).to_csv(path, index=False)
+    settings = make_settings(data={"kind": "transactions"},
+                             analysis={"as_of": "2026-01-31", "calibration_end": "2025-06-30"})
+    expected = per_client(reference, dt.date(2026, 1, 31), dt.date(2025, 6, 30))
+    if len(expected) < 2:  # nothing left, or a single client up to the analysis date: refused
+        from reportgen.errors import DataError
+
+        with pytest.raises(DataError):
+            load_dataset(path, settings)
+        return
+    dataset = load_dataset(path, settings)
+    assert_same_clients(dataset.frame, expected)
+    assert dataset.log["cleaning"]["lines_read"] == len(frame)
+
+
+# --- formats, encodings, languages -----------------------------------------------------------------------
+
+
+def test_parquet_csv_and_xlsx_give_the_same_summary(tmp_path):
+    frame = shop_log()
+    settings = make_settings(analysis={"as_of": "2025-09-30"})
+    frame.to_csv(tmp_path / "log.csv", index=False)
+    frame.to_parquet(tmp_path / "log.parquet", index=False)
+    frame.to_excel(tmp_path / "log.xlsx", index=False)
+    csv = load_dataset(tmp_path / "log.csv", settings)
+    for name in ("log.parquet", "log.xlsx"):
+        other = load_dataset(tmp_path / name, settings)
+        pd.testing.assert_frame_equal(other.frame, csv.frame)
+        assert other.log["cleaning"] == csv.log["cleaning"]
+
+
+def test_a_typed_parquet_log_with_numeric_ids_and_timestamps(tmp_path):
+    frame = as_reference(shop_log()).dropna(subset=["client"])
+    frame["client"] = frame["client"].astype(int)
+    frame["when"] = pd.to_datetime(frame["when"])
+    frame.rename(columns={"client": "customer_id", "when": "order_date"}).to_parquet(tmp_path / "t.parquet")
+    dataset = load_dataset(tmp_path / "t.parquet", make_settings(analysis={"as_of": "2025-09-30"}))
+    assert dataset.log["date_order"] == "typed"
+    expected = per_client(kept_lines(frame, TODAY, dedup=True), dt.date(2025, 9, 30), dt.date(2025, 7, 1))
+    assert_same_clients(dataset.frame, expected)
+    assert list(dataset.frame["client_id"]) == ["15", "21", "30", "7"]
+
+
+def test_a_russian_cp1251_log_with_semicolons_and_decimal_commas(tmp_path):
+    text = ("номер чека;клиент;дата;количество;цена\n"
+            "1;Иванов;05.01.2025;2;1 234,50\n"
+            "2;Петров;13.01.2025;1;99,90\n"
+            "2;Петров;13.01.2025;1;99,90\n"
+            "3;Иванов;01.02.2025 14:05;1;10,00\n")
+    (tmp_path / "чеки.csv").write_bytes(text.encode("cp1251"))
+    dataset = load_dataset(tmp_path / "чеки.csv", make_settings(analysis={"as_of": "2025-03-31"}))
+    assert dataset.encoding == "cp1251" and dataset.separator == ";"
+    assert dataset.log["columns"] == {"client": "клиент", "date": "дата", "invoice": "номер чека",
+                                      "quantity": "количество", "price": "цена"}
+    assert dataset.log["date_format"].startswith("%d.%m.%Y")
+    by_client = dataset.frame.set_index("client_id")
+    assert by_client.loc["Иванов", "revenue"] == pytest.approx(2 * 1234.5 + 10.0)
+    assert by_client.loc["Петров", "revenue"] == pytest.approx(99.9)  # the duplicate line is dropped
+    assert by_client.loc["Иванов", "purchase_days"] == 2
+
+
+def test_a_french_log_with_an_amount_column(tmp_path):
+    text = ("facture;client;date;montant\nF1;A;2025-01-03;12,5\nF2;B;2025-01-04;7\nF3;A;2025-02-03;30\n")
+    (tmp_path / "ventes.csv").write_text(text, encoding="utf-8")
+    dataset = load_dataset(tmp_path / "ventes.csv", make_settings(analysis={"as_of": "2025-03-31"}))
+    assert dataset.log["columns"] == {"client": "client", "date": "date", "invoice": "facture", "amount": "montant"}
+    assert dataset.log["amount_from"] == "amount"
+    assert dataset.frame.set_index("client_id").loc["A", "zbar"] == pytest.approx(30.0)
+
+
+def test_a_table_with_a_churn_flag_is_no_log_even_with_a_date(tmp_path):
+    frame = pd.DataFrame({"client_id": ["a", "b", "c"], "date": ["2025-01-01"] * 3, "amount": [1.0, 2.0, 3.0],
+                          "churn": [0, 1, 0]})
+    from reportgen.ingest.logcolumns import is_log
+    from reportgen.ingest.logsample import read_sample
+
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    settings = make_settings()
+    assert not is_log(read_sample(tmp_path / "t.csv", settings.data), settings.columns)
+    frame.drop(columns="churn").to_csv(tmp_path / "log.csv", index=False)
+    assert is_log(read_sample(tmp_path / "log.csv", settings.data), settings.columns)
+
+
+def test_columns_mapped_in_the_config_win_over_names(tmp_path):
+    frame = pd.DataFrame({"who": ["a", "b", "a"], "when_paid": ["2025-01-01", "2025-01-02", "2025-02-01"],
+                          "paid": [1.0, 2.0, 3.0], "amount": [100.0, 100.0, 100.0]})
+    frame.to_csv(tmp_path / "t.csv", index=False)
+    settings = make_settings(data={"kind": "transactions"},
+                             columns={"id": "who", "date": "when_paid", "amount": "paid"})
+    dataset = load_dataset(tmp_path / "t.csv", settings)
+    assert dataset.log["columns"] == {"client": "who", "date": "when_paid", "amount": "paid"}
+    assert dataset.frame["revenue"].sum() == pytest.approx(6.0)
+    assert dataset.roles.sources == {"who": "config", "when_paid": "config", "paid": "config"}
+
+
+def test_a_cell_the_fast_reader_refuses_late_in_the_file_is_read_by_the_tolerant_path(tmp_path):
+    from reportgen.ingest.logsample import SAMPLE_ROWS
+
+    # the first lines are plain (ISO dates, plain numbers): the reader types them itself, until a date with
+    # spaces around it and a missing marker it does not know; the whole pass is then made on text
+    lines = [f"c{i % 7},2025-01-{1 + i % 28:02d},{1 + i % 5}.25" for i in range(SAMPLE_ROWS + 50)]
+    lines += ["c1, 2025-03-01 ,4.5", "c2,2025-03-02,#N/A", "c3,2025-03-03,  7  "]
+    (tmp_path / "log.csv").write_text("client,date,amount\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    dataset = load_dataset(tmp_path / "log.csv", make_settings(analysis={"as_of": "2025-03-31"}))
+    frame = pd.DataFrame([line.split(",") for line in lines], columns=["client", "when", "amount"])
+    frame["amount"] = pd.to_numeric(frame["amount"].str.strip(), errors="coerce")
+    frame["when"] = frame["when"].str.strip()
+    reference = kept_lines(frame.dropna(subset=["amount"]), TODAY, dedup=False)
+    assert_same_clients(dataset.frame, per_client(reference, dt.date(2025, 3, 31), dt.date(2024, 12, 30)))
+    rules = {r["rule"]: r["lines"] for r in dataset.log["cleaning"]["rules"]}
+    assert rules["missing_amount"] == 1 and rules["ragged"] == 0
