@@ -71,8 +71,9 @@ def test_russian_and_french_decline_known_features_in_chart_titles(sample_build)
     fr = deck_strings(sample_build / "deck_fr.pptx")
     assert "Отток по числу продуктов" in ru and "Отток с кредитной картой и без неё" in ru
     assert "Taux d’attrition selon le nombre de produits" in fr
-    # a column known by no name of its own gets the form that fits any label
-    assert "Отток по признаку «equity»" in ru and "Taux d’attrition selon le critère «\u00a0equity\u00a0»" in fr
+    # a column named by the role detected for it ('equity' ranges 0-9: the property score) declines as well
+    assert "Отток по баллу собственности" in ru and "Taux d’attrition selon le score de patrimoine" in fr
+    assert "Отток по активности в прошлом месяце" in ru  # last_activity: a bank's name for that flag
     assert not any(t.startswith("Отток в разрезе:") for t in ru)
 
 

@@ -52,12 +52,12 @@ NAMES = [
                                 "ru": "Молодые активные клиенты с крупными остатками"}),
     ((BALANCE, SCORE), {"en": "Clients with large balances and a high credit score",
                         "fr": "Clients à gros encours et à score de crédit élevé",
-                        "ru": "Клиенты с крупными остатками и высоким кредитным рейтингом"}),
+                        "ru": "Клиенты с крупными остатками и высоким скоринговым баллом"}),
     ((PRODUCTS, WOMEN), {"en": "Women with several products", "fr": "Femmes multi-équipées",
                          "ru": "Женщины с несколькими продуктами"}),
     ((BALANCE, NO_CARD, SCORE), {"en": "Clients with large balances, a high credit score and without a credit card",
                                  "fr": "Clients à gros encours, à score de crédit élevé et sans carte de crédit",
-                                 "ru": "Клиенты с крупными остатками, высоким кредитным рейтингом и без кредитной "
+                                 "ru": "Клиенты с крупными остатками, высоким скоринговым баллом и без кредитной "
                                        "карты"}),
     ((VISITS, CITY), {"en": "Clients with visits above average (city: Ростов)",
                       "fr": "Clients avec un indicateur « visits » supérieur à la moyenne (ville : Ростов)",

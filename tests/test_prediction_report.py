@@ -137,7 +137,7 @@ def test_the_deck_states_the_precision_with_its_definition_and_the_value_at_risk
     precision = _precision(context, frame)
     paragraphs = [spaces(p) for p in deck_paragraphs(out / f"deck_{lang}.pptx")]
     headline = spaces(tr(lang, "Precision {precision}").format(
-        precision=format_percent(precision, "#,##0 %" if lang != "en" else "#,##0%", locale=lang)))
+        precision=format_percent(precision, "#,##0.0 %" if lang != "en" else "#,##0.0%", locale=lang)))
     assert headline in paragraphs
     definition = spaces(tr(lang, "Precision at the contact capacity: of the {share} of clients the model ranks "
                                  "riskiest ({contacts}), {precision} left, against {base} of all clients."))
@@ -162,7 +162,7 @@ def test_the_pdf_has_the_value_at_risk_the_precision_and_the_group_table(built, 
     flat = " ".join(text.split())
     assert spaces(tr(lang, "Whom to keep first")) in text
     headline = spaces(tr(lang, "Precision {precision}").format(
-        precision=format_percent(_precision(context, frame), "#,##0 %", locale=lang)))
+        precision=format_percent(_precision(context, frame), "#,##0.0 %", locale=lang)))
     assert headline in text
     definition = spaces(tr(lang, "Precision at the contact capacity: of the {share} of clients the model ranks "
                                  "riskiest ({contacts}), {precision} left, against {base} of all clients."))

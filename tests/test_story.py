@@ -110,9 +110,13 @@ def sample(sample_build, tmp_path_factory) -> dict:
 
 
 # --- the rules --------------------------------------------------------------------------------------------
+SYMBOL_START = re.compile(r"^[pk]\s")
+
+
 def lower_case_starts(paragraphs: list[str]) -> list[str]:
-    """Return the paragraphs whose first character is a lower-case letter."""
-    return [p for p in paragraphs if p[:1].isalpha() and p[:1].islower()]
+    """Return the paragraphs whose first character is a lower-case letter (a statistic's symbol aside: 'p с
+    поправкой', the Russian header of the adjusted p-value, starts with the letter p as every language writes it)."""
+    return [p for p in paragraphs if p[:1].isalpha() and p[:1].islower() and not SYMBOL_START.match(p)]
 
 
 def repeated(paragraphs: list[str]) -> list[str]:

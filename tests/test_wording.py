@@ -135,11 +135,16 @@ def test_a_translated_name_only_where_the_column_name_means_it(lang):
     assert w.feature("Geography") == "Geography"  # region role, but not called city
     assert w.feature("city") == tr(lang, "city") and w.feature("ville") == tr(lang, "city")
     assert w.feature("город") == tr(lang, "city")
-    assert w.feature("score") == "score"  # any score; only credit_score is a credit score
+    # 'score' detected as a credit score by its range (the score role) is named so; the same column name
+    # without that role stays its own name
+    assert w.feature("score") == tr(lang, "credit score")
+    assert wording(lang, {}).feature("score") == "score"
     assert w.feature("CreditScore") == tr(lang, "credit score")
     assert w.feature("EST_SALARY") == tr(lang, "estimated income")
     assert w.feature("Âge") == tr(lang, "age")
-    assert w.feature("last_activity") == "last activity"  # its own name, underscores as spaces
+    assert w.feature("last_visit") == "last visit"  # its own name, underscores as spaces
+    assert w.churn_by("last_visit") == tr(lang, "Churn by {feature}").format(feature="last visit")
+    assert w.feature("last_activity") == tr(lang, "active last month")  # a bank's name for that flag
     # yes/no phrases follow the same rule: 'with a credit card' for HasCrCard, not for an 'active member'
     assert w.flag("HasCrCard", 1) == tr(lang, "with a credit card")
     assert w.flag("IsActiveMember", 0) == tr(lang, "{feature}: {answer}").format(feature="IsActiveMember",

@@ -9,6 +9,7 @@ from functools import cached_property
 
 from babel import Locale
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import (
     format_compact_decimal,
     format_currency,
@@ -55,6 +56,10 @@ class Formatter:
     def ngettext(self, singular: str, plural: str, n: int | float) -> str:
         """Return the plural form that fits `n` (Russian has three), translated."""
         return self.translations.ngettext(singular, plural, _plural_n(n))
+
+    def conjunction(self, items) -> str:
+        """Return items joined as the language lists them in a sentence ('A, B and C', « A, B et C », «A, B и C»)."""
+        return format_list(list(items), locale=self.locale)
 
     def quantity(self, n: int | float, singular: str, plural: str, **fields) -> str:
         """Return '{n} thing(s)' with the right plural form, the number formatted and other fields filled."""
@@ -125,6 +130,11 @@ class Formatter:
         if value < 0.001:
             return "<\u00a0" + self.number(0.001, 3)
         return self.number(value, 3)
+
+    def p_claim(self, value: float | None) -> str:
+        """Return a p-value as said in a sentence, with its relation: 'p = 0.015' reads '= 0.015', '< 0.001' stays."""
+        text = self.p_value(value)
+        return text if text.startswith("<") or text == "—" else "=\u00a0" + text
 
     def date(self, value: dt.date | str, form: str = "long") -> str:
         """Return a date in the locale's own form ('24 novembre 2026', '24 ноября 2026 г.')."""

@@ -56,7 +56,7 @@ LOG_RULE_LABELS = {
 # The translated name a report shows for a column, and the column names that mean exactly that (folded as
 # naming.normalise_name folds them; matched with or without underscores). A column is shown under one of
 # these names only when its own name is in the list: a role says how a column is used, not what it is
-# called ("Geography" plays the region role but is no "city"; "score" may be any score, not a credit score).
+# called ("Geography" plays the region role but is no "city"). A few roles name a column by themselves, below.
 FEATURE_NAMES: dict[str, tuple[str, ...]] = {
     N_("age"): ("age", "age_client", "client_age", "customer_age", "возраст", "возраст_клиента"),
     N_("gender"): ("gender", "sex", "sexe", "genre", "пол", "пол_клиента"),
@@ -76,7 +76,8 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
                         "кредитная_карта", "кредитка"),
     N_("property score"): ("property_score", "score_patrimoine", "балл_собственности", "баллы_собственности",
                            "оценка_собственности"),
-    N_("active last month"): ("active_last_month", "actif_le_mois_dernier", "actif_mois_dernier",
+    # 'last_activity': a bank's flag of activity in the last month (../shared/data's bank table)
+    N_("active last month"): ("active_last_month", "last_activity", "actif_le_mois_dernier", "actif_mois_dernier",
                               "активен_в_прошлом_месяце", "активность_в_прошлом_месяце"),
     N_("credit score"): ("credit_score", "score_credit", "score_de_credit", "кредитный_рейтинг",
                          "кредитный_скоринг", "скоринговый_балл"),
@@ -93,9 +94,9 @@ FEATURE_NAMES: dict[str, tuple[str, ...]] = {
 
 # The name a feature is shown under when its column's name is not known but the role detected for it is
 # ('score' in a bank table, detected as the credit score by its range): the same words the personas use.
+# Not the activity role: 'IsActiveMember' is no 'active last month', and the personas say only 'active'.
 ROLE_FEATURES = {
     "property": N_("property score"),
-    "activity": N_("active last month"),
     "score": N_("credit score"),
     "balance": N_("account balance"),
     "products": N_("number of products"),

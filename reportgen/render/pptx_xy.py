@@ -29,15 +29,16 @@ class TextXyChartData(XyChartData):
 
 
 def xy_chart(slide, box: tuple[int, int, int, int], series: list[tuple[str, list[tuple[float, float]], bool]],
-             axis_titles: tuple[str, str], palette: dict, markers: bool = False):
+             axis_titles: tuple[str, str], palette: dict, markers: bool = False, percent_format: str = "0%"):
     """Add an XY chart of lines, percent on both axes from 0 to 100 %; return the chart.
 
     `series`: (name, points, reference) each; a reference line is dashed and grey, the others in the
-    palette's colours, with markers when `markers`.
+    palette's colours, with markers when `markers`. `percent_format`: the Excel format of whole percentages
+    written as the deck's language writes them (pptx_charts.percent_axis_format: '0" "%' in French).
     """
-    data = TextXyChartData(number_format="0%")
+    data = TextXyChartData(number_format=percent_format)
     for name, points, _reference in series:
-        line = data.add_series(clean_text(name), number_format="0%")
+        line = data.add_series(clean_text(name), number_format=percent_format)
         for x, y in points:
             line.add_data_point(x, y)
     x, y, cx, cy = box
@@ -67,7 +68,7 @@ def xy_chart(slide, box: tuple[int, int, int, int], series: list[tuple[str, list
     for axis, title in ((chart.category_axis, axis_titles[0]), (chart.value_axis, axis_titles[1])):
         axis.minimum_scale, axis.maximum_scale = 0, 1
         axis.major_unit = 0.2
-        axis.tick_labels.number_format = "0%"
+        axis.tick_labels.number_format = percent_format
         axis.tick_labels.number_format_is_linked = False
         axis.has_major_gridlines = True
         axis.major_gridlines.format.line.color.rgb = _rgb("#E3E7EB")

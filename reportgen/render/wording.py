@@ -260,10 +260,11 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
             ratio=self.fmt.ratio(item["lift_ratio"]), points=self.fmt.points(item["lift_pp"]))
 
     def interval(self, bounds: list) -> str:
-        """Return a 95% interval as '95% interval: 17.5% – 19.0%'."""
-        low, high = bounds
-        return self._("{level} interval: {low} – {high}").format(
-            level=self.fmt.percent(0.95, 0), low=self.fmt.percent(low), high=self.fmt.percent(high))
+        """Return a 95% interval as '95% interval: 17.5% – 19.0%', the range kept on one line."""
+        low, high = (self.fmt.percent(bound) for bound in bounds)
+        text = self._("{level} interval: {low} – {high}").format(level=self.fmt.percent(0.95, 0), low=low, high=high)
+        # no-break spaces around the dash, so that a narrow card never leaves '– 19.0%' alone on a line
+        return text.replace(f"{low} – {high}", f"{low}\u00a0–\u00a0{high}")
 
     def key_findings(self, limit: int = 5) -> list[str]:
         """Return the key findings as sentences: headline, strongest factors, skewed-test trap, riskiest segment."""

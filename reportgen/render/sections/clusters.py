@@ -82,6 +82,7 @@ def choice_of_k_slide(deck, info: dict, notes: str | None = None) -> None:
         half = int(cx * 0.48)
         ks = [str(c["k"]) for c in candidates]
         line_chart(slide, (x, y, half, cy), ks, {deck._("silhouette"): [c["silhouette"] for c in candidates]},
-                   lambda v: deck.fmt.number(v, 2), deck.palette)
+                   # three decimals: silhouettes of neighbouring k often differ only in the third
+                   lambda v: deck.fmt.number(v, 3), deck.palette)
         line_chart(slide, (x + cx - half, y, half, cy), ks,
                    {deck._("inertia"): [c["inertia"] for c in candidates]}, deck.fmt.number, deck.palette)

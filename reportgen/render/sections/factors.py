@@ -52,7 +52,7 @@ class FactorCharts(Section):
             return ""
         return w._("{feature}, tested with the {method}: adjusted p {p}, {effect}.").format(
             feature=w.feature_title(test["feature"]), method=w.method(test.get("method")),
-            p=w.fmt.p_value(test.get("p_adjusted")), effect=w.effect(test.get("effect_size")))
+            p=w.fmt.p_claim(test.get("p_adjusted")), effect=w.effect(test.get("effect_size")))
 
 
 class Tests(Section):

@@ -3,6 +3,7 @@ gains and calibration charts (in the appendix), and the key factors with the dir
 
 from __future__ import annotations
 
+from reportgen.render.pptx_charts import percent_axis_format
 from reportgen.render.pptx_xy import xy_chart
 from reportgen.render.sections.base import Section
 from reportgen.render.sentences import capitalised
@@ -91,14 +92,18 @@ class ModelQuality(Section):
         x, y, cx, cy = content_area(deck.prs, slide)
         half = int(cx * 0.49)
         gains = [(p["contacted"], p["found"]) for p in m["gains"]]
-        xy_chart(slide, (x, y, half, cy), [
-            (deck._("model"), gains, False), (deck._("at random"), [(0.0, 0.0), (1.0, 1.0)], True)],
-            (deck._("clients called, riskiest first"), deck._("leavers reached")), deck.palette)
+        percent = percent_axis_format(deck.fmt.percent(0.5, 0))
+        # legends and axis titles start with a capital, as every other chart's do
+        names = [capitalised(text) for text in (
+            deck._("model"), deck._("at random"), deck._("tenths of clients"), deck._("perfect calibration"),
+            deck._("clients called, riskiest first"), deck._("leavers reached"), deck._("predicted risk"),
+            deck._("share who left"))]
+        xy_chart(slide, (x, y, half, cy), [(names[0], gains, False), (names[1], [(0.0, 0.0), (1.0, 1.0)], True)],
+                 (names[4], names[5]), deck.palette, percent_format=percent)
         bins = [(b["predicted"], b["observed"]) for b in m["calibration"]]
-        xy_chart(slide, (x + cx - half, y, half, cy), [
-            (deck._("tenths of clients"), bins, False), (deck._("perfect calibration"), [(0.0, 0.0), (1.0, 1.0)],
-                                                         True)],
-            (deck._("predicted risk"), deck._("share who left")), deck.palette, markers=True)
+        xy_chart(slide, (x + cx - half, y, half, cy),
+                 [(names[2], bins, False), (names[3], [(0.0, 0.0), (1.0, 1.0)], True)],
+                 (names[6], names[7]), deck.palette, markers=True, percent_format=percent)
 
 
 class KeyFactors(Section):

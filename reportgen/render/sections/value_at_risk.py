@@ -46,7 +46,7 @@ class ValueAtRisk(Section):
         """Add the value at risk of every rule segment and cluster."""
         w, var = deck.w, deck.ctx["value_at_risk"]
         money = lambda v: deck.fmt.money(v, compact=True)  # noqa: E731
-        rows = [[deck._("Group"), deck._("Clients"), deck._("Churn"), deck._("Mean risk"), deck._("Value"),
+        rows = [[deck._("Group"), deck._("Clients"), deck._("Churn, all clients"), deck._("Mean risk"), deck._("Value"),
                  deck._("Value at risk")]]
         names = {s["id"]: f"{s['id']}. {w.segment_name(s)}" for s in w.rule_segments}
         names.update({c["id"]: w.segment_name(c) for c in w.cluster_segments})
@@ -56,8 +56,10 @@ class ValueAtRisk(Section):
                          money(entry["value"]), money(entry["value_at_risk"])])
         if len(rows) > 1:
             deck.table_slides(deck._("Value at risk by segment and cluster"), rows, [0.4, 0.11, 0.1, 0.11, 0.14, 0.14],
-                              deck._("Churn is what happened in each group this quarter; value at risk sums each "
-                                     "client's value weighted by their predicted risk. Segments may overlap."))
+                              deck._("Churn is what happened to all of each group's clients this quarter, those the "
+                                     "segment search learnt from included: it differs a little from the persona "
+                                     "slides, measured on clients set aside during the search. Value at risk sums "
+                                     "each client's value weighted by their predicted risk. Segments may overlap."))
 
 
 def money_cards(deck, slide, cards: list[tuple[str, str, str]], band: tuple[float, float] = (0.15, 0.6)) -> None:

@@ -82,4 +82,5 @@ class ActionSentences:
 
     def action_titles(self, actions: list[dict]) -> str:
         """Return the titles of actions as a list inside a sentence, each in the language's quotes."""
-        return self.listing(self._("“{title}”").format(title=self.recommendation_title(a["id"])) for a in actions)
+        quoted = self._("“{title}”")
+        return self.fmt.conjunction(quoted.format(title=self.recommendation_title(a["id"])) for a in actions)

@@ -46,9 +46,9 @@ class PredictionSentences:
         return self.tr(GROUP_DEFINITIONS[key]).format(share=self.fmt.percent(share, 0))
 
     def precision_headline(self) -> str:
-        """Return 'Precision X %' for a slide title or a key figure's label."""
+        """Return 'Precision X %' for a slide title or a key figure's label, rounded as in the sentences beside it."""
         return self._("Precision {precision}").format(
-            precision=self.fmt.percent(self.prediction["metrics"]["precision_at_capacity"], 0))
+            precision=self.fmt.percent(self.prediction["metrics"]["precision_at_capacity"]))
 
     def precision_definition(self) -> str:
         """Return what the precision is: among the riskiest clients the capacity holds, the share who left."""

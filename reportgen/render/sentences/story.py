@@ -206,7 +206,7 @@ class StorySentences:
                                  file=self.source_name())
         set_aside = self._("no implausible values") if not implausible else self.fmt.quantity(
             implausible, "{n} implausible value set aside", "{n} implausible values set aside")
-        cleaning = "; ".join([read, dupes, missing, ids, set_aside]) + "."
+        cleaning = self.listing([read, dupes, missing, ids, set_aside]) + "."
         segmentation = self._("Churn-prone segments: two or three conditions found on half of the clients and "
                               "confirmed on the other half.")
         k = (self.context.get("clusters") or {}).get("k")

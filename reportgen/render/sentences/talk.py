@@ -83,7 +83,9 @@ class TalkSentences:
             return self.action_titles(plan.get(horizon) or [])
 
         short, medium, long = titles("short"), titles("medium"), titles("long")
-        first = [self._("Launch {actions}, each with a control group.").format(actions=short)] if short else \
+        launch = self.fmt.ngettext("Launch {actions} with a control group.", "Launch {actions}, each with a control group.",
+                                   len(plan.get("short") or []))
+        first = [launch.format(actions=short)] if short else \
             [self._("Agree which group to start with, and who owns each action.")]
         first.append(self._("Flag the clusters' clients in the CRM.") if self.is_behaviour else
                      self._("Flag the clients of the personas at risk in the CRM."))

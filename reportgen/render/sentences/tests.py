@@ -50,11 +50,11 @@ class TestSentences:
         return self.tr(METHODS[method]) if method in METHODS else (method or "—")
 
     def effect(self, effect: dict | None) -> str:
-        """Return an effect size as 'Cramér's V = 0.14'."""
+        """Return an effect size as 'Cramér's V = 0.14', the name kept on one line with its value."""
         if not effect or effect.get("value") is None:
             return "—"
-        name = self.tr(EFFECTS.get(effect["name"], effect["name"]))
-        return f"{name} = {self.fmt.number(effect['value'], 2)}"
+        name = self.tr(EFFECTS.get(effect["name"], effect["name"])).replace(" ", "\u00a0")
+        return f"{name}\u00a0=\u00a0{self.fmt.number(effect['value'], 2)}"
 
     def effect_cell(self, effect: dict | None) -> str:
         """Return an effect size for a table cell, its value first ('0.14 (Cramér's V)'): a symbol such as Cohen's
@@ -80,7 +80,7 @@ class TestSentences:
         if test["status"] != "ok":
             return self._("Not computable: {reason}.").format(reason=self.reason(test.get("reason")))
         feature = self.feature(test["feature"])
-        p = self.fmt.p_value(test["p_adjusted"])
+        p = self.fmt.p_claim(test["p_adjusted"])
         if test["type"] == "categorical":
             if test["significant"]:
                 sentence = self._("Yes: churn differs by {feature} ({effect}, adjusted p {p}).").format(
@@ -119,9 +119,9 @@ class TestSentences:
         if not welch or not rank or welch.get("significant") == rank.get("significant"):
             return ""
         return self._("The means look alike (Welch p {welch}) but the distributions differ (Mann–Whitney p {mw}): "
-                      "read the medians.").format(welch=self.fmt.p_value(welch["p_value"]),
-                                                  mw=self.fmt.p_value(rank["p_value"])) \
+                      "read the medians.").format(welch=self.fmt.p_claim(welch["p_value"]),
+                                                  mw=self.fmt.p_claim(rank["p_value"])) \
             if rank["significant"] else \
             self._("The means differ (Welch p {welch}) but the ranks do not (Mann–Whitney p {mw}): a few extreme "
-                   "values drive the difference.").format(welch=self.fmt.p_value(welch["p_value"]),
-                                                          mw=self.fmt.p_value(rank["p_value"]))
+                   "values drive the difference.").format(welch=self.fmt.p_claim(welch["p_value"]),
+                                                          mw=self.fmt.p_claim(rank["p_value"]))
