@@ -200,10 +200,25 @@ def content_area(prs, slide) -> tuple[int, int, int, int]:
 
 
 def table_chunks(rows: list[list[str]], widths: list[int], height: int, size: float = TABLE_SIZE) -> list[list[int]]:
-    """Return lists of row indexes (header excluded) that fit `height` EMU with the header repeated."""
+    """Return lists of row indexes (header excluded) that fit `height` EMU with the header repeated, as few
+    slides as the rows need and the rows spread evenly over them (never one row left alone on the last)."""
     heights = [row_height(row, widths, size, bold=(i == 0)) for i, row in enumerate(rows)]
+    chunks = _fill(heights, height)
+    # the smallest page height that still needs no more slides: the same slides, rows balanced between them
+    low, high = max(heights, default=0), height
+    while high - low > EMU_PER_PT:
+        middle = (low + high) // 2
+        if len(_fill(heights, middle)) <= len(chunks):
+            high = middle
+        else:
+            low = middle
+    return _fill(heights, high)
+
+
+def _fill(heights: list[int], height: int) -> list[list[int]]:
+    """Return the rows (by index, header excluded) put on pages of `height` in order, each page filled."""
     chunks, current, used = [], [], heights[0]
-    for index in range(1, len(rows)):
+    for index in range(1, len(heights)):
         if current and (used + heights[index] > height or len(current) >= MAX_TABLE_ROWS):
             chunks.append(current)
             current, used = [], heights[0]
