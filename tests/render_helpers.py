@@ -86,16 +86,15 @@ def frame_height_pt(text_frame, width_emu: int, indent_pt: float = 0) -> float:
 
 
 def spaces(text: str) -> str:
-    """Return text with no-break spaces made plain, as pdf_text gives them."""
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    """Return text with no-break spaces and hyphens made plain, as pdf_text gives them."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ").replace("\u2011", "-")
 
 
 def pdf_text(path: Path) -> str:
     """Return the text of every page of a PDF, spaces normalised (no-break spaces become spaces)."""
     from pypdf import PdfReader
 
-    text = "\n".join(page.extract_text() for page in PdfReader(str(path)).pages)
-    return text.replace("\u00a0", " ").replace("\u202f", " ")
+    return spaces("\n".join(page.extract_text() for page in PdfReader(str(path)).pages))
 
 
 def slide_paragraphs(slide) -> list[str]:
