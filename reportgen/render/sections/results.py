@@ -154,8 +154,10 @@ class PersonaSlides(Section):
     def persona_page(self, deck, segment: dict, bridge: str) -> tuple[str, list[Item], list[Item], str]:
         """Return one persona's slide: title, left column (figures, portrait, rule), right column (actions), notes."""
         w = deck.w
-        left = [Item(line) for line in (w.segment_summary(segment), w.portrait(segment), w.definition(segment)) if line]
+        # the facts beyond the portrait's two go under the portrait, not under the rule: they are no condition
+        left = [Item(line) for line in (w.segment_summary(segment), w.portrait(segment)) if line]
         left += [Item(fact[:1].upper() + fact[1:], level=1) for fact in w.facts(segment)[2:]]
+        left += [Item(line) for line in (w.definition(segment),) if line]
         right = []
         own = w.own_recommendations(segment)
         if own:

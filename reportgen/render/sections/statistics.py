@@ -25,7 +25,8 @@ class SegmentStatistics(Section):
                  deck._("{level} interval").format(level=deck.fmt.percent(0.95, 0)), deck._("Adjusted p")]]
         for s in w.rule_segments:
             low, high = s["churn_rate_ci"]
-            rows.append([f"{w.persona_name(s)} — {w.definition(s)}", deck.fmt.number(s["size"]),
+            # a sentence each: 'Name — Rule S1 — conditions' ran two dashes into one cell
+            rows.append([f"{w.persona_name(s)}. {w.definition(s)}", deck.fmt.number(s["size"]),
                          deck.fmt.percent(s["churn_rate"]),
                          f"{deck.fmt.percent(low)} – {deck.fmt.percent(high)}", deck.fmt.p_value(s.get("p_adjusted"))])
         notes = deck.talk(deck._("Each persona's churn, interval and p-value are those of the clients the search "

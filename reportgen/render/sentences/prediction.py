@@ -153,7 +153,9 @@ class PredictionSentences:
         phrase = self.flag(column, value)
         plain = self._("{feature}: {answer}").format(feature=self.feature(column),
                                                      answer=self._("yes") if value else self._("no"))
-        return (self._("yes") if value else self._("no")) if phrase == plain else phrase
+        # 'Active last month: higher risk' beside the factor 'Active last month' says its name twice
+        echo = phrase.casefold() == self.feature(column).casefold()
+        return (self._("yes") if value else self._("no")) if phrase == plain or echo else phrase
 
     @staticmethod
     def _capital(text: str) -> str:
