@@ -49,7 +49,8 @@ def month_index(day, first_month: dt.date):
 
 def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, with_invoices: bool = False,
             one_in: int = 1):
-    """Return one row per client of used lines: first and last purchase day, purchase days, lines, revenue,
+    """Return one row per client of used lines, sorted by client id (a run gives the same frame as the last):
+    first and last purchase day, purchase days, lines, revenue,
     the first day's amount, the purchase days after `calibration_end` and their amount (holdout_days,
     holdout_revenue), the last purchase day up to it (cal_last), distinct invoices (counted per day),
     `months_<w>`: the months since `first_month` in which the client bought, as bits of `words` integers,
@@ -79,7 +80,7 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
         first_purchase=days.day.min(), last_purchase=days.day.max(), purchase_days=ibis._.count(),
         lines=days.lines.sum(), revenue=days.amount.sum(), first_amount=days.amount.argmin(days.day),
         holdout_days=ibis.ifelse(later, 1, 0).sum(), holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
-        cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra)
+        cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra).order_by("client")
 
 
 def main_value(lines, attribute: str):

@@ -88,7 +88,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
             hint=_("Set analysis.as_of between the log's first and last dates ({first} and {last}), or leave it "
                    "empty.").format(first=first, last=last), location=Location(file=str(sample.path)))
     for attribute in plan.attributes:
-        raw = raw.merge(engine.frame(logpasses.main_value(window, attribute)), on="client", how="left")
+        raw = raw.merge(engine.frame(logpasses.main_value(window, attribute)), on="client", how="left", sort=False)
     clients = client_figures(raw, as_of, cal_end, plan.attributes)
     if len(clients) == 1:
         raise DataError(
@@ -162,7 +162,9 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
     if sample.file_format == "parquet":
         # a typed file writes missing text as nulls: its strings are ids and names as they are
         kinds.update({r: "read_text" for r, k in kinds.items() if k == "text" and r not in NUMERIC_ROLES + ("date",)})
-    return LogPlan(roles=dict(found.roles), kinds=kinds,
+    padded = frozenset(r for r, c in found.roles.items() if kinds[r] in ("text", "read_text")
+                       and sample.rows[c].dropna().astype(str).str.contains(r"^\s|\s$", regex=True).any())
+    return LogPlan(roles=dict(found.roles), kinds=kinds, padded=padded,
                    dates=layout, numbers=numbers, dedup=dedup, drop_zero=data.zero_amounts == "drop",
                    today=today(), attributes=tuple(r for r in OPTIONAL_ROLES if r in found.roles and r != "invoice"))
 
