@@ -23,7 +23,6 @@ from reportgen.ingest.logparse import OK, RULES
 # The hold-out period of the lifetime-value check when analysis.calibration_end is not set: the last
 # quarter before the analysis date, in whole weeks (the models count time in weeks)
 HOLDOUT_WEEKS = 13
-GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # What happens to the lines each rule catches
 ACTIONS = {"missing_date": "removed", "bad_date": "error", "missing_amount": "removed", "bad_amount": "error",
            "bad_quantity": "error", "bad_price": "error", "cancelled": "removed", "returns": "removed",
@@ -178,16 +177,13 @@ def month_table(days: pd.DataFrame, raw: pd.DataFrame, first_month: dt.date, as_
     return out
 
 
-def gap_table(raw: pd.DataFrame, one_in: int) -> dict:
-    """Return the gaps in days between consecutive purchase days of a client, from the purchase days the
-    summary collected (`gap_days`): count, mean and quantiles, and the share of clients they come from."""
-    lists = [np.asarray(days, dtype="int64") for days in raw["gap_days"].dropna()]
-    lengths = np.fromiter((len(days) for days in lists), dtype="int64", count=len(lists))
-    days = np.concatenate(lists) if lists else np.zeros(0, dtype="int64")
-    owner = np.repeat(np.arange(len(lists)), lengths)
-    order = np.lexsort((days, owner))  # each client's days in order, clients one after the other
-    days, owner = days[order], owner[order]
-    values = np.diff(days)[owner[1:] == owner[:-1]]
-    quantiles = {str(q): (float(np.quantile(values, q)) if len(values) else None) for q in GAP_QUANTILES}
-    return {"count": int(len(values)), "mean": float(values.mean()) if len(values) else None,
-            "quantiles": quantiles, "clients_sampled": 1 / one_in}
+def gap_table(row: pd.Series, one_in: int) -> dict:
+    """Return the gaps between purchase days (logpasses.gaps) as plain data: count, mean and quantiles in
+    days, and the share of clients they come from."""
+    from reportgen.analysis.logpasses import GAP_QUANTILES
+
+    count = int(row["count"] or 0)
+    values = list(row["quantiles"]) if count else [None] * len(GAP_QUANTILES)
+    return {"count": count, "mean": float(row["mean"]) if count else None,
+            "quantiles": {str(q): (None if v is None else float(v)) for q, v in zip(GAP_QUANTILES, values)},
+            "clients_sampled": 1 / one_in}

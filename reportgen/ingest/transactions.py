@@ -81,7 +81,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
                               "lines"].sum())
     one_in = max(1, -(-used_lines // GAP_SAMPLE_DAYS))
     raw = _run(engine, sample, lambda: engine.frame(logpasses.summary(
-        window, cal_end, first_month, words, with_invoices="invoice" in found.roles, one_in=one_in)))
+        window, cal_end, first_month, words, with_invoices="invoice" in found.roles)))
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
@@ -107,7 +107,8 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "calibration_clients": int(clients["in_calibration"].sum()),
         "cleaning": cleaning_summary(counts, after_table(days, as_of), plan.dedup, plan.drop_zero, ragged),
         "by_month": month_table(days, raw, first_month, as_of),
-        "gaps": gap_table(raw, one_in),
+        "gaps": gap_table(_run(engine, sample, lambda: engine.frame(logpasses.gaps(window, one_in))).iloc[0],
+                          one_in),
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
     }
     return _dataset(clients, found, log, sample)
