@@ -283,3 +283,29 @@ def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_pu
     for q in ("0.5", "0.9"):
         assert sampled.log["gaps"]["quantiles"][q] == pytest.approx(everyone.log["gaps"]["quantiles"][q], rel=0.6)
     pd.testing.assert_frame_equal(sampled.frame, everyone.frame)  # nothing else is sampled
+
+
+def test_clients_grouped_by_hashed_ids_or_by_ids_give_the_same_summary(tmp_path, monkeypatch):
+    from reportgen.analysis import logpasses
+    from reportgen.engine import Engine
+    from reportgen.ingest.sample_log import generate_log
+
+    generate_log(300, 8).to_csv(tmp_path / "log.csv", index=False)
+    hashed = load_dataset(tmp_path / "log.csv", make_settings())
+    monkeypatch.setattr(Engine, "hash_keys", False)
+    plain = load_dataset(tmp_path / "log.csv", make_settings())
+    pd.testing.assert_frame_equal(hashed.frame, plain.frame)
+    # two ids sharing a hash would be merged: the pass is then made again keyed by the ids themselves
+    monkeypatch.setattr(Engine, "hash_keys", True)
+    calls = []
+    summary = logpasses.summary
+
+    def colliding(*args, hashed=False, **kwargs):
+        calls.append(hashed)
+        table = summary(*args, hashed=hashed, **kwargs)
+        return table.mutate(client_check=table.client + "x") if hashed else table
+
+    monkeypatch.setattr(logpasses, "summary", colliding)
+    again = load_dataset(tmp_path / "log.csv", make_settings())
+    assert calls == [True, False]
+    pd.testing.assert_frame_equal(again.frame, plain.frame)
