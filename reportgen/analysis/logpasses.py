@@ -71,11 +71,13 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
     """
     key = lines.client.hash() if hashed else lines.client
     keys = {"key": key, "day": lines.day, **({"invoice": lines.invoice} if with_invoices else {})}
-    days = lines.group_by(**keys).aggregate(client=lines.client.min(), amount=lines.amount.sum(),
-                                           lines=lines.lines.sum())
+    # keyed by hash, any id of a (hash, day) group will do: two ids sharing a hash show as different ids below
+    ids = {"client": lines.client.arbitrary()} if hashed else {}
+    days = lines.group_by(**keys).aggregate(**ids, amount=lines.amount.sum(), lines=lines.lines.sum())
     if with_invoices:
-        days = days.group_by(["key", "day"]).aggregate(client=days.client.min(), amount=days.amount.sum(),
-                                                       lines=days.lines.sum(), invoices=days.invoice.count())
+        ids = {"client": days.client.arbitrary()} if hashed else {}
+        days = days.group_by(["key", "day"]).aggregate(**ids, amount=days.amount.sum(), lines=days.lines.sum(),
+                                                       invoices=days.invoice.count())
     later = days.day > ibis.date(calibration_end)
     index = month_index(days.day, first_month)
     one = ibis.literal(1, "int64")
@@ -86,14 +88,15 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
                                            ibis.literal(0, "int64")).bit_or() for w in range(words)}
     extra = {"invoices": days.invoices.sum()} if with_invoices else {}
     if hashed:
-        extra["client_check"] = days.client.max()
-    return days.group_by("key").aggregate(
-        client=days.client.min(), first_purchase=days.day.min(), last_purchase=days.day.max(),
+        extra.update(client=days.client.min(), client_check=days.client.max())
+    out = days.group_by("key").aggregate(
+        first_purchase=days.day.min(), last_purchase=days.day.max(),
         purchase_days=ibis._.count(), lines=days.lines.sum(), revenue=days.amount.sum(),
         first_amount=min_by(days.amount, days.day), holdout_days=ibis.ifelse(later, 1, 0).sum(),
         holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
-        cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra
-    ).drop("key").order_by("client")
+        cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra)
+    out = out.drop("key") if hashed else out.rename(client="key")
+    return out.order_by("client")
 
 
 def gaps(lines, one_in: int = 1):
