@@ -104,8 +104,9 @@ def test_revenue_and_clients_by_month_and_the_gaps_between_purchases(tmp_path):
     gaps = days.groupby("client")["day"].diff().dropna().dt.days
     assert dataset.log["gaps"]["count"] == len(gaps)
     assert dataset.log["gaps"]["mean"] == pytest.approx(gaps.mean())
-    assert dataset.log["gaps"]["quantiles"] == pytest.approx({str(q): gaps.quantile(q) for q in (0.5, 0.75, 0.8, 0.9,
-                                                                                                 0.95)})
+    # approximate quantiles (a sketch the engine can spill): near the exact ones
+    for q in (0.5, 0.75, 0.9):
+        assert dataset.log["gaps"]["quantiles"][str(q)] == pytest.approx(gaps.quantile(q), rel=0.35, abs=3)
     assert dataset.log["gaps"]["clients_sampled"] == 1
 
 
@@ -265,3 +266,46 @@ def test_a_cell_the_fast_reader_refuses_late_in_the_file_is_read_by_the_tolerant
     assert_same_clients(dataset.frame, per_client(reference, dt.date(2025, 3, 31), dt.date(2024, 12, 30)))
     rules = {r["rule"]: r["lines"] for r in dataset.log["cleaning"]["rules"]}
     assert rules["missing_amount"] == 1 and rules["ragged"] == 0
+
+
+def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_purchases(tmp_path, monkeypatch):
+    import reportgen.ingest.transactions as transactions
+    from reportgen.ingest.sample_log import generate_log
+
+    generate_log(400, 3).to_csv(tmp_path / "log.csv", index=False)
+    everyone = load_dataset(tmp_path / "log.csv", make_settings())
+    monkeypatch.setattr(transactions, "GAP_SAMPLE_DAYS", 500)  # so that this small log counts as a large one
+    sampled = load_dataset(tmp_path / "log.csv", make_settings())
+    share = sampled.log["gaps"]["clients_sampled"]
+    assert share < 0.2 and everyone.log["gaps"]["clients_sampled"] == 1
+    # about that share of the gaps, each a whole client's, and quantiles near those of every gap
+    assert 0.3 * share < sampled.log["gaps"]["count"] / everyone.log["gaps"]["count"] < 3 * share
+    for q in ("0.5", "0.9"):
+        assert sampled.log["gaps"]["quantiles"][q] == pytest.approx(everyone.log["gaps"]["quantiles"][q], rel=0.6)
+    pd.testing.assert_frame_equal(sampled.frame, everyone.frame)  # nothing else is sampled
+
+
+def test_clients_grouped_by_hashed_ids_or_by_ids_give_the_same_summary(tmp_path, monkeypatch):
+    from reportgen.analysis import logpasses
+    from reportgen.engine import Engine
+    from reportgen.ingest.sample_log import generate_log
+
+    generate_log(300, 8).to_csv(tmp_path / "log.csv", index=False)
+    hashed = load_dataset(tmp_path / "log.csv", make_settings())
+    monkeypatch.setattr(Engine, "hash_keys", False)
+    plain = load_dataset(tmp_path / "log.csv", make_settings())
+    pd.testing.assert_frame_equal(hashed.frame, plain.frame)
+    # two ids sharing a hash would be merged: the pass is then made again keyed by the ids themselves
+    monkeypatch.setattr(Engine, "hash_keys", True)
+    calls = []
+    summary = logpasses.summary
+
+    def colliding(*args, hashed=False, **kwargs):
+        calls.append(hashed)
+        table = summary(*args, hashed=hashed, **kwargs)
+        return table.mutate(client_check=table.client + "x") if hashed else table
+
+    monkeypatch.setattr(logpasses, "summary", colliding)
+    again = load_dataset(tmp_path / "log.csv", make_settings())
+    assert calls == [True, False]
+    pd.testing.assert_frame_equal(again.frame, plain.frame)

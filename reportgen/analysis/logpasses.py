@@ -7,15 +7,17 @@ dups ...) and return what comes back to pandas:
   cleaning counts, the log's first and last dates, the lines after the analysis date and revenue by month
   all follow;
 - summary: one row per client, in one two-level aggregation (client and day, then client), with the
-  months each client was active as bits and the purchase days of a sample of clients, so that active
-  clients by month and the gaps between purchases need no pass of their own;
+  months each client was active as bits, so that active clients by month need no pass of their own;
+- gaps: quantiles of the days between consecutive purchase days of a client (on a sample of clients in a
+  large log): the one window, partitioned by client;
 - main_value: each client's most frequent country, channel or category.
 
 Purchase days are calendar days: several purchases on one day count as one, as in the literature on
 purchase models. Nothing is stored between passes unless the caller stores it: each pass is one query
-that streams the file, which costs less than writing its lines down and reading them again. Quantiles
-are computed in pandas from a sample of clients' purchase days, and there is no window at all, so that
-Spark spreads the work over its partitions as DuckDB does over its threads.
+that streams the file, which costs less than writing its lines down and reading them again. Every
+aggregate has a fixed-size state (no ordered aggregate, no list), so that DuckDB can spill any of them
+under its memory limit; quantiles are approximate and no window is global, so that Spark spreads the
+work over its partitions as DuckDB does over its threads.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import datetime as dt
 import ibis
 
 OK = 0
+GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # Months per word of the activity bits (a signed 64-bit integer: bit 63 is left alone)
 MONTH_BITS = 62
 
@@ -47,23 +50,34 @@ def month_index(day, first_month: dt.date):
     return day.year() * 12 + day.month() - (first_month.year * 12 + first_month.month)
 
 
-def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, with_invoices: bool = False,
-            one_in: int = 1):
-    """Return one row per client of used lines: first and last purchase day, purchase days, lines, revenue,
-    the first day's amount, the purchase days after `calibration_end` and their amount (holdout_days,
-    holdout_revenue), the last purchase day up to it (cal_last), distinct invoices (counted per day),
-    `months_<w>`: the months since `first_month` in which the client bought, as bits of `words` integers,
-    and `gap_days`: the purchase days (days since 1970) of the clients whose id hashes to 0 modulo `one_in`
-    (all of them for 1), from which the gaps between purchases are measured without a window or a pass of
-    their own.
+@ibis.udf.agg.builtin(name="min_by")
+def min_by(arg: float, key: dt.date) -> float:
+    """Return `arg` at the smallest `key` (DuckDB's and Spark's min_by: a fixed-size state, so a large
+    aggregation can spill; ibis's own argmin is an ordered FIRST on DuckDB, which holds every row)."""
 
-    Conditional sums are written as CASE inside the aggregate: the engines run that faster than FILTER.
+
+def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, with_invoices: bool = False,
+            hashed: bool = False):
+    """Return one row per client of used lines, sorted by client id (a run gives the same frame as the last):
+    first and last purchase day, purchase days, lines, revenue, the first day's amount, the purchase days
+    after `calibration_end` and their amount (holdout_days, holdout_revenue), the last purchase day up to
+    it (cal_last), distinct invoices (counted per day), and `months_<w>`: the months since `first_month` in
+    which the client bought, as bits of `words` integers.
+
+    With `hashed`, clients are grouped by a 64-bit hash of their id, the id riding along as a value: DuckDB
+    spills an aggregation keyed by integers to disk, but not one keyed by text (measured: a 2 GB log under
+    512MB). `client_check` (the largest id of a hash) then differs from `client` only if two ids share a
+    hash, which the caller checks. Conditional sums are CASE inside the aggregate: faster than FILTER.
     """
-    keys = ["client", "day", "invoice"] if with_invoices else ["client", "day"]
-    days = lines.group_by(keys).aggregate(amount=lines.amount.sum(), lines=lines.lines.sum())
+    key = lines.client.hash() if hashed else lines.client
+    keys = {"key": key, "day": lines.day, **({"invoice": lines.invoice} if with_invoices else {})}
+    # keyed by hash, any id of a (hash, day) group will do: two ids sharing a hash show as different ids below
+    ids = {"client": lines.client.arbitrary()} if hashed else {}
+    days = lines.group_by(**keys).aggregate(**ids, amount=lines.amount.sum(), lines=lines.lines.sum())
     if with_invoices:
-        days = days.group_by(["client", "day"]).aggregate(amount=days.amount.sum(), lines=days.lines.sum(),
-                                                          invoices=days.invoice.count())
+        ids = {"client": days.client.arbitrary()} if hashed else {}
+        days = days.group_by(["key", "day"]).aggregate(**ids, amount=days.amount.sum(), lines=days.lines.sum(),
+                                                       invoices=days.invoice.count())
     later = days.day > ibis.date(calibration_end)
     index = month_index(days.day, first_month)
     one = ibis.literal(1, "int64")
@@ -73,19 +87,41 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
         bits = {f"months_{w}": ibis.ifelse((index // MONTH_BITS) == w, one << (index % MONTH_BITS),
                                            ibis.literal(0, "int64")).bit_or() for w in range(words)}
     extra = {"invoices": days.invoices.sum()} if with_invoices else {}
-    sampled = None if one_in == 1 else (days.client.hash() % one_in) == 0
-    extra["gap_days"] = days.day.epoch_days().collect(where=sampled)
-    return days.group_by("client").aggregate(
-        first_purchase=days.day.min(), last_purchase=days.day.max(), purchase_days=ibis._.count(),
-        lines=days.lines.sum(), revenue=days.amount.sum(), first_amount=days.amount.argmin(days.day),
-        holdout_days=ibis.ifelse(later, 1, 0).sum(), holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
+    if hashed:
+        extra.update(client=days.client.min(), client_check=days.client.max())
+    out = days.group_by("key").aggregate(
+        first_purchase=days.day.min(), last_purchase=days.day.max(),
+        purchase_days=ibis._.count(), lines=days.lines.sum(), revenue=days.amount.sum(),
+        first_amount=min_by(days.amount, days.day), holdout_days=ibis.ifelse(later, 1, 0).sum(),
+        holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
         cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra)
+    out = out.drop("key") if hashed else out.rename(client="key")
+    return out.order_by("client")
 
 
-def main_value(lines, attribute: str):
-    """Return each client's most frequent value of `attribute` (by lines; ties: the first in sort order)."""
-    counts = lines.filter(lines[attribute].notnull()).group_by(["client", attribute]).aggregate(
-        n=ibis._.lines.sum())
-    top = counts.group_by("client").aggregate(top=counts.n.max())
-    best = counts.join(top, [counts.client == top.client, counts.n == top.top])
-    return best.group_by("client").aggregate(**{attribute: best[attribute].min()})
+def gaps(lines, one_in: int = 1):
+    """Return the number of gaps between consecutive purchase days of a client, their mean and approximate
+    quantiles (GAP_QUANTILES), in days (one row); with `one_in` > 1, over the clients whose id hashes to 0
+    modulo it: a sample of clients, each with all its purchases. The window is partitioned by client and
+    the quantiles are sketches: both spill to disk, where a list of days per client would not."""
+    if one_in > 1:
+        lines = lines.filter(lines.client.hash() % one_in == 0)
+    days = lines.select("client", "day").distinct()
+    previous = days.day.lag().over(ibis.window(group_by=days.client, order_by=days.day))
+    spaced = days.mutate(gap=days.day.delta(previous, unit="day"))
+    spaced = spaced.filter(spaced.gap.notnull())
+    return spaced.aggregate(count=spaced.gap.count(), mean=spaced.gap.mean(),
+                            quantiles=spaced.gap.approx_quantile(list(GAP_QUANTILES)))
+
+
+def main_value(lines, attribute: str, hashed: bool = False):
+    """Return each client's most frequent value of `attribute` (by lines; ties: the first in sort order);
+    `hashed` as in summary (keys by hash, ids and values riding along)."""
+    present = lines.filter(lines[attribute].notnull())
+    key = present.client.hash() if hashed else present.client
+    value_key = present[attribute].hash() if hashed else present[attribute]
+    counts = present.group_by(key=key, value_key=value_key).aggregate(
+        client=present.client.min(), value=present[attribute].min(), n=present.lines.sum())
+    top = counts.group_by("key").aggregate(top=counts.n.max())
+    best = counts.join(top, [counts.key == top.key, counts.n == top.top])
+    return best.group_by(best.key).aggregate(client=best.client.min(), **{attribute: best.value.min()}).drop("key")

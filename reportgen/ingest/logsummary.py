@@ -23,7 +23,6 @@ from reportgen.ingest.logparse import OK, RULES
 # The hold-out period of the lifetime-value check when analysis.calibration_end is not set: the last
 # quarter before the analysis date, in whole weeks (the models count time in weeks)
 HOLDOUT_WEEKS = 13
-GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # What happens to the lines each rule catches
 ACTIONS = {"missing_date": "removed", "bad_date": "error", "missing_amount": "removed", "bad_amount": "error",
            "bad_quantity": "error", "bad_price": "error", "cancelled": "removed", "returns": "removed",
@@ -95,46 +94,58 @@ def _float(row, key: str) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)
 
 
+def _day_numbers(values: pd.Series) -> np.ndarray:
+    """Return dates as whole days since 1970 (float, NaN where missing), for plain arithmetic."""
+    days = pd.to_datetime(values).to_numpy().astype("datetime64[D]")
+    return np.where(np.isnat(days), np.nan, days.astype("int64").astype(float))
+
+
+def _day_number(day: dt.date) -> int:
+    """Return a date as whole days since 1970."""
+    return (day - dt.date(1970, 1, 1)).days
+
+
 def client_figures(raw: pd.DataFrame, as_of: dt.date, calibration_end: dt.date,
                    attributes: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Return the per-client table (see the module's docstring) from logpasses.summary's rows, by client id."""
-    first = pd.to_datetime(raw["first_purchase"])
-    last = pd.to_datetime(raw["last_purchase"])
-    cal_last = pd.to_datetime(raw["cal_last"])
-    end, cal = pd.Timestamp(as_of), pd.Timestamp(calibration_end)
-    days = raw["purchase_days"].astype("int64")
-    revenue = raw["revenue"].astype(float)
+    """Return the per-client table (see the module's docstring) from logpasses.summary's rows (sorted by
+    client id, as the engine returns them). Dates are counted in whole days: numpy, not timedeltas."""
+    first, last, cal_last = (_day_numbers(raw[c]) for c in ("first_purchase", "last_purchase", "cal_last"))
+    end, cal = _day_number(as_of), _day_number(calibration_end)
+    days = raw["purchase_days"].to_numpy(dtype="int64")
+    revenue = raw["revenue"].to_numpy(dtype=float)
+    first_amount = raw["first_amount"].to_numpy(dtype=float)
     x = days - 1
-    repeat = revenue - raw["first_amount"].astype(float)
     out = pd.DataFrame({
         "client_id": raw["client"].astype(str),
-        "first_purchase": first.astype("datetime64[ns]"),
-        "last_purchase": last.astype("datetime64[ns]"),
+        "first_purchase": pd.to_datetime(raw["first_purchase"]).astype("datetime64[ns]"),
+        "last_purchase": pd.to_datetime(raw["last_purchase"]).astype("datetime64[ns]"),
         "purchase_days": days,
-        "lines": raw["lines"].astype("int64"),
+        "lines": raw["lines"].to_numpy(dtype="int64"),
     })
     if "invoices" in raw:
-        out["invoices"] = raw["invoices"].fillna(0).astype("int64")
+        out["invoices"] = raw["invoices"].fillna(0).to_numpy(dtype="int64")
     out["revenue"] = revenue
     out["mean_basket"] = revenue / days
-    out["recency_days"] = (end - last).dt.days.astype("int64")
-    out["tenure_days"] = (end - first).dt.days.astype("int64")
+    out["recency_days"] = (end - last).astype("int64")
+    out["tenure_days"] = (end - first).astype("int64")
     out["x"] = x
-    out["t_x"] = (last - first).dt.days / 7
-    out["T"] = (end - first).dt.days / 7
-    out["zbar"] = np.where(x > 0, repeat / x.where(x > 0, 1), 0.0)
-    inside = (first <= cal).to_numpy()
-    x_cal = days - raw["holdout_days"].astype("int64") - 1
-    cal_repeat = revenue - raw["holdout_revenue"].astype(float) - raw["first_amount"].astype(float)
+    out["t_x"] = (last - first) / 7
+    out["T"] = (end - first) / 7
+    out["zbar"] = np.where(x > 0, (revenue - first_amount) / np.maximum(x, 1), 0.0)
+    inside = first <= cal
+    x_cal = days - raw["holdout_days"].to_numpy(dtype="int64") - 1
+    cal_repeat = revenue - raw["holdout_revenue"].to_numpy(dtype=float) - first_amount
     out["in_calibration"] = inside
-    out["x_cal"] = pd.Series(np.where(inside, x_cal, 0), dtype="Int64").where(inside)
-    out["t_x_cal"] = np.where(inside, (cal_last - first).dt.days / 7, np.nan)
-    out["T_cal"] = np.where(inside, (cal - first).dt.days / 7, np.nan)
-    out["zbar_cal"] = np.where(inside, np.where(x_cal > 0, cal_repeat / x_cal.where(x_cal > 0, 1), 0.0), np.nan)
-    out["x_holdout"] = pd.Series(raw["holdout_days"].astype("int64"), dtype="Int64").where(inside)
+    out["x_cal"] = pd.array(np.where(inside, x_cal, 0), dtype="Int64")
+    out.loc[~inside, "x_cal"] = pd.NA
+    out["t_x_cal"] = np.where(inside, (cal_last - first) / 7, np.nan)
+    out["T_cal"] = np.where(inside, (cal - first) / 7, np.nan)
+    out["zbar_cal"] = np.where(inside, np.where(x_cal > 0, cal_repeat / np.maximum(x_cal, 1), 0.0), np.nan)
+    out["x_holdout"] = pd.array(raw["holdout_days"].to_numpy(dtype="int64"), dtype="Int64")
+    out.loc[~inside, "x_holdout"] = pd.NA
     for attribute in attributes:
         out[attribute] = raw[attribute].astype(object).where(raw[attribute].notna(), None)
-    return out.sort_values("client_id", kind="stable").reset_index(drop=True)
+    return out  # in the order of the summary: by client id
 
 
 def rule_table(days: pd.DataFrame) -> pd.DataFrame:
@@ -166,12 +177,13 @@ def month_table(days: pd.DataFrame, raw: pd.DataFrame, first_month: dt.date, as_
     return out
 
 
-def gap_table(raw: pd.DataFrame, one_in: int) -> dict:
-    """Return the gaps in days between consecutive purchase days of a client, from the purchase days the
-    summary collected (`gap_days`): count, mean and quantiles, and the share of clients they come from."""
-    gaps = [np.diff(np.sort(np.asarray(days, dtype="int64"))) for days in raw["gap_days"].dropna()
-            if days is not None and len(days) > 1]
-    values = np.concatenate(gaps) if gaps else np.zeros(0, dtype="int64")
-    quantiles = {str(q): (float(np.quantile(values, q)) if len(values) else None) for q in GAP_QUANTILES}
-    return {"count": int(len(values)), "mean": float(values.mean()) if len(values) else None,
-            "quantiles": quantiles, "clients_sampled": 1 / one_in}
+def gap_table(row: pd.Series, one_in: int) -> dict:
+    """Return the gaps between purchase days (logpasses.gaps) as plain data: count, mean and quantiles in
+    days, and the share of clients they come from."""
+    from reportgen.analysis.logpasses import GAP_QUANTILES
+
+    count = int(row["count"] or 0)
+    values = list(row["quantiles"]) if count else [None] * len(GAP_QUANTILES)
+    return {"count": count, "mean": float(row["mean"]) if count else None,
+            "quantiles": {str(q): (None if v is None else float(v)) for q, v in zip(GAP_QUANTILES, values)},
+            "clients_sampled": 1 / one_in}

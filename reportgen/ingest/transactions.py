@@ -80,15 +80,15 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     used_lines = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
                               "lines"].sum())
     one_in = max(1, -(-used_lines // GAP_SAMPLE_DAYS))
-    raw = _run(engine, sample, lambda: engine.frame(logpasses.summary(
-        window, cal_end, first_month, words, with_invoices="invoice" in found.roles, one_in=one_in)))
+    raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles)
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
             hint=_("Set analysis.as_of between the log's first and last dates ({first} and {last}), or leave it "
                    "empty.").format(first=first, last=last), location=Location(file=str(sample.path)))
     for attribute in plan.attributes:
-        raw = raw.merge(engine.frame(logpasses.main_value(window, attribute)), on="client", how="left")
+        values = engine.frame(logpasses.main_value(window, attribute, engine.hash_keys))
+        raw = raw.merge(values, on="client", how="left", sort=False)
     clients = client_figures(raw, as_of, cal_end, plan.attributes)
     if len(clients) == 1:
         raise DataError(
@@ -107,10 +107,27 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "calibration_clients": int(clients["in_calibration"].sum()),
         "cleaning": cleaning_summary(counts, after_table(days, as_of), plan.dedup, plan.drop_zero, ragged),
         "by_month": month_table(days, raw, first_month, as_of),
-        "gaps": gap_table(raw, one_in),
+        "gaps": gap_table(_run(engine, sample, lambda: engine.frame(logpasses.gaps(window, one_in))).iloc[0],
+                          one_in),
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
     }
     return _dataset(clients, found, log, sample)
+
+
+def _per_client(engine: Engine, sample: LogSample, window, cal_end: dt.date, first_month: dt.date, words: int,
+                invoices: bool) -> pd.DataFrame:
+    """Return logpasses.summary's rows, keyed by hashed ids when the engine wants it; should two ids share a
+    hash (about one chance in 10^13 for a million clients), the pass runs again keyed by the ids."""
+    from reportgen.analysis import logpasses
+
+    def run(hashed: bool) -> pd.DataFrame:
+        return _run(engine, sample, lambda: engine.frame(logpasses.summary(
+            window, cal_end, first_month, words, with_invoices=invoices, hashed=hashed)))
+
+    raw = run(engine.hash_keys)
+    if "client_check" in raw and (raw["client_check"] != raw["client"]).any():
+        raw = run(False)
+    return raw.drop(columns="client_check", errors="ignore")
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
@@ -162,7 +179,9 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
     if sample.file_format == "parquet":
         # a typed file writes missing text as nulls: its strings are ids and names as they are
         kinds.update({r: "read_text" for r, k in kinds.items() if k == "text" and r not in NUMERIC_ROLES + ("date",)})
-    return LogPlan(roles=dict(found.roles), kinds=kinds,
+    padded = frozenset(r for r, c in found.roles.items() if kinds[r] in ("text", "read_text")
+                       and sample.rows[c].dropna().astype(str).str.contains(r"^\s|\s$", regex=True).any())
+    return LogPlan(roles=dict(found.roles), kinds=kinds, padded=padded,
                    dates=layout, numbers=numbers, dedup=dedup, drop_zero=data.zero_amounts == "drop",
                    today=today(), attributes=tuple(r for r in OPTIONAL_ROLES if r in found.roles and r != "invoice"))
 
