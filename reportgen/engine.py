@@ -39,8 +39,9 @@ class Engine:
     """An open DuckDB connection through Ibis, with its own spill folder; use it as a context manager."""
 
     name = "duckdb"
-    # group clients by a hash of their id: DuckDB's aggregation spills to disk with integer keys, not text ones
-    hash_keys = True
+    # group clients by an integer (their id's number or a hash of it): DuckDB's aggregation spills to disk with
+    # integer keys, not text ones
+    integer_keys = True
 
     def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
         import ibis

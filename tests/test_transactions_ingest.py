@@ -285,27 +285,52 @@ def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_pu
     pd.testing.assert_frame_equal(sampled.frame, everyone.frame)  # nothing else is sampled
 
 
-def test_clients_grouped_by_hashed_ids_or_by_ids_give_the_same_summary(tmp_path, monkeypatch):
+def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path, monkeypatch):
     from reportgen.analysis import logpasses
     from reportgen.engine import Engine
     from reportgen.ingest.sample_log import generate_log
 
-    generate_log(300, 8).to_csv(tmp_path / "log.csv", index=False)
-    hashed = load_dataset(tmp_path / "log.csv", make_settings())
-    monkeypatch.setattr(Engine, "hash_keys", False)
-    plain = load_dataset(tmp_path / "log.csv", make_settings())
-    pd.testing.assert_frame_equal(hashed.frame, plain.frame)
-    # two ids sharing a hash would be merged: the pass is then made again keyed by the ids themselves
-    monkeypatch.setattr(Engine, "hash_keys", True)
-    calls = []
+    log = generate_log(300, 8)
+    # '0' + an id is another client than the id: keyed by number, its length keeps the two apart
+    log.loc[log["CustomerID"] == log["CustomerID"].iloc[-1], "CustomerID"] = "0" + str(log["CustomerID"].iloc[0])
+    texts = log.assign(CustomerID="C-" + log["CustomerID"].astype(str))
+    # digits in the first lines, a letter further down: the first pass sees it and the ids are hashed instead
+    late = log.astype({"CustomerID": str})
+    late.loc[late.index[-1], "CustomerID"] = "12a"
+    keys = []
     summary = logpasses.summary
 
-    def colliding(*args, hashed=False, **kwargs):
-        calls.append(hashed)
-        table = summary(*args, hashed=hashed, **kwargs)
-        return table.mutate(client_check=table.client + "x") if hashed else table
+    def recorded(*args, keys_used=keys, **kwargs):
+        keys_used.append(kwargs["keys"])
+        return summary(*args, **kwargs)
+
+    monkeypatch.setattr(logpasses, "summary", recorded)
+    for name, frame, integer in (("numbers", log, "number"), ("texts", texts, "hash"), ("late", late, "hash")):
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+        keys.clear()
+        keyed = load_dataset(tmp_path / f"{name}.csv", make_settings())
+        assert keys == [integer]
+        monkeypatch.setattr(Engine, "integer_keys", False)
+        plain = load_dataset(tmp_path / f"{name}.csv", make_settings())
+        monkeypatch.setattr(Engine, "integer_keys", True)
+        assert keys == [integer, "id"]
+        pd.testing.assert_frame_equal(keyed.frame, plain.frame)
+        reference = as_reference(frame)
+        reference["when"] = pd.to_datetime(reference["when"])
+        as_of, cal_end = (dt.date.fromisoformat(keyed.log[k]) for k in ("as_of", "calibration_end"))
+        expected = per_client(kept_lines(reference, TODAY, dedup=True), as_of, cal_end)
+        assert_same_clients(keyed.frame, expected)
+    assert "0" + str(log["CustomerID"].iloc[0]) in set(keyed.frame["client_id"])
+    # two ids sharing a hash would be merged: the pass is then made again keyed by the ids themselves
+    monkeypatch.setattr(logpasses, "summary", summary)
+    calls = []
+
+    def colliding(*args, **kwargs):
+        calls.append(kwargs["keys"])
+        table = summary(*args, **kwargs)
+        return table.mutate(client_check=table.client + "x") if kwargs["keys"] == "hash" else table
 
     monkeypatch.setattr(logpasses, "summary", colliding)
-    again = load_dataset(tmp_path / "log.csv", make_settings())
-    assert calls == [True, False]
-    pd.testing.assert_frame_equal(again.frame, plain.frame)
+    again = load_dataset(tmp_path / "texts.csv", make_settings())
+    assert calls == ["hash", "id"]
+    pd.testing.assert_frame_equal(again.frame, load_dataset(tmp_path / "texts.csv", make_settings()).frame)

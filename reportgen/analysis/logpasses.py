@@ -30,14 +30,20 @@ OK = 0
 GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # Months per word of the activity bits (a signed 64-bit integer: bit 63 is left alone)
 MONTH_BITS = 62
+# Ids of digits only are grouped by the number they write and their length (5 bits): 17 digits fit in 64 bits
+NUMBER_DIGITS = 17
 
 
-def day_counts(lines):
-    """Return lines, amount, zero-amount lines and duplicate copies by rule and day."""
+def day_counts(lines, check_ids: bool = False):
+    """Return lines, amount, zero-amount lines and duplicate copies by rule and day; with `check_ids`, also
+    `text_ids`: the lines used whose client id is not numeric_id (none: the summary can key clients by number)."""
     kept = lines.lines
+    extra = {}
+    if check_ids:
+        extra["text_ids"] = ibis.ifelse((lines.rule == OK) & ~numeric_id(lines.client), 1, 0).sum()
     return lines.group_by(["rule", "day"]).aggregate(
         lines=kept.sum(), amount=(lines.amount * kept).sum(), zero_lines=ibis.ifelse(lines.amount == 0, kept, 0).sum(),
-        dups=lines.dups.sum(), dup_amount=(lines.amount * lines.dups).sum())
+        dups=lines.dups.sum(), dup_amount=(lines.amount * lines.dups).sum(), **extra)
 
 
 def used(lines, as_of: dt.date):
@@ -56,24 +62,47 @@ def min_by(arg: float, key: dt.date) -> float:
     aggregation can spill; ibis's own argmin is an ordered FIRST on DuckDB, which holds every row)."""
 
 
+def numeric_id(client):
+    """Return whether a client id is written with digits only, NUMBER_DIGITS of them at most."""
+    return client.re_search(f"^[0-9]{{1,{NUMBER_DIGITS}}}$")
+
+
+def client_key(client, keys: str):
+    """Return the key clients are grouped by: the id itself ('id'), a 64-bit hash of it ('hash'), or, for ids
+    of digits only (numeric_id), the number they write times 32 plus their length ('number'): an integer
+    that gives the id back, zeros in front included (see id_of_key)."""
+    if keys == "hash":
+        return client.hash()
+    if keys == "number":
+        return client.try_cast("int64") * 32 + client.length()
+    return client
+
+
+def id_of_key(key):
+    """Return the id a 'number' key (client_key) was made from: the number with zeros in front up to the length."""
+    return (key >> 5).cast("string").lpad((key & 31).cast("int32"), "0")
+
+
 def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, with_invoices: bool = False,
-            hashed: bool = False):
+            keys: str = "id"):
     """Return one row per client of used lines, sorted by client id (a run gives the same frame as the last):
     first and last purchase day, purchase days, lines, revenue, the first day's amount, the purchase days
     after `calibration_end` and their amount (holdout_days, holdout_revenue), the last purchase day up to
     it (cal_last), distinct invoices (counted per day), and `months_<w>`: the months since `first_month` in
     which the client bought, as bits of `words` integers.
 
-    With `hashed`, clients are grouped by a 64-bit hash of their id, the id riding along as a value: DuckDB
-    spills an aggregation keyed by integers to disk, but not one keyed by text (measured: a 2 GB log under
-    512MB). `client_check` (the largest id of a hash) then differs from `client` only if two ids share a
-    hash, which the caller checks. Conditional sums are CASE inside the aggregate: faster than FILTER.
+    Clients are grouped by client_key(`keys`). DuckDB spills an aggregation keyed by integers to disk, but
+    not one keyed by text (measured: a 2 GB log under 512MB), hence 'number' and 'hash'. A 'number' key
+    is the id itself, so nothing else rides along; with 'hash' the id rides along as a value, which costs a
+    third of the pass, and `client_check` (the largest id of a hash) differs from `client` only if two ids
+    share a hash, which the caller checks. Conditional sums are CASE inside the aggregate: faster than FILTER.
     """
-    key = lines.client.hash() if hashed else lines.client
-    keys = {"key": key, "day": lines.day, **({"invoice": lines.invoice} if with_invoices else {})}
+    hashed = keys == "hash"
+    groups = {"key": client_key(lines.client, keys), "day": lines.day,
+              **({"invoice": lines.invoice} if with_invoices else {})}
     # keyed by hash, any id of a (hash, day) group will do: two ids sharing a hash show as different ids below
     ids = {"client": lines.client.arbitrary()} if hashed else {}
-    days = lines.group_by(**keys).aggregate(**ids, amount=lines.amount.sum(), lines=lines.lines.sum())
+    days = lines.group_by(**groups).aggregate(**ids, amount=lines.amount.sum(), lines=lines.lines.sum())
     if with_invoices:
         ids = {"client": days.client.arbitrary()} if hashed else {}
         days = days.group_by(["key", "day"]).aggregate(**ids, amount=days.amount.sum(), lines=days.lines.sum(),
@@ -95,7 +124,10 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
         first_amount=min_by(days.amount, days.day), holdout_days=ibis.ifelse(later, 1, 0).sum(),
         holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
         cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra)
-    out = out.drop("key") if hashed else out.rename(client="key")
+    if keys == "number":
+        out = out.mutate(client=id_of_key(out.key)).drop("key")
+    else:
+        out = out.drop("key") if hashed else out.rename(client="key")
     return out.order_by("client")
 
 

@@ -80,14 +80,15 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     used_lines = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
                               "lines"].sum())
     one_in = max(1, -(-used_lines // GAP_SAMPLE_DAYS))
-    raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles)
+    numbers = plan.digit_ids and not int(days["text_ids"].sum())
+    raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles, numbers)
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
             hint=_("Set analysis.as_of between the log's first and last dates ({first} and {last}), or leave it "
                    "empty.").format(first=first, last=last), location=Location(file=str(sample.path)))
     for attribute in plan.attributes:
-        values = engine.frame(logpasses.main_value(window, attribute, engine.hash_keys))
+        values = engine.frame(logpasses.main_value(window, attribute, engine.integer_keys))
         raw = raw.merge(values, on="client", how="left", sort=False)
     clients = client_figures(raw, as_of, cal_end, plan.attributes)
     if len(clients) == 1:
@@ -115,18 +116,19 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
 
 
 def _per_client(engine: Engine, sample: LogSample, window, cal_end: dt.date, first_month: dt.date, words: int,
-                invoices: bool) -> pd.DataFrame:
-    """Return logpasses.summary's rows, keyed by hashed ids when the engine wants it; should two ids share a
+                invoices: bool, numbers: bool) -> pd.DataFrame:
+    """Return logpasses.summary's rows, keyed by integers when the engine wants it: by the number each id
+    writes when every id used is digits only (`numbers`), else by a hash of the id; should two ids share a
     hash (about one chance in 10^13 for a million clients), the pass runs again keyed by the ids."""
     from reportgen.analysis import logpasses
 
-    def run(hashed: bool) -> pd.DataFrame:
+    def run(keys: str) -> pd.DataFrame:
         return _run(engine, sample, lambda: engine.frame(logpasses.summary(
-            window, cal_end, first_month, words, with_invoices=invoices, hashed=hashed)))
+            window, cal_end, first_month, words, with_invoices=invoices, keys=keys)))
 
-    raw = run(engine.hash_keys)
+    raw = run(("number" if numbers else "hash") if engine.integer_keys else "id")
     if "client_check" in raw and (raw["client_check"] != raw["client"]).any():
-        raw = run(False)
+        raw = run("id")
     return raw.drop(columns="client_check", errors="ignore")
 
 
@@ -182,8 +184,24 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
     padded = frozenset(r for r, c in found.roles.items() if kinds[r] in ("text", "read_text")
                        and sample.rows[c].dropna().astype(str).str.contains(r"^\s|\s$", regex=True).any())
     return LogPlan(roles=dict(found.roles), kinds=kinds, padded=padded,
+                   digit_ids=_digit_ids(sample.rows[found.roles["client"]], kinds["client"]),
                    dates=layout, numbers=numbers, dedup=dedup, drop_zero=data.zero_amounts == "drop",
                    today=today(), attributes=tuple(r for r in OPTIONAL_ROLES if r in found.roles and r != "invoice"))
+
+
+def _digit_ids(values: pd.Series, kind: str) -> bool:
+    """Return whether the first lines' client ids are digits only (logpasses.numeric_id), as text or as whole
+    numbers: then the first pass checks every line, and clients can be keyed by the number they write."""
+    from reportgen.analysis.logpasses import NUMBER_DIGITS
+
+    if kind == "number":
+        numbers = pd.to_numeric(values, errors="coerce").dropna()
+        return bool(len(numbers)) and bool(((numbers >= 0) & (numbers == numbers.round())
+                                            & (numbers < 10.0 ** NUMBER_DIGITS)).all())
+    if kind not in ("text", "read_text"):
+        return False
+    text = _present(values)
+    return bool(len(text)) and bool(text.str.fullmatch(f"[0-9]{{1,{NUMBER_DIGITS}}}").all())
 
 
 def _number_layout(sample: LogSample, column: str) -> NumberLayout:
