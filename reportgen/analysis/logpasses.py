@@ -3,21 +3,21 @@
 They read the judged lines of reportgen.ingest.logparse.typed_lines (rule, client, day, amount, lines,
 dups ...) and return what comes back to pandas:
 
-- day_counts: lines, amounts and duplicate copies by rule and day (a few thousand rows), from which the
-  cleaning counts, the log's first and last dates, the lines after the analysis date and revenue by month
-  all follow;
+- day_counts: lines, amounts and duplicate copies by rule and day, from which the cleaning counts, the
+  log's first and last dates, the lines after the analysis date and revenue by month all follow, and, by
+  day, the purchase days of a sample of clients (all of them in a small log), from which the gaps between
+  purchases follow (at most a few hundred thousand rows);
 - summary: one row per client, in one two-level aggregation (client and day, then client), with the
   months each client was active as bits, so that active clients by month need no pass of their own;
-- gaps: quantiles of the days between consecutive purchase days of a client (on a sample of clients in a
-  large log): the one window, partitioned by client;
 - main_value: each client's most frequent country, channel or category.
 
 Purchase days are calendar days: several purchases on one day count as one, as in the literature on
 purchase models. Nothing is stored between passes unless the caller stores it: each pass is one query
-that streams the file, which costs less than writing its lines down and reading them again. Every
-aggregate has a fixed-size state (no ordered aggregate, no list), so that DuckDB can spill any of them
-under its memory limit; quantiles are approximate and no window is global, so that Spark spreads the
-work over its partitions as DuckDB does over its threads.
+that streams the file, which costs less than writing its lines down and reading them again (measured on
+10 million lines: storing the per-client-day table cost as much as the passes it saved). Every aggregate
+has a fixed-size state (no ordered aggregate, no list) and clients are grouped by integers, so that
+DuckDB can spill any of them under its memory limit; there is no window, so that Spark spreads the work
+over its partitions as DuckDB does over its threads.
 """
 
 from __future__ import annotations
@@ -27,21 +27,30 @@ import datetime as dt
 import ibis
 
 OK = 0
-GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # Months per word of the activity bits (a signed 64-bit integer: bit 63 is left alone)
 MONTH_BITS = 62
 # Ids of digits only are grouped by the number they write and their length (5 bits): 17 digits fit in 64 bits
 NUMBER_DIGITS = 17
 
 
-def day_counts(lines, check_ids: bool = False):
-    """Return lines, amount, zero-amount lines and duplicate copies by rule and day; with `check_ids`, also
-    `text_ids`: the lines used whose client id is not numeric_id (none: the summary can key clients by number)."""
+def day_counts(lines, check_ids: bool = False, one_in: int = 1):
+    """Return lines, amount, zero-amount lines and duplicate copies by rule, day and `sample`; with
+    `check_ids`, also `text_ids`: the lines used whose client id is not numeric_id (none: the summary can key
+    clients by number).
+
+    `sample` is 0 except for the lines used of the clients whose id hashes to 0 modulo `one_in` (every
+    client for 1), where it is that hash (an id hashing to 0 itself: one chance in 2^64): their purchase days
+    come back with the counts, and the gaps between purchases are measured on them without a pass, a window
+    or a list of their own. Not a null: pandas would make the column floats, and hashes would lose bits.
+    """
     kept = lines.lines
     extra = {}
     if check_ids:
         extra["text_ids"] = ibis.ifelse((lines.rule == OK) & ~numeric_id(lines.client), 1, 0).sum()
-    return lines.group_by(["rule", "day"]).aggregate(
+    key = lines.client.hash()
+    chosen = (lines.rule == OK) if one_in == 1 else (lines.rule == OK) & (key % one_in == 0)
+    sample = ibis.ifelse(chosen, key, ibis.literal(0, "int64"))
+    return lines.group_by(rule=lines.rule, day=lines.day, sample=sample).aggregate(
         lines=kept.sum(), amount=(lines.amount * kept).sum(), zero_lines=ibis.ifelse(lines.amount == 0, kept, 0).sum(),
         dups=lines.dups.sum(), dup_amount=(lines.amount * lines.dups).sum(), **extra)
 
@@ -129,21 +138,6 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
     else:
         out = out.drop("key") if hashed else out.rename(client="key")
     return out.order_by("client")
-
-
-def gaps(lines, one_in: int = 1):
-    """Return the number of gaps between consecutive purchase days of a client, their mean and approximate
-    quantiles (GAP_QUANTILES), in days (one row); with `one_in` > 1, over the clients whose id hashes to 0
-    modulo it: a sample of clients, each with all its purchases. The window is partitioned by client and
-    the quantiles are sketches: both spill to disk, where a list of days per client would not."""
-    if one_in > 1:
-        lines = lines.filter(lines.client.hash() % one_in == 0)
-    days = lines.select("client", "day").distinct()
-    previous = days.day.lag().over(ibis.window(group_by=days.client, order_by=days.day))
-    spaced = days.mutate(gap=days.day.delta(previous, unit="day"))
-    spaced = spaced.filter(spaced.gap.notnull())
-    return spaced.aggregate(count=spaced.gap.count(), mean=spaced.gap.mean(),
-                            quantiles=spaced.gap.approx_quantile(list(GAP_QUANTILES)))
 
 
 def main_value(lines, attribute: str, hashed: bool = False):

@@ -55,6 +55,7 @@ class LogPlan:
     attributes: tuple[str, ...] = ()  # optional roles kept per client: country, channel, category
     padded: frozenset = frozenset()  # text roles whose first values have spaces around them
     digit_ids: bool = False  # the first lines' client ids are digits only: the first pass checks every line
+    gap_one_in: int = 1  # the gaps between purchases are measured on the clients whose id hashes to 0 modulo this
 
 
 def _missing(text):

@@ -53,7 +53,7 @@ def _count(engine: Engine, table, plan: LogPlan):
     lines = typed_lines(table, plan)
     if plan.dedup:
         lines = engine.cache(lines)
-    return lines, engine.frame(day_counts(lines, check_ids=plan.digit_ids))
+    return lines, engine.frame(day_counts(lines, check_ids=plan.digit_ids, one_in=plan.gap_one_in))
 
 
 def open_text(engine: Engine, sample: LogSample, frame: pd.DataFrame | None = None):

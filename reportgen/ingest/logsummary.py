@@ -23,6 +23,7 @@ from reportgen.ingest.logparse import OK, RULES
 # The hold-out period of the lifetime-value check when analysis.calibration_end is not set: the last
 # quarter before the analysis date, in whole weeks (the models count time in weeks)
 HOLDOUT_WEEKS = 13
+GAP_QUANTILES = (0.5, 0.75, 0.8, 0.9, 0.95)
 # What happens to the lines each rule catches
 ACTIONS = {"missing_date": "removed", "bad_date": "error", "missing_amount": "removed", "bad_amount": "error",
            "bad_quantity": "error", "bad_price": "error", "cancelled": "removed", "returns": "removed",
@@ -177,13 +178,17 @@ def month_table(days: pd.DataFrame, raw: pd.DataFrame, first_month: dt.date, as_
     return out
 
 
-def gap_table(row: pd.Series, one_in: int) -> dict:
-    """Return the gaps between purchase days (logpasses.gaps) as plain data: count, mean and quantiles in
-    days, and the share of clients they come from."""
-    from reportgen.analysis.logpasses import GAP_QUANTILES
-
-    count = int(row["count"] or 0)
-    values = list(row["quantiles"]) if count else [None] * len(GAP_QUANTILES)
-    return {"count": count, "mean": float(row["mean"]) if count else None,
-            "quantiles": {str(q): (None if v is None else float(v)) for q, v in zip(GAP_QUANTILES, values)},
-            "clients_sampled": 1 / one_in}
+def gap_table(days: pd.DataFrame, as_of: dt.date, one_in: int) -> dict:
+    """Return the gaps in days between consecutive purchase days of a client, up to the analysis date, as
+    plain data: count, mean and quantiles (exact, interpolated as pandas does), and the share of clients they
+    come from. The purchase days are the day counts' rows with a `sample` (logpasses.day_counts)."""
+    sampled = days[(days["sample"] != 0) & (days["rule"] == OK)]
+    sampled = sampled[pd.to_datetime(sampled["day"]) <= pd.Timestamp(as_of)]
+    keys = sampled["sample"].to_numpy(dtype="int64")
+    day = pd.to_datetime(sampled["day"]).to_numpy().astype("datetime64[D]").astype("int64")
+    order = np.lexsort((day, keys))
+    keys, day = keys[order], day[order]
+    values = np.diff(day)[keys[1:] == keys[:-1]]
+    quantiles = {str(q): (float(np.quantile(values, q)) if len(values) else None) for q in GAP_QUANTILES}
+    return {"count": int(len(values)), "mean": float(values.mean()) if len(values) else None,
+            "quantiles": quantiles, "clients_sampled": 1 / one_in}

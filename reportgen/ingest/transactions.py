@@ -1,9 +1,11 @@
 """The transactions input kind: a log of purchases read by the engine, cleaned and summarised per client.
 
 The file's first lines decide the columns, the dates' layout and the numbers' decimal mark
-(reportgen.ingest.logcolumns, logdates); the engine then reads the whole file once into a small table of
-rule, client and day (reportgen.ingest.logparse), and every figure comes from that
-(reportgen.analysis.logpasses). Only one row per client and a few small tables come back to pandas.
+(reportgen.ingest.logcolumns, logdates); the engine then types and judges every line
+(reportgen.ingest.logparse) in two passes over the file (reportgen.analysis.logpasses): the first counts
+lines by cleaning rule and day, with a sample of clients' purchase days for the gaps between purchases;
+the second, once the analysis date is known, summarises each client. Only one row per client and a few
+small tables come back to pandas.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from reportgen.ingest.numbers import parse_numbers
 from reportgen.roles import Roles
 
 KIND = "transactions"
-# Lines above which the gaps between purchase days are measured on a sample of clients (of about this many)
+# Lines above which the gaps between purchase days are measured on a sample of clients (of about this many
+# lines, counted in the file or estimated from its first lines: the sample is chosen before the first pass)
 GAP_SAMPLE_DAYS = 200_000
 
 
@@ -77,9 +80,6 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     first_month = first.replace(day=1)
     months = max(0, (as_of.year - first_month.year) * 12 + as_of.month - first_month.month) + 1
     words = -(-months // logpasses.MONTH_BITS)
-    used_lines = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
-                              "lines"].sum())
-    one_in = max(1, -(-used_lines // GAP_SAMPLE_DAYS))
     numbers = plan.digit_ids and not int(days["text_ids"].sum())
     raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles, numbers)
     if raw.empty:
@@ -108,8 +108,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "calibration_clients": int(clients["in_calibration"].sum()),
         "cleaning": cleaning_summary(counts, after_table(days, as_of), plan.dedup, plan.drop_zero, ragged),
         "by_month": month_table(days, raw, first_month, as_of),
-        "gaps": gap_table(_run(engine, sample, lambda: engine.frame(logpasses.gaps(window, one_in))).iloc[0],
-                          one_in),
+        "gaps": gap_table(days, as_of, plan.gap_one_in),
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
     }
     return _dataset(clients, found, log, sample)
@@ -185,6 +184,7 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
                        and sample.rows[c].dropna().astype(str).str.contains(r"^\s|\s$", regex=True).any())
     return LogPlan(roles=dict(found.roles), kinds=kinds, padded=padded,
                    digit_ids=_digit_ids(sample.rows[found.roles["client"]], kinds["client"]),
+                   gap_one_in=max(1, -(-(sample.lines or 0) // GAP_SAMPLE_DAYS)),
                    dates=layout, numbers=numbers, dedup=dedup, drop_zero=data.zero_amounts == "drop",
                    today=today(), attributes=tuple(r for r in OPTIONAL_ROLES if r in found.roles and r != "invoice"))
 
