@@ -286,6 +286,7 @@ def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_pu
 
 def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path, monkeypatch):
     from reportgen.analysis import logpasses
+    from reportgen.ingest import logsample
     from reportgen.engine import Engine
     from reportgen.ingest.sample_log import generate_log
 
@@ -293,9 +294,12 @@ def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path
     # '0' + an id is another client than the id: keyed by number, its length keeps the two apart
     log.loc[log["CustomerID"] == log["CustomerID"].iloc[-1], "CustomerID"] = "0" + str(log["CustomerID"].iloc[0])
     texts = log.assign(CustomerID="C-" + log["CustomerID"].astype(str))
-    # digits in the first lines, a letter further down: the first pass sees it and the ids are hashed instead
+    # digits in the first lines, other ids further down: keyed by number, they would not come back as they
+    # were read ('+12347' as '012347'), so the pass is made again keyed by hash
     late = log.astype({"CustomerID": str})
     late.loc[late.index[-1], "CustomerID"] = "12a"
+    signed = log.astype({"CustomerID": str})
+    signed.loc[signed.index[-1], "CustomerID"] = "+" + signed["CustomerID"].iloc[0]
     keys = []
     summary = logpasses.summary
 
@@ -304,22 +308,25 @@ def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path
         return summary(*args, **kwargs)
 
     monkeypatch.setattr(logpasses, "summary", recorded)
-    for name, frame, integer in (("numbers", log, "number"), ("texts", texts, "hash"), ("late", late, "hash")):
+    monkeypatch.setattr(logsample, "SAMPLE_ROWS", 200)  # the first lines, in which the last line is not
+    cases = (("numbers", log, ["number"]), ("texts", texts, ["hash"]), ("late", late, ["number", "hash"]),
+             ("signed", signed, ["number", "hash"]))
+    for name, frame, integer in cases:
         frame.to_csv(tmp_path / f"{name}.csv", index=False)
         keys.clear()
         keyed = load_dataset(tmp_path / f"{name}.csv", make_settings())
-        assert keys == [integer]
+        assert keys == integer, name
         monkeypatch.setattr(Engine, "integer_keys", False)
         plain = load_dataset(tmp_path / f"{name}.csv", make_settings())
         monkeypatch.setattr(Engine, "integer_keys", True)
-        assert keys == [integer, "id"]
+        assert keys == [*integer, "id"]
         pd.testing.assert_frame_equal(keyed.frame, plain.frame)
         reference = as_reference(frame)
         reference["when"] = pd.to_datetime(reference["when"])
         as_of, cal_end = (dt.date.fromisoformat(keyed.log[k]) for k in ("as_of", "calibration_end"))
         expected = per_client(kept_lines(reference, TODAY, dedup=True), as_of, cal_end)
         assert_same_clients(keyed.frame, expected)
-    assert "0" + str(log["CustomerID"].iloc[0]) in set(keyed.frame["client_id"])
+    assert {"+" + str(log["CustomerID"].iloc[0]), "0" + str(log["CustomerID"].iloc[0])} <= set(keyed.frame["client_id"])
     # two ids sharing a hash would be merged: the pass is then made again keyed by the ids themselves
     monkeypatch.setattr(logpasses, "summary", summary)
     calls = []

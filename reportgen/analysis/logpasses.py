@@ -31,12 +31,13 @@ OK = 0
 MONTH_BITS = 62
 # Ids of digits only are grouped by the number they write and their length (5 bits): 17 digits fit in 64 bits
 NUMBER_DIGITS = 17
+PRINT_MASK = (1 << 31) - 1  # id prints times lines, summed over 4 billion lines, stay within 63 bits
 
 
 def day_counts(lines, check_ids: bool = False, one_in: int = 1):
     """Return lines, amount, zero-amount lines and duplicate copies by rule, day and `sample`; with
-    `check_ids`, also `text_ids`: the lines used whose client id is not numeric_id (none: the summary can key
-    clients by number).
+    `check_ids`, also `id_prints`: the sum of the lines used weighted by id_print of their client, which a
+    summary keyed by number must give back (else an id was not digits only).
 
     `sample` is 0 except for the lines used of the clients whose id hashes to 0 modulo `one_in` (every
     client for 1), where it is that hash (an id hashing to 0 itself: one chance in 2^64): their purchase days
@@ -44,11 +45,10 @@ def day_counts(lines, check_ids: bool = False, one_in: int = 1):
     or a list of their own. Not a null: pandas would make the column floats, and hashes would lose bits.
     """
     kept = lines.lines
-    extra = {}
-    if check_ids:
-        extra["text_ids"] = ibis.ifelse((lines.rule == OK) & ~numeric_id(lines.client), 1, 0).sum()
+    used = lines.rule == OK
     key = lines.client.hash()
-    chosen = (lines.rule == OK) if one_in == 1 else (lines.rule == OK) & (key % one_in == 0)
+    extra = {"id_prints": ibis.ifelse(used, (key & PRINT_MASK) * kept, 0).sum()} if check_ids else {}
+    chosen = used if one_in == 1 else used & (key % one_in == 0)
     sample = ibis.ifelse(chosen, key, ibis.literal(0, "int64"))
     return lines.group_by(rule=lines.rule, day=lines.day, sample=sample).aggregate(
         lines=kept.sum(), amount=(lines.amount * kept).sum(), zero_lines=ibis.ifelse(lines.amount == 0, kept, 0).sum(),
@@ -71,19 +71,22 @@ def min_by(arg: float, key: dt.date) -> float:
     aggregation can spill; ibis's own argmin is an ordered FIRST on DuckDB, which holds every row)."""
 
 
-def numeric_id(client):
-    """Return whether a client id is written with digits only, NUMBER_DIGITS of them at most."""
-    return client.re_search(f"^[0-9]{{1,{NUMBER_DIGITS}}}$")
+def id_print(client):
+    """Return a 31-bit print of a client id (from its hash): summed over lines, it tells whether the ids a
+    summary gives back are the ids read (a wrong id passes unseen about once in 2^31)."""
+    return client.hash() & PRINT_MASK
 
 
 def client_key(client, keys: str):
-    """Return the key clients are grouped by: the id itself ('id'), a 64-bit hash of it ('hash'), or, for ids
-    of digits only (numeric_id), the number they write times 32 plus their length ('number'): an integer
-    that gives the id back, zeros in front included (see id_of_key)."""
+    """Return the key clients are grouped by: the id itself ('id'), a 64-bit hash of it ('hash'), or the
+    number an id of digits only writes times 32 plus its length ('number'): an integer that gives the id back,
+    zeros in front included (id_of_key). Any other id ('+12', '1e3', 'A7', 20 digits) gets a key that gives
+    another id back, or none: the caller compares id prints."""
     if keys == "hash":
         return client.hash()
     if keys == "number":
-        return client.try_cast("int64") * 32 + client.length()
+        # the modulo keeps any number a cast reads in range (no overflow), without a test on every line
+        return client.try_cast("int64") % 10 ** NUMBER_DIGITS * 32 + client.length()
     return client
 
 
@@ -102,9 +105,10 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
 
     Clients are grouped by client_key(`keys`). DuckDB spills an aggregation keyed by integers to disk, but
     not one keyed by text (measured: a 2 GB log under 512MB), hence 'number' and 'hash'. A 'number' key
-    is the id itself, so nothing else rides along; with 'hash' the id rides along as a value, which costs a
-    third of the pass, and `client_check` (the largest id of a hash) differs from `client` only if two ids
-    share a hash, which the caller checks. Conditional sums are CASE inside the aggregate: faster than FILTER.
+    is the id itself, so nothing else rides along; the rows then have `id_print` (id_print of the id given
+    back), for the caller to compare with day_counts' `id_prints`. With 'hash' the id rides along as a
+    value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
+    `client` only if two ids share a hash, which the caller checks. Conditional sums are CASE inside the aggregate: faster than FILTER.
     """
     hashed = keys == "hash"
     groups = {"key": client_key(lines.client, keys), "day": lines.day,
@@ -134,7 +138,8 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
         holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
         cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra)
     if keys == "number":
-        out = out.mutate(client=id_of_key(out.key)).drop("key")
+        client = id_of_key(out.key)
+        out = out.mutate(client=client, id_print=id_print(client)).drop("key")
     else:
         out = out.drop("key") if hashed else out.rename(client="key")
     return out.order_by("client")

@@ -54,7 +54,7 @@ class LogPlan:
     today: dt.date = field(default_factory=dt.date.today)
     attributes: tuple[str, ...] = ()  # optional roles kept per client: country, channel, category
     padded: frozenset = frozenset()  # text roles whose first values have spaces around them
-    digit_ids: bool = False  # the first lines' client ids are digits only: the first pass checks every line
+    digit_ids: bool = False  # the first lines' client ids are digits only: the first pass sums their prints
     gap_one_in: int = 1  # the gaps between purchases are measured on the clients whose id hashes to 0 modulo this
 
 

@@ -80,8 +80,9 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     first_month = first.replace(day=1)
     months = max(0, (as_of.year - first_month.year) * 12 + as_of.month - first_month.month) + 1
     words = -(-months // logpasses.MONTH_BITS)
-    numbers = plan.digit_ids and not int(days["text_ids"].sum())
-    raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles, numbers)
+    prints = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
+                          "id_prints"].sum()) if plan.digit_ids else None
+    raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles, prints)
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
@@ -115,20 +116,29 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
 
 
 def _per_client(engine: Engine, sample: LogSample, window, cal_end: dt.date, first_month: dt.date, words: int,
-                invoices: bool, numbers: bool) -> pd.DataFrame:
+                invoices: bool, prints: int | None) -> pd.DataFrame:
     """Return logpasses.summary's rows, keyed by integers when the engine wants it: by the number each id
-    writes when every id used is digits only (`numbers`), else by a hash of the id; should two ids share a
-    hash (about one chance in 10^13 for a million clients), the pass runs again keyed by the ids."""
+    writes when the first lines' ids are digits only (`prints`: the first pass's id prints of the lines
+    used), else by a hash of the id. The pass runs again keyed by hash if the ids given back are not the ids
+    read (their prints differ: an id further down is not digits only), and keyed by the ids themselves
+    should two ids share a hash (about one chance in 10^13 for a million clients)."""
     from reportgen.analysis import logpasses
 
     def run(keys: str) -> pd.DataFrame:
         return _run(engine, sample, lambda: engine.frame(logpasses.summary(
             window, cal_end, first_month, words, with_invoices=invoices, keys=keys)))
 
-    raw = run(("number" if numbers else "hash") if engine.integer_keys else "id")
-    if "client_check" in raw and (raw["client_check"] != raw["client"]).any():
-        raw = run("id")
-    return raw.drop(columns="client_check", errors="ignore")
+    if not engine.integer_keys:
+        return run("id")
+    raw = run("number") if prints is not None else None
+    if raw is not None and (raw["client"].isna().any()
+                            or int((raw["id_print"].to_numpy(dtype="int64") * raw["lines"].to_numpy()).sum()) != prints):
+        raw = None
+    if raw is None:
+        raw = run("hash")
+        if (raw["client_check"] != raw["client"]).any():
+            raw = run("id")
+    return raw.drop(columns=["client_check", "id_print"], errors="ignore")
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
@@ -190,8 +200,9 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
 
 
 def _digit_ids(values: pd.Series, kind: str) -> bool:
-    """Return whether the first lines' client ids are digits only (logpasses.numeric_id), as text or as whole
-    numbers: then the first pass checks every line, and clients can be keyed by the number they write."""
+    """Return whether the first lines' client ids are digits only, NUMBER_DIGITS at most, as text or as whole
+    numbers: then clients are keyed by the number they write, and the first pass sums the ids' prints to
+    check that every id further down gives the same id back."""
     from reportgen.analysis.logpasses import NUMBER_DIGITS
 
     if kind == "number":
