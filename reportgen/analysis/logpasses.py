@@ -108,7 +108,8 @@ def summary(lines, calibration_end: dt.date, first_month: dt.date, words: int, w
     is the id itself, so nothing else rides along; the rows then have `id_print` (id_print of the id given
     back), for the caller to compare with day_counts' `id_prints`. With 'hash' the id rides along as a
     value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
-    `client` only if two ids share a hash, which the caller checks. Conditional sums are CASE inside the aggregate: faster than FILTER.
+    `client` only if two ids share a hash, which the caller checks. Conditional sums are CASE inside the
+    aggregate: faster than FILTER.
     """
     hashed = keys == "hash"
     groups = {"key": client_key(lines.client, keys), "day": lines.day,

@@ -102,7 +102,8 @@ def _csv_sample(path: Path, settings: DataSettings) -> LogSample:
                         location=Location(file=shown))
     _check_duplicate_names(header, shown)
     rows = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(lines, name="row"))
-    return LogSample(path, "csv", header, rows, decoded.encoding, sep, lines=_estimate(path, len(data), text, start, len(records)))
+    estimate = _estimate(path, len(data), text, start, len(records))
+    return LogSample(path, "csv", header, rows, decoded.encoding, sep, lines=estimate)
 
 
 def _estimate(path: Path, size: int, text: str, next_line: int, records: int) -> int:
@@ -166,4 +167,5 @@ def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def frame_sample(frame: pd.DataFrame, path: str, file_format: str) -> LogSample:
     """Return a sample over a table already read whole and turned into text (see text_frame)."""
-    return LogSample(Path(path), file_format, [str(c) for c in frame.columns], frame.head(SAMPLE_ROWS), lines=len(frame))
+    return LogSample(Path(path), file_format, [str(c) for c in frame.columns], frame.head(SAMPLE_ROWS),
+                     lines=len(frame))

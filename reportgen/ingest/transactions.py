@@ -131,14 +131,18 @@ def _per_client(engine: Engine, sample: LogSample, window, cal_end: dt.date, fir
     if not engine.integer_keys:
         return run("id")
     raw = run("number") if prints is not None else None
-    if raw is not None and (raw["client"].isna().any()
-                            or int((raw["id_print"].to_numpy(dtype="int64") * raw["lines"].to_numpy()).sum()) != prints):
+    if raw is not None and (raw["client"].isna().any() or _prints(raw) != prints):
         raw = None
     if raw is None:
         raw = run("hash")
         if (raw["client_check"] != raw["client"]).any():
             raw = run("id")
     return raw.drop(columns=["client_check", "id_print"], errors="ignore")
+
+
+def _prints(raw: pd.DataFrame) -> int:
+    """Return the id prints of a summary keyed by number, weighted by lines as the first pass sums them."""
+    return int((raw["id_print"].to_numpy(dtype="int64") * raw["lines"].to_numpy(dtype="int64")).sum())
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
