@@ -130,7 +130,7 @@ class Engine:
     @_quiet
     def frame(self, expr) -> pd.DataFrame:
         """Return a (small) result as a pandas frame, collected through Arrow."""
-        return self.con.to_pyarrow(expr).to_pandas(date_as_object=False)
+        return self.con.to_pyarrow(expr).to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
 
     def settings(self) -> dict[str, str]:
         """Return the engine's memory limit and spill folder as the engine itself reports them."""
