@@ -1,5 +1,6 @@
-"""What comes back from the engine, finished in pandas: the analysis date, the cleaning summary and the
-per-client figures (one row per client, so pandas is the right tool here).
+"""What comes back from the engine, finished in pandas: the analysis date, the cleaning summary, the months,
+the gaps between purchases and the per-client table (whose figures the engine computes:
+reportgen.analysis.logpasses.figures).
 
 Per client, at the analysis date `as_of` (purchase days after it are outside the analysis):
 - recency_days: days from the last purchase to as_of; tenure_days: days from the first purchase to as_of;
@@ -95,73 +96,26 @@ def _float(row, key: str) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)
 
 
-def _day_numbers(values: pd.Series) -> np.ndarray:
-    """Return dates as whole days since 1970 (int64; NaT as the smallest int64), for plain arithmetic."""
-    return values.to_numpy(dtype="datetime64[ms]").astype("datetime64[D]").view("int64")
-
-
-def _day_number(day: dt.date) -> int:
-    """Return a date as whole days since 1970."""
-    return (day - dt.date(1970, 1, 1)).days
-
-
-def _weeks(days: np.ndarray) -> np.ndarray:
-    """Return days as weeks, in place (days is a temporary of ours)."""
-    days = days.astype(float, copy=False)
-    np.divide(days, 7, out=days)
-    return days
-
-
-def client_figures(raw: pd.DataFrame, as_of: dt.date, calibration_end: dt.date,
-                   attributes: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Return the per-client table (see the module's docstring) from logpasses.summary's rows (sorted by
-    client id, as the engine returns them). Dates are counted in whole days: numpy, not timedeltas.
-
-    A million clients make each column 8 MB: the arithmetic writes into arrays it already has where it can,
-    because fresh memory costs more than the sums (a page fault per 4 kB after the engine gave its memory
-    back: half a second for this table when every step made a new array).
-    """
-    first, last = _day_numbers(raw["first_purchase"]), _day_numbers(raw["last_purchase"])
-    end, cal = _day_number(as_of), _day_number(calibration_end)
-    days = raw["purchase_days"].to_numpy(dtype="int64")
-    revenue = raw["revenue"].to_numpy(dtype=float)
-    first_amount = raw["first_amount"].to_numpy(dtype=float)
-    holdout_days = raw["holdout_days"].to_numpy(dtype="int64")
-    x = days - 1
-    inside = first <= cal
-    outside = ~inside
+def client_figures(raw: pd.DataFrame, attributes: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return the per-client table (see the module's docstring) from logpasses.summary's rows, whose figures
+    the engine computed (sorted by client id, as the engine returns them): the columns in their order and
+    types, x_cal and x_holdout missing outside the calibration."""
+    outside = ~raw["in_calibration"].to_numpy(dtype=bool)
     columns = {
         "client_id": raw["client"].astype(str),
         "first_purchase": raw["first_purchase"].astype("datetime64[ns]"),
         "last_purchase": raw["last_purchase"].astype("datetime64[ns]"),
-        "purchase_days": days,
+        "purchase_days": raw["purchase_days"].to_numpy(dtype="int64"),
         "lines": raw["lines"].to_numpy(dtype="int64"),
     }
     if "invoices" in raw:
         columns["invoices"] = raw["invoices"].fillna(0).to_numpy(dtype="int64")
-    columns["revenue"] = revenue
-    columns["mean_basket"] = revenue / days
-    columns["recency_days"] = end - last
-    columns["tenure_days"] = tenure = end - first
-    columns["x"] = x
-    columns["t_x"] = _weeks(last - first)
-    columns["T"] = tenure / 7
-    repeat = revenue - first_amount
-    columns["zbar"] = np.divide(repeat, x, out=np.zeros_like(repeat), where=x > 0)
-    x_cal = x - holdout_days
-    cal_repeat = np.subtract(repeat, raw["holdout_revenue"].to_numpy(dtype=float), out=repeat)
-    columns["in_calibration"] = inside
-    columns["x_cal"] = pd.arrays.IntegerArray(np.where(inside, x_cal, 0), outside)
-    t_x_cal = _weeks(_day_numbers(raw["cal_last"]) - first)
-    t_x_cal[outside] = np.nan
-    columns["t_x_cal"] = t_x_cal
-    T_cal = _weeks(cal - first)
-    T_cal[outside] = np.nan
-    columns["T_cal"] = T_cal
-    zbar_cal = np.divide(cal_repeat, x_cal, out=np.zeros_like(cal_repeat), where=x_cal > 0)
-    zbar_cal[outside] = np.nan
-    columns["zbar_cal"] = zbar_cal
-    columns["x_holdout"] = pd.arrays.IntegerArray(holdout_days.copy(), outside)
+    for name in ("revenue", "mean_basket", "recency_days", "tenure_days", "x", "t_x", "T", "zbar", "in_calibration"):
+        columns[name] = raw[name].to_numpy()
+    columns["x_cal"] = pd.arrays.IntegerArray(raw["x_cal"].to_numpy(dtype="int64"), outside)
+    for name in ("t_x_cal", "T_cal", "zbar_cal"):
+        columns[name] = raw[name].to_numpy(dtype=float)
+    columns["x_holdout"] = pd.arrays.IntegerArray(raw["holdout_days"].to_numpy(dtype="int64"), outside.copy())
     for attribute in attributes:
         columns[attribute] = raw[attribute].astype(object).where(raw[attribute].notna(), None)
     return pd.DataFrame(columns, copy=False)  # in the order of the summary: by client id

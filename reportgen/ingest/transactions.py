@@ -82,7 +82,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     words = -(-months // logpasses.MONTH_BITS)
     prints = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
                           "id_prints"].sum()) if plan.digit_ids else None
-    raw = _per_client(engine, sample, window, cal_end, first_month, words, "invoice" in found.roles, prints)
+    raw = _per_client(engine, sample, window, as_of, cal_end, first_month, words, "invoice" in found.roles, prints)
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
@@ -91,7 +91,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     for attribute in plan.attributes:
         values = engine.frame(logpasses.main_value(window, attribute, engine.integer_keys))
         raw = raw.merge(values, on="client", how="left", sort=False)
-    clients = client_figures(raw, as_of, cal_end, plan.attributes)
+    clients = client_figures(raw, plan.attributes)
     if len(clients) == 1:
         raise DataError(
             _("The log holds the purchases of a single client ({client}): there is nobody to compare.").format(
@@ -115,8 +115,8 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     return _dataset(clients, found, log, sample)
 
 
-def _per_client(engine: Engine, sample: LogSample, window, cal_end: dt.date, first_month: dt.date, words: int,
-                invoices: bool, prints: int | None) -> pd.DataFrame:
+def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_end: dt.date, first_month: dt.date,
+                words: int, invoices: bool, prints: int | None) -> pd.DataFrame:
     """Return logpasses.summary's rows, keyed by integers when the engine wants it: by the number each id
     writes when the first lines' ids are digits only (`prints`: the first pass's id prints of the lines
     used), else by a hash of the id. The pass runs again keyed by hash if the ids given back are not the ids
@@ -126,7 +126,7 @@ def _per_client(engine: Engine, sample: LogSample, window, cal_end: dt.date, fir
 
     def run(keys: str) -> pd.DataFrame:
         return _run(engine, sample, lambda: engine.frame(logpasses.summary(
-            window, cal_end, first_month, words, with_invoices=invoices, keys=keys)))
+            window, as_of, cal_end, first_month, words, with_invoices=invoices, keys=keys)))
 
     if not engine.integer_keys:
         return run("id")
