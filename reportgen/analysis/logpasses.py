@@ -166,7 +166,8 @@ def figures(out, as_of: dt.date, calibration_end: dt.date):
         mean_basket=out.revenue / days, recency_days=end.delta(last, unit="day"),
         tenure_days=end.delta(first, unit="day"), x=x, t_x=last.delta(first, unit="day") / 7,
         T=end.delta(first, unit="day") / 7, zbar=ibis.ifelse(x > 0, repeat / x, zero), in_calibration=inside,
-        x_cal=ibis.ifelse(inside, x_cal, 0), t_x_cal=ibis.ifelse(inside, out.cal_last.delta(first, unit="day") / 7, nan),
+        x_cal=ibis.ifelse(inside, x_cal, 0),
+        t_x_cal=ibis.ifelse(inside, out.cal_last.delta(first, unit="day") / 7, nan),
         T_cal=ibis.ifelse(inside, cal.delta(first, unit="day") / 7, nan),
         zbar_cal=ibis.ifelse(inside, ibis.ifelse(x_cal > 0, (repeat - out.holdout_revenue) / x_cal, zero), nan),
     ).drop("first_amount", "holdout_revenue", "cal_last")
