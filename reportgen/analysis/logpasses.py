@@ -150,8 +150,8 @@ def figures(out, as_of: dt.date, calibration_end: dt.date):
     """Return the per-client rows of summary with each client's figures at `as_of` and at the calibration
     end (reportgen.ingest.logsummary says what they mean), in place of the amounts they come from. The
     engine does a million clients' arithmetic on its threads and in memory it already holds, and the
-    columns then reach pandas without a copy (in pandas, each new column of a million clients cost a page
-    fault per 4 kB: up to half a second for the table).
+    columns then reach pandas without a copy (in pandas, each new column of a million clients cost page
+    faults on fresh memory: up to half a second for the table).
 
     Days are counted by date_diff, NaN (not null) marks a figure a client outside the calibration has not,
     so that the float columns stay plain; the integer ones hold 0 there, for the caller to mask."""
