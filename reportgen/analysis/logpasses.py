@@ -89,3 +89,27 @@ def main_value(lines, attribute: str):
     top = counts.group_by("client").aggregate(top=counts.n.max())
     best = counts.join(top, [counts.client == top.client, counts.n == top.top])
     return best.group_by("client").aggregate(**{attribute: best[attribute].min()})
+
+
+def at_cutoff(lines, cutoff: dt.date, as_of: dt.date, recent_days: int):
+    """Return one row per client of used lines, for the churn model: purchase days and revenue up to `cutoff`
+    (cut_days, cut_revenue), the last purchase day up to it (cut_last), and the purchase days in the
+    `recent_days` up to `cutoff` and in the `recent_days` before those (cut_recent, cut_previous), and the same
+    two counts up to `as_of` (recent, previous).
+
+    A pass of its own: the cut-off is the analysis date minus the inactivity threshold, which the gaps that
+    `summary` measures decide, so it is not known while `summary` runs.
+    """
+    days = lines.group_by(["client", "day"]).aggregate(amount=lines.amount.sum())
+    before = days.day <= ibis.date(cutoff)
+
+    def between(end: dt.date, back: int):
+        """Return 1 for a purchase day in the `recent_days` ending `back` windows before `end`, else 0."""
+        high, low = end - dt.timedelta(days=back * recent_days), end - dt.timedelta(days=(back + 1) * recent_days)
+        return ibis.ifelse((days.day > ibis.date(low)) & (days.day <= ibis.date(high)), 1, 0).sum()
+
+    return days.group_by("client").aggregate(
+        cut_days=ibis.ifelse(before, 1, 0).sum(), cut_revenue=ibis.ifelse(before, days.amount, 0.0).sum(),
+        cut_last=ibis.ifelse(before, days.day, ibis.null("date")).max(),
+        cut_recent=between(cutoff, 0), cut_previous=between(cutoff, 1), recent=between(as_of, 0),
+        previous=between(as_of, 1))

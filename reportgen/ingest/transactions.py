@@ -109,8 +109,27 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "by_month": month_table(days, raw, first_month, as_of),
         "gaps": gap_table(raw, one_in),
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
+        "cutoff": None,
     }
+    if settings.analysis.predict:
+        clients, log["cutoff"] = _at_cutoff(engine, sample, window, clients, log, settings)
     return _dataset(clients, found, log, sample)
+
+
+def _at_cutoff(engine: Engine, sample: LogSample, window, clients: pd.DataFrame, log: dict,
+               settings: Settings) -> tuple[pd.DataFrame, str | None]:
+    """Return the per-client frame with the churn model's cut-off columns, and the cut-off (None, with the
+    frame unchanged, when the log starts after it)."""
+    from reportgen.analysis import logpasses
+    from reportgen.ingest.logcutoff import RECENT_DAYS, cutoff_figures, decide_cutoff
+
+    as_of = dt.date.fromisoformat(log["as_of"])
+    cutoff = decide_cutoff(as_of, dt.date.fromisoformat(log["first_date"]), log["gaps"],
+                           settings.analysis.inactivity_days)
+    if cutoff is None:
+        return clients, None
+    raw = _run(engine, sample, lambda: engine.frame(logpasses.at_cutoff(window, cutoff, as_of, RECENT_DAYS)))
+    return cutoff_figures(clients, raw, cutoff), cutoff.isoformat()
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
