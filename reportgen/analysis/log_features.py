@@ -3,8 +3,8 @@ analysis date, computed the same way at both so that a model trained at the cut-
 
 Features at a date d, from the purchases up to d only: recency_days (d minus the last purchase day),
 purchase_days, revenue, mean_basket (revenue per purchase day), tenure_days (d minus the first purchase day),
-recent_purchase_days (purchase days in the 90 days up to d) and purchase_trend (those minus the purchase days
-in the 90 days before them). Label at the cut-off c = analysis date - N: 1 when the client made no purchase
+recent_purchase_days (purchase days in the RECENT_DAYS up to d) and purchase_trend (those minus the purchase
+days in the RECENT_DAYS before them). Label at the cut-off c = analysis date - N: 1 when the client made no purchase
 in the N days after c, i.e. its last purchase is on or before c.
 """
 
@@ -16,6 +16,7 @@ import pandas as pd
 FEATURES = ("recency_days", "purchase_days", "revenue", "mean_basket", "tenure_days", "recent_purchase_days",
             "purchase_trend")
 WEEK = 7.0
+RECENT_DAYS = 90  # the window of the recent trend: purchase days in the last 90 days against the 90 before
 
 
 def _features(first, last, days, revenue, recent, previous, date: pd.Timestamp) -> pd.DataFrame:

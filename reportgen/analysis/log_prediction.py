@@ -30,11 +30,13 @@ from reportgen.analysis import clv as models
 from reportgen.analysis.action_groups import GROUPS, assign_groups, at_stake, density, group_entries, summarise
 from reportgen.analysis.importance import key_factors
 from reportgen.analysis.lifetime import WEEK, plain_fit
-from reportgen.analysis.log_features import current_features, cutoff_features, cutoff_history
+from reportgen.analysis.log_features import RECENT_DAYS, current_features, cutoff_features, cutoff_history
 from reportgen.analysis.prediction import FOLDS, Fitted, predict_churn
 from reportgen.analysis.prediction_metrics import contacts, score_metrics
 from reportgen.analysis.prediction_models import CALIBRATION_METHOD, CALIBRATION_SHARE, encode, fit_calibrated
 from reportgen.analysis.rfm import SEGMENTS
+
+DENSITY_FLOOR = 0.01  # quantile of the positive lifetime values below which a client is left out of the picture
 
 
 def predict_log(frame: pd.DataFrame, log: dict, groups: pd.DataFrame, per_client: pd.DataFrame | None,
@@ -59,7 +61,8 @@ def predict_log(frame: pd.DataFrame, log: dict, groups: pd.DataFrame, per_client
         prediction, fitted = predict_churn(x, y, share, seed, [], step)
     else:
         fitted = None
-    prediction.update({"label": None, "cutoff": cutoff, "horizon_days": int(lapse_days), "scored_at": log["as_of"]})
+    prediction.update({"label": None, "cutoff": cutoff, "horizon_days": int(lapse_days), "scored_at": log["as_of"],
+                       "recent_days": RECENT_DAYS})
     if fitted is None:
         return {**nothing, "prediction": prediction}
     ids = frame["client_id"].astype(str).to_numpy()
@@ -155,5 +158,15 @@ def value_at_risk(groups: pd.DataFrame, left: np.ndarray, risk: np.ndarray, valu
         "by_segment": [{"id": s, **summarise(segment == s, left, risk, value, stake)} for s in SEGMENTS
                        if (segment == s).any()],
         "by_cluster": [{"id": c, **summarise(cluster == c, left, risk, value, stake)} for c in clusters],
-        "density": density(risk, value) if value is not None else None,
+        "density": density(risk, _floored(value)) if value is not None else None,
     }
+
+
+def _floored(value: np.ndarray) -> np.ndarray:
+    """Return the values with those below the first percentile of the positive ones set to 0 (left out of the
+    density grid): the lifetime value of a client lapsed long ago tends to 0, and a log scale stretched down
+    to 1e-13 would squeeze every other client into a band."""
+    positive = value[np.isfinite(value) & (value > 0)]
+    if not len(positive):
+        return value
+    return np.where(value >= np.quantile(positive, DENSITY_FLOOR), value, 0.0)

@@ -58,6 +58,8 @@ class LogPrediction(Prediction):
     cutoff: str | None = Field(description="The analysis date minus N: features up to it, label after it.")
     horizon_days: int = Field(description="N, the inactivity threshold in days.")
     scored_at: str = Field(description="The analysis date every client is scored at, for the lists.")
+    recent_days: int = Field(description="The window of the recent-activity features (purchase days in the last "
+                             "recent_days, and their change against the recent_days before).")
     baseline_fit: Fit | None = Field(default=None, description="BG/NBD fitted on the purchases up to the cut-off.")
     baselines: list[Baseline] = Field(default_factory=list)
     active: ActiveCheck | None = None

@@ -9,7 +9,7 @@ added to the per-client frame (reportgen.ingest.logsummary):
 - cut_purchase_days, cut_revenue, cut_last_purchase: purchase days, revenue and the last purchase day up to
   the cut-off (missing for the clients who came later);
 - cut_recent_days, cut_previous_days: purchase days in the RECENT_DAYS up to the cut-off and in the
-  RECENT_DAYS before those;
+  RECENT_DAYS before those (reportgen.analysis.log_features.RECENT_DAYS);
 - recent_days, previous_days: the same two counts up to the analysis date.
 """
 
@@ -21,8 +21,6 @@ import numpy as np
 import pandas as pd
 
 from reportgen.analysis.inactivity import threshold
-
-RECENT_DAYS = 90  # the window of the recent trend: purchase days in the last 90 days against the 90 before
 
 
 def decide_cutoff(as_of: dt.date, first: dt.date, gaps: dict, configured_days: int) -> dt.date | None:

@@ -121,7 +121,8 @@ def _at_cutoff(engine: Engine, sample: LogSample, window, clients: pd.DataFrame,
     """Return the per-client frame with the churn model's cut-off columns, and the cut-off (None, with the
     frame unchanged, when the log starts after it)."""
     from reportgen.analysis import logpasses
-    from reportgen.ingest.logcutoff import RECENT_DAYS, cutoff_figures, decide_cutoff
+    from reportgen.analysis.log_features import RECENT_DAYS
+    from reportgen.ingest.logcutoff import cutoff_figures, decide_cutoff
 
     as_of = dt.date.fromisoformat(log["as_of"])
     cutoff = decide_cutoff(as_of, dt.date.fromisoformat(log["first_date"]), log["gaps"],
