@@ -52,8 +52,10 @@ class LogClientTable(ClientTable):
 
 
 class LogPrediction(Prediction):
-    """Who makes no purchase in the next N days: the model learnt at the cut-off, checked out of fold against
-    BG/NBD, then every client scored at the analysis date."""
+    """Who makes no purchase in the next N days: learnt at the cut-off, checked against BG/NBD, scored today.
+
+    Every figure of the model's quality is out of fold at the cut-off; `clients` holds the scores at the
+    analysis date, from the chosen model fitted on all the cut-off's clients."""
 
     cutoff: str | None = Field(description="The analysis date minus N: features up to it, label after it.")
     horizon_days: int = Field(description="N, the inactivity threshold in days.")
