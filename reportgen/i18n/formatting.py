@@ -99,7 +99,8 @@ class Formatter:
         if compact is None:
             compact = abs(value) >= 10_000_000
         # below a thousand there is nothing to abbreviate, and Babel would print every digit of the float
-        if compact and abs(value) >= 1000:
+        compact = compact and abs(value) >= 1000
+        if compact:
             text = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
             return self._currency_around(text)
         pattern = _with_fraction(self.locale.currency_formats["standard"].pattern, 0)

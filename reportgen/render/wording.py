@@ -13,7 +13,6 @@ from reportgen.render.sanitize import clean_text
 from reportgen.roles import Roles
 from reportgen.render.sentences.behaviour import BehaviourSentences
 from reportgen.render.sentences.changes import ChangeSentences
-from reportgen.render.sentences.log_prediction import LogPredictionSentences
 from reportgen.render.sentences.prediction import PredictionSentences
 from reportgen.render.sentences.segments import SegmentSentences
 from reportgen.render.sentences.tests import TestSentences
@@ -33,7 +32,7 @@ HORIZONS = {
 
 
 class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSentences, BehaviourSentences,
-              PredictionSentences, LogPredictionSentences):
+              PredictionSentences):
     """Translated labels and sentences for one context in one language; each section's sentences are a mixin."""
 
     def __init__(self, context: dict, lang: str) -> None:
