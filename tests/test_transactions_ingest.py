@@ -320,6 +320,8 @@ def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path
         plain = load_dataset(tmp_path / f"{name}.csv", make_settings())
         monkeypatch.setattr(Engine, "integer_keys", True)
         assert keys == [*integer, "id"]
+        # the churn model's cut-off figures ride on the same pass, keyed the same way
+        assert keyed.log["cutoff"] is not None and "cut_purchase_days" in keyed.frame, name
         pd.testing.assert_frame_equal(keyed.frame, plain.frame)
         reference = as_reference(frame)
         reference["when"] = pd.to_datetime(reference["when"])

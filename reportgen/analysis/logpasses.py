@@ -8,7 +8,8 @@ dups ...) and return what comes back to pandas:
   day, the purchase days of a sample of clients (all of them in a small log), from which the gaps between
   purchases follow (at most a few hundred thousand rows);
 - summary: one row per client, in one two-level aggregation (client and day, then client), with the
-  months each client was active as bits, so that active clients by month need no pass of their own;
+  months each client was active as bits, so that active clients by month need no pass of their own, and,
+  for the churn model, the figures at its cut-off (known from the first pass's gaps: no pass of its own);
 - main_value: each client's most frequent country, channel or category.
 
 Purchase days are calendar days: several purchases on one day count as one, as in the literature on
@@ -96,11 +97,13 @@ def id_of_key(key):
 
 
 def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.date, words: int,
-            with_invoices: bool = False, keys: str = "id"):
+            with_invoices: bool = False, keys: str = "id", cutoff: dt.date | None = None, recent_days: int = 90):
     """Return one row per client of used lines, sorted by client id (a run gives the same frame as the last):
     first and last purchase day, purchase days, lines, revenue, distinct invoices (counted per day), the
-    purchase days after `calibration_end` (holdout_days), the figures of figures() at `as_of`, and
-    `months_<w>`: the months since `first_month` in which the client bought, as bits of `words` integers.
+    purchase days after `calibration_end` (holdout_days), the figures of figures() at `as_of`,
+    `months_<w>`: the months since `first_month` in which the client bought, as bits of `words` integers,
+    and with a `cutoff`, the churn model's figures of cutoff_figures() (purchase days counted in windows of
+    `recent_days`).
 
     Clients are grouped by client_key(`keys`). DuckDB spills an aggregation keyed by integers to disk, but
     not one keyed by text (measured: a 2 GB log under 512MB), hence 'number' and 'hash'. A 'number' key
@@ -131,6 +134,8 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
     extra = {"invoices": days.invoices.sum()} if with_invoices else {}
     if hashed:
         extra.update(client=days.client.min(), client_check=days.client.max())
+    if cutoff is not None:
+        extra.update(cutoff_counts(days, cutoff, as_of, recent_days))
     out = days.group_by("key").aggregate(
         first_purchase=days.day.min(), last_purchase=days.day.max(),
         purchase_days=ibis._.count(), lines=days.lines.sum(), revenue=days.amount.sum(),
@@ -138,6 +143,8 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
         holdout_revenue=ibis.ifelse(later, days.amount, 0.0).sum(),
         cal_last=ibis.ifelse(later, ibis.null("date"), days.day).max(), **bits, **extra)
     out = figures(out, as_of, calibration_end)
+    if cutoff is not None:
+        out = cutoff_figures(out, cutoff)
     if keys == "number":
         client = id_of_key(out.key)
         out = out.mutate(client=client, id_print=id_print(client)).drop("key")
@@ -171,6 +178,39 @@ def figures(out, as_of: dt.date, calibration_end: dt.date):
         T_cal=ibis.ifelse(inside, cal.delta(first, unit="day") / 7, nan),
         zbar_cal=ibis.ifelse(inside, ibis.ifelse(x_cal > 0, (repeat - out.holdout_revenue) / x_cal, zero), nan),
     ).drop("first_amount", "holdout_revenue", "cal_last")
+
+
+def cutoff_counts(days, cutoff: dt.date, as_of: dt.date, recent_days: int) -> dict:
+    """Return the client-level aggregates of the churn model's figures, from summary's client-day rows:
+    purchase days and revenue up to `cutoff` (cut_purchase_days, cut_revenue), the last purchase day up to
+    it (cut_last_purchase, null when none), and the purchase days in the `recent_days` up to `cutoff` and in
+    the `recent_days` before those (cut_recent_days, cut_previous_days), and the same two counts up to
+    `as_of` (recent_days, previous_days).
+
+    They ride on summary's pass: the cut-off (the analysis date minus the inactivity threshold) follows from
+    the gaps between purchases, which the first pass (day_counts) already brings back, so the churn model
+    costs a few sums more at the client level, not a scan of the file of its own."""
+    before = days.day <= ibis.date(cutoff)
+
+    def between(end: dt.date, back: int):
+        """Return the purchase days in the `recent_days` ending `back` windows before `end`."""
+        high, low = end - dt.timedelta(days=back * recent_days), end - dt.timedelta(days=(back + 1) * recent_days)
+        return ibis.ifelse((days.day > ibis.date(low)) & (days.day <= ibis.date(high)), 1, 0).sum()
+
+    return {"cut_purchase_days": ibis.ifelse(before, 1, 0).sum(),
+            "cut_revenue": ibis.ifelse(before, days.amount, 0.0).sum(),
+            "cut_last_purchase": ibis.ifelse(before, days.day, ibis.null("date")).max(),
+            "cut_recent_days": between(cutoff, 0), "cut_previous_days": between(cutoff, 1),
+            "recent_days": between(as_of, 0), "previous_days": between(as_of, 1)}
+
+
+def cutoff_figures(out, cutoff: dt.date):
+    """Return summary's rows with `in_cutoff` (the first purchase is on or before `cutoff`: the clients the
+    churn model learns from) and NaN as the cut-off revenue of the others, as figures() marks a figure a
+    client has not; their counts hold 0, for the caller to mask (reportgen.ingest.logcutoff)."""
+    inside = out.first_purchase <= ibis.date(cutoff)
+    nan = ibis.literal(float("nan"), "float64")
+    return out.mutate(in_cutoff=inside, cut_revenue=ibis.ifelse(inside, out.cut_revenue, nan))
 
 
 def main_value(lines, attribute: str, hashed: bool = False):

@@ -99,7 +99,8 @@ def _float(row, key: str) -> float:
 def client_figures(raw: pd.DataFrame, attributes: tuple[str, ...] = ()) -> pd.DataFrame:
     """Return the per-client table (see the module's docstring) from logpasses.summary's rows, whose figures
     the engine computed (sorted by client id, as the engine returns them): the columns in their order and
-    types, x_cal and x_holdout missing outside the calibration."""
+    types, x_cal and x_holdout missing outside the calibration, and the cut-off's columns when the rows
+    have them."""
     outside = ~raw["in_calibration"].to_numpy(dtype=bool)
     columns = {
         "client_id": raw["client"].astype(str),
@@ -118,6 +119,10 @@ def client_figures(raw: pd.DataFrame, attributes: tuple[str, ...] = ()) -> pd.Da
     columns["x_holdout"] = pd.arrays.IntegerArray(raw["holdout_days"].to_numpy(dtype="int64"), outside.copy())
     for attribute in attributes:
         columns[attribute] = raw[attribute].astype(object).where(raw[attribute].notna(), None)
+    if "in_cutoff" in raw:  # the churn model's figures at its cut-off
+        from reportgen.ingest.logcutoff import cutoff_columns
+
+        columns.update(cutoff_columns(raw))
     return pd.DataFrame(columns, copy=False)  # in the order of the summary: by client id
 
 

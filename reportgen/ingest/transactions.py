@@ -60,6 +60,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
                frame: pd.DataFrame | None) -> Dataset:
     """Return the dataset of a log, computed with an open engine."""
     from reportgen.analysis import logpasses
+    from reportgen.ingest.logcutoff import decide_cutoff
 
     layout = _date_layout(engine, sample, found, settings, frame)
     plan = _plan(sample, found, layout, settings)
@@ -82,7 +83,12 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     words = -(-months // logpasses.MONTH_BITS)
     prints = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
                           "id_prints"].sum()) if plan.digit_ids else None
-    raw = _per_client(engine, sample, window, as_of, cal_end, first_month, words, "invoice" in found.roles, prints)
+    gaps = gap_table(days, as_of, plan.gap_one_in)
+    # the churn model's cut-off follows from the gaps, which the first pass brought: its figures ride on the
+    # per-client pass
+    cutoff = decide_cutoff(as_of, first, gaps, a.inactivity_days) if a.predict else None
+    raw = _per_client(engine, sample, window, as_of, cal_end, first_month, words, "invoice" in found.roles, prints,
+                      cutoff)
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
@@ -109,24 +115,28 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "calibration_clients": int(clients["in_calibration"].sum()),
         "cleaning": cleaning_summary(counts, after_table(days, as_of), plan.dedup, plan.drop_zero, ragged),
         "by_month": month_table(days, raw, first_month, as_of),
-        "gaps": gap_table(days, as_of, plan.gap_one_in),
+        "gaps": gaps,
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
+        "cutoff": cutoff.isoformat() if cutoff else None,
     }
     return _dataset(clients, found, log, sample)
 
 
 def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_end: dt.date, first_month: dt.date,
-                words: int, invoices: bool, prints: int | None) -> pd.DataFrame:
-    """Return logpasses.summary's rows, keyed by integers when the engine wants it: by the number each id
-    writes when the first lines' ids are digits only (`prints`: the first pass's id prints of the lines
-    used), else by a hash of the id. The pass runs again keyed by hash if the ids given back are not the ids
-    read (their prints differ: an id further down is not digits only), and keyed by the ids themselves
-    should two ids share a hash (about one chance in 10^13 for a million clients)."""
+                words: int, invoices: bool, prints: int | None, cutoff: dt.date | None = None) -> pd.DataFrame:
+    """Return logpasses.summary's rows (with the churn model's figures at `cutoff` unless it is None), keyed
+    by integers when the engine wants it: by the number each id writes when the first lines' ids are digits
+    only (`prints`: the first pass's id prints of the lines used), else by a hash of the id. The pass runs
+    again keyed by hash if the ids given back are not the ids read (their prints differ: an id further down
+    is not digits only), and keyed by the ids themselves should two ids share a hash (about one chance in
+    10^13 for a million clients)."""
     from reportgen.analysis import logpasses
+    from reportgen.analysis.log_features import RECENT_DAYS
 
     def run(keys: str) -> pd.DataFrame:
         return _run(engine, sample, lambda: engine.frame(logpasses.summary(
-            window, as_of, cal_end, first_month, words, with_invoices=invoices, keys=keys)))
+            window, as_of, cal_end, first_month, words, with_invoices=invoices, keys=keys, cutoff=cutoff,
+            recent_days=RECENT_DAYS)))
 
     if not engine.integer_keys:
         return run("id")
