@@ -182,6 +182,43 @@ def test_the_per_client_figures_at_the_cutoff_come_from_the_engine_as_pandas_cou
     window = (days > cutoff - pd.Timedelta(days=180)) & (days <= cutoff - pd.Timedelta(days=90))
     previous = lines[window].groupby("customer_id")["order_date"].nunique().reindex(cal.index, fill_value=0)
     assert (frame.loc[cal.index, "cut_previous_days"].astype(int) == previous).all()
+    assert_window_counts(frame, lines, as_of, N)
+
+
+def assert_window_counts(frame: pd.DataFrame, lines: pd.DataFrame, as_of: pd.Timestamp, n: int) -> None:
+    """Check the four counts of purchase days in the 90 days up to the cut-off (as_of - n) and to as_of, and
+    in the 90 before each, against pandas; the cut-off's for the clients who had bought by then."""
+    days = pd.to_datetime(lines["order_date"])
+    cutoff = as_of - pd.Timedelta(days=n)
+    inside = frame["in_cutoff"].to_numpy(dtype=bool)
+    for column, end, back in (("cut_recent_days", cutoff, 0), ("cut_previous_days", cutoff, 1),
+                              ("recent_days", as_of, 0), ("previous_days", as_of, 1)):
+        high, low = end - pd.Timedelta(days=90 * back), end - pd.Timedelta(days=90 * (back + 1))
+        counted = lines[(days > low) & (days <= high)].groupby("customer_id")["order_date"].nunique()
+        expected = counted.reindex(frame.index, fill_value=0)
+        rows = inside if column.startswith("cut_") else np.ones(len(frame), dtype=bool)
+        assert (frame.loc[rows, column].astype(int) == expected[rows]).all(), column
+
+
+def test_the_window_counts_hold_a_client_who_buys_every_day(tmp_path):
+    from reportgen.config import settings_from_dict
+    from reportgen.ingest import load_dataset
+
+    # every count of the four packed in one engine sum at its largest (90 purchase days in 90 days), beside
+    # clients with a few purchases in some windows and none in others
+    every_day = pd.date_range("2025-01-01", END, freq="D")
+    rows = [("daily", d.date().isoformat(), 10.0) for d in every_day]
+    rows += [(f"c{i}", d, 5.0 + i) for i, dates in enumerate([
+        ["2025-01-05", "2025-07-01", "2025-09-15", "2025-12-30"], ["2025-03-01", "2025-06-20"],
+        ["2025-10-01", "2025-10-02", "2025-12-31"]]) for d in dates]
+    lines = pd.DataFrame(rows, columns=["customer_id", "order_date", "amount"])
+    lines.to_csv(tmp_path / "log.csv", index=False)
+    dataset = load_dataset(tmp_path / "log.csv", settings_from_dict({"analysis": {"inactivity_days": N}}))
+    frame = dataset.frame.set_index("client_id")
+    assert dataset.log["cutoff"] == (END - pd.Timedelta(days=N)).date().isoformat()
+    assert frame.loc["daily", ["cut_recent_days", "cut_previous_days", "recent_days", "previous_days"]].tolist() \
+        == [90, 90, 90, 90]
+    assert_window_counts(frame, lines, END, N)
 
 
 def test_every_client_is_scored_grouped_and_valued(built):
