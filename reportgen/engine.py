@@ -39,6 +39,9 @@ class Engine:
     """An open DuckDB connection through Ibis, with its own spill folder; use it as a context manager."""
 
     name = "duckdb"
+    # group clients by an integer (their id's number or a hash of it): DuckDB's aggregation spills to disk with
+    # integer keys, not text ones
+    integer_keys = True
 
     def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
         import ibis
@@ -127,7 +130,7 @@ class Engine:
     @_quiet
     def frame(self, expr) -> pd.DataFrame:
         """Return a (small) result as a pandas frame, collected through Arrow."""
-        return self.con.to_pyarrow(expr).to_pandas()
+        return self.con.to_pyarrow(expr).to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
 
     def settings(self) -> dict[str, str]:
         """Return the engine's memory limit and spill folder as the engine itself reports them."""

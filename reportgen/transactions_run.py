@@ -29,6 +29,11 @@ NO_CLUSTERS = {
     "identical_rows": N_("every client has the same recency, frequency and spend"),
     "small_clusters": N_("every split leaves a cluster of only a handful of clients"),
 }
+NO_MODEL = {
+    "log_too_short": N_("the log does not reach back one inactivity threshold before the analysis date"),
+    "too_few_churned": N_("too few clients bought again, or too few did not, after the cut-off"),
+    "no_usable_feature": N_("no feature is left once those that give the answer away are removed"),
+}
 CLIENT_DIGITS = {"clv": 2, "p_alive": 4, "purchases_365": 3}
 
 
@@ -62,7 +67,10 @@ def analyse_transactions(dataset: Dataset, settings: Settings, reporter: Reporte
     playbook = playbook_for(settings, "transactions")
     log = dataset.log
     stages = {"summary": _("Per-client summary"), "rfm": _("RFM scores and segments"), "clusters": _("Clusters"),
-              "inactivity": _("Inactivity"), "strategies": _("Strategies"), "clv": _("Lifetime value")}
+              "inactivity": _("Inactivity"), "strategies": _("Strategies"), "clv": _("Lifetime value"),
+              "leakage": _("Churn model: columns that give the answer away"),
+              "model": _("Churn model: five-fold cross-validation of two models"),
+              "importance": _("Churn model: key factors"), "action_groups": _("Value at risk and action groups")}
 
     # run_analysis would count the log's lines as clients: the step is named here
     clients = Formatter(ui_language()).quantity(len(dataset.frame), "Analysing {n} client", "Analysing {n} clients")
@@ -93,8 +101,14 @@ def _analyse(frame, log: dict, settings, playbook: dict, step) -> dict:
     as_of, cal_end = dt.date.fromisoformat(log["as_of"]), dt.date.fromisoformat(log["calibration_end"])
     value, per_client = lifetime_value(clients, groups, settings.clv_months, settings.monthly_discount,
                                        (as_of - cal_end).days / 7, log["calibration_end"])
-    return {"log": log, "overview": overview(clients, log), **result, "clv": value,
-            "clients": client_rows(clients, groups, per_client)}
+    out = {"log": log, "overview": overview(clients, log), **result, "clv": value,
+           "clients": client_rows(clients, groups, per_client)}
+    if settings.predict:
+        from reportgen.analysis.log_prediction import predict_log
+
+        out.update(predict_log(clients, log, groups, per_client, result["inactivity"]["days"], settings, playbook,
+                               step))
+    return out
 
 
 def overview(clients, log: dict) -> dict:
@@ -126,6 +140,11 @@ def _warn(results: dict, reporter: Reporter) -> None:
         reason = NO_CLUSTERS.get(clusters["reason"])
         reporter.warn(_("No RFM clusters could be formed ({reason}): the report has the RFM segments only.").format(
             reason=translate(reason) if reason else clusters["reason"]))
+    prediction = results.get("prediction")
+    if prediction and prediction["status"] != "ok":
+        reason = NO_MODEL.get(prediction["reason"])
+        reporter.warn(_("No churn model could be trained ({reason}): the report has no risk, value at risk or "
+                        "client lists.").format(reason=translate(reason) if reason else prediction["reason"]))
     value = results["clv"]
     if value["status"] != "ok":
         reason = NO_CLV.get(value["reason"])

@@ -104,8 +104,8 @@ def test_revenue_and_clients_by_month_and_the_gaps_between_purchases(tmp_path):
     gaps = days.groupby("client")["day"].diff().dropna().dt.days
     assert dataset.log["gaps"]["count"] == len(gaps)
     assert dataset.log["gaps"]["mean"] == pytest.approx(gaps.mean())
-    assert dataset.log["gaps"]["quantiles"] == pytest.approx({str(q): gaps.quantile(q) for q in (0.5, 0.75, 0.8, 0.9,
-                                                                                                 0.95)})
+    for q in (0.5, 0.75, 0.8, 0.9, 0.95):
+        assert dataset.log["gaps"]["quantiles"][str(q)] == pytest.approx(gaps.quantile(q))
     assert dataset.log["gaps"]["clients_sampled"] == 1
 
 
@@ -265,3 +265,93 @@ def test_a_cell_the_fast_reader_refuses_late_in_the_file_is_read_by_the_tolerant
     assert_same_clients(dataset.frame, per_client(reference, dt.date(2025, 3, 31), dt.date(2024, 12, 30)))
     rules = {r["rule"]: r["lines"] for r in dataset.log["cleaning"]["rules"]}
     assert rules["missing_amount"] == 1 and rules["ragged"] == 0
+
+
+def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_purchases(tmp_path, monkeypatch):
+    import reportgen.ingest.transactions as transactions
+    from reportgen.ingest.sample_log import generate_log
+
+    generate_log(400, 3).to_csv(tmp_path / "log.csv", index=False)
+    everyone = load_dataset(tmp_path / "log.csv", make_settings())
+    monkeypatch.setattr(transactions, "GAP_SAMPLE_DAYS", 500)  # so that this small log counts as a large one
+    sampled = load_dataset(tmp_path / "log.csv", make_settings())
+    share = sampled.log["gaps"]["clients_sampled"]
+    assert share < 0.2 and everyone.log["gaps"]["clients_sampled"] == 1
+    # about that share of the gaps, each a whole client's, and quantiles near those of every gap
+    assert 0.3 * share < sampled.log["gaps"]["count"] / everyone.log["gaps"]["count"] < 3 * share
+    for q in ("0.5", "0.9"):
+        assert sampled.log["gaps"]["quantiles"][q] == pytest.approx(everyone.log["gaps"]["quantiles"][q], rel=0.6)
+    pd.testing.assert_frame_equal(sampled.frame, everyone.frame)  # nothing else is sampled
+
+
+def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path, monkeypatch):
+    from reportgen.analysis import logpasses
+    from reportgen.ingest import logsample
+    from reportgen.engine import Engine
+    from reportgen.ingest.sample_log import generate_log
+
+    log = generate_log(300, 8)
+    # '0' + an id is another client than the id: keyed by number, its length keeps the two apart
+    log.loc[log["CustomerID"] == log["CustomerID"].iloc[-1], "CustomerID"] = "0" + str(log["CustomerID"].iloc[0])
+    texts = log.assign(CustomerID="C-" + log["CustomerID"].astype(str))
+    # digits in the first lines, other ids further down: keyed by number, they would not come back as they
+    # were read ('+12347' as '012347'), so the pass is made again keyed by hash
+    late = log.astype({"CustomerID": str})
+    late.loc[late.index[-1], "CustomerID"] = "12a"
+    signed = log.astype({"CustomerID": str})
+    signed.loc[signed.index[-1], "CustomerID"] = "+" + signed["CustomerID"].iloc[0]
+    keys = []
+    summary = logpasses.summary
+
+    def recorded(*args, keys_used=keys, **kwargs):
+        keys_used.append(kwargs["keys"])
+        return summary(*args, **kwargs)
+
+    monkeypatch.setattr(logpasses, "summary", recorded)
+    monkeypatch.setattr(logsample, "SAMPLE_ROWS", 200)  # the first lines, in which the last line is not
+    cases = (("numbers", log, ["number"]), ("texts", texts, ["hash"]), ("late", late, ["number", "hash"]),
+             ("signed", signed, ["number", "hash"]))
+    for name, frame, integer in cases:
+        frame.to_csv(tmp_path / f"{name}.csv", index=False)
+        keys.clear()
+        keyed = load_dataset(tmp_path / f"{name}.csv", make_settings())
+        assert keys == integer, name
+        monkeypatch.setattr(Engine, "integer_keys", False)
+        plain = load_dataset(tmp_path / f"{name}.csv", make_settings())
+        monkeypatch.setattr(Engine, "integer_keys", True)
+        assert keys == [*integer, "id"]
+        # the churn model's cut-off figures ride on the same pass, keyed the same way
+        assert keyed.log["cutoff"] is not None and "cut_purchase_days" in keyed.frame, name
+        pd.testing.assert_frame_equal(keyed.frame, plain.frame)
+        reference = as_reference(frame)
+        reference["when"] = pd.to_datetime(reference["when"])
+        as_of, cal_end = (dt.date.fromisoformat(keyed.log[k]) for k in ("as_of", "calibration_end"))
+        expected = per_client(kept_lines(reference, TODAY, dedup=True), as_of, cal_end)
+        assert_same_clients(keyed.frame, expected)
+    assert {"+" + str(log["CustomerID"].iloc[0]), "0" + str(log["CustomerID"].iloc[0])} <= set(keyed.frame["client_id"])
+    # two ids sharing a hash would be merged: the pass is then made again keyed by the ids themselves
+    monkeypatch.setattr(logpasses, "summary", summary)
+    calls = []
+
+    def colliding(*args, **kwargs):
+        calls.append(kwargs["keys"])
+        table = summary(*args, **kwargs)
+        return table.mutate(client_check=table.client + "x") if kwargs["keys"] == "hash" else table
+
+    monkeypatch.setattr(logpasses, "summary", colliding)
+    again = load_dataset(tmp_path / "texts.csv", make_settings())
+    assert calls == ["hash", "id"]
+    pd.testing.assert_frame_equal(again.frame, load_dataset(tmp_path / "texts.csv", make_settings()).frame)
+
+def test_the_lines_of_a_log_are_counted_or_estimated_before_the_first_pass(tmp_path):
+    from reportgen.config import settings_from_dict
+    from reportgen.ingest.logsample import read_sample
+    from reportgen.ingest.sample_log import generate_log
+
+    log = generate_log(400, 3)
+    assert len(log) > 5_000  # more than the first records read: the rest is estimated from their bytes
+    log.to_csv(tmp_path / "log.csv", index=False)
+    log.to_parquet(tmp_path / "log.parquet")
+    data = settings_from_dict({}).data
+    assert read_sample(tmp_path / "log.parquet", data).lines == len(log)
+    assert read_sample(tmp_path / "log.csv", data).lines == pytest.approx(len(log), rel=0.1)

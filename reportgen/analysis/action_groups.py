@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from reportgen.analysis.playbook import recommend
 from reportgen.analysis.prediction_metrics import contacts, riskiest
 
 GROUPS = ("at_risk", "high_value", "inactive", "standard")
@@ -58,6 +59,33 @@ def summarise(mask: np.ndarray, y: np.ndarray, risk: np.ndarray, value: np.ndarr
         out.update({"value": float(np.clip(value[known], 0, None).sum()), "value_at_risk": float(stake[known].sum()),
                     "mean_value": float(value[known].mean()) if known.any() else None, "valued": int(known.sum())})
     return out
+
+
+def group_entries(group: np.ndarray, y: np.ndarray, risk: np.ndarray, value, stake, playbook: dict,
+                  columns_by_role: dict[str, str], uplift: float | None) -> list[dict]:
+    """Return the action groups that have clients: figures, the assumed effect, and the playbook's actions
+    (its rules with a condition on "group")."""
+    rules = {**playbook, "rules": [r for r in playbook["rules"]
+                                   if any(c.get("feature") == "group" for c in r.get("when", []))]}
+    out = []
+    for index, key in enumerate(GROUPS):
+        mask = group == index
+        if not mask.any():
+            continue
+        entry = {"key": key, **summarise(mask, y, risk, value, stake), "share": float(mask.mean())}
+        entry["expected_effect"] = expected_effect(entry, uplift) if key == "at_risk" else None
+        entry["recommendations"] = recommend({**entry, "size": entry["clients"]}, rules, columns_by_role)
+        out.append(entry)
+    return out
+
+
+def expected_effect(group: dict, uplift: float | None) -> dict | None:
+    """Return what retention would keep if it prevented `uplift` of the group's expected departures (an
+    assumption the user sets in analysis.retention_uplift), or None when no assumption is set."""
+    if uplift is None:
+        return None
+    saved = group["value_at_risk"] * uplift if group["value_at_risk"] is not None else None
+    return {"uplift": uplift, "clients_kept": group["expected_leavers"] * uplift, "value_kept": saved}
 
 
 def density(risk: np.ndarray, value: np.ndarray, bins: int = DENSITY_BINS) -> dict | None:

@@ -170,6 +170,20 @@ def probability_alive(fit: dict, x, t_x, T) -> np.ndarray:
     return expit(-_log_odds_dropped(r, alpha, a, b, x, t_x, T))
 
 
+def probability_no_purchase(fit: dict, t: float, x, t_x, T) -> np.ndarray:
+    """Return each client's probability of no purchase in (T, T + t] given its history (same unit as T).
+
+    In BG/NBD a client drops out only just after a purchase, so a client makes none in the window when it
+    has already dropped out, or when it is alive and its Poisson process stays silent for t: with the rate's
+    posterior Gamma(r + x, alpha + T), that is ((alpha + T) / (alpha + T + t))^(r + x).
+    """
+    r, alpha, a, b = _fitted(fit, "r", "alpha", "a", "b")
+    x, t_x, T = _summary(x, t_x, T)
+    alive = probability_alive(fit, x, t_x, T)
+    silent = np.exp((r + x) * (np.log(alpha + T) - np.log(alpha + T + float(t))))
+    return 1 - alive + alive * silent
+
+
 def _hyp2f1(p: float, q: float, c: np.ndarray, z: np.ndarray) -> np.ndarray:
     """Return 2F1(p, q; c; z), stepping p aside where scipy gives up."""
     f = hyp2f1(p, q, c, z)

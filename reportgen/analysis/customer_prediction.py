@@ -8,9 +8,8 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from reportgen.analysis.action_groups import GROUPS, assign_groups, at_stake, density, summarise
+from reportgen.analysis.action_groups import GROUPS, assign_groups, at_stake, density, group_entries, summarise
 from reportgen.analysis.importance import key_factors
-from reportgen.analysis.playbook import recommend
 from reportgen.analysis.prediction import out_of_time, predict_churn
 from reportgen.analysis.rules import rule_mask
 from reportgen.roles import Roles
@@ -46,7 +45,7 @@ def predict_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
     first_segment = np.full(len(y), None, dtype=object)
     for segment_id, mask in reversed(members.items()):  # the riskiest segment last, so it wins
         first_segment[mask] = segment_id
-    groups = _groups(group, y, risk, value, stake, settings, playbook, roles)
+    groups = group_entries(group, y, risk, value, stake, playbook, roles.semantic, settings.retention_uplift)
     prediction["clients"] = {
         "id": _ids(frame, roles),
         "risk": risk.tolist(),
@@ -85,32 +84,6 @@ def value_column(roles: Roles) -> tuple[str | None, str | None]:
         if column:
             return column, "config" if role == "value" else role
     return None, None
-
-
-def _groups(group: np.ndarray, y: np.ndarray, risk: np.ndarray, value, stake, settings, playbook: dict,
-            roles: Roles) -> list[dict]:
-    """Return the action groups that have clients: figures, the assumed effect, and the playbook's actions."""
-    rules = {**playbook, "rules": [r for r in playbook["rules"]
-                                   if any(c.get("feature") == "group" for c in r.get("when", []))]}
-    out = []
-    for index, key in enumerate(GROUPS):
-        mask = group == index
-        if not mask.any():
-            continue
-        entry = {"key": key, **summarise(mask, y, risk, value, stake), "share": float(mask.mean())}
-        entry["expected_effect"] = _effect(entry, settings.retention_uplift) if key == "at_risk" else None
-        entry["recommendations"] = recommend({**entry, "size": entry["clients"]}, rules, roles.semantic)
-        out.append(entry)
-    return out
-
-
-def _effect(group: dict, uplift: float | None) -> dict | None:
-    """Return what retention would keep if it prevented `uplift` of the group's expected departures (an
-    assumption the user sets in analysis.retention_uplift), or None when no assumption is set."""
-    if uplift is None:
-        return None
-    saved = group["value_at_risk"] * uplift if group["value_at_risk"] is not None else None
-    return {"uplift": uplift, "clients_kept": group["expected_leavers"] * uplift, "value_kept": saved}
 
 
 def _ids(frame: pd.DataFrame, roles: Roles) -> list[str]:

@@ -30,8 +30,6 @@ import math
 
 import pandas as pd
 
-from reportgen.analysis.rates import wilson_interval
-
 GAP_QUANTILE = 0.9
 WEEK_DAYS = 7
 FLOOR_DAYS = 28
@@ -82,5 +80,9 @@ def inactivity(recency_days: pd.Series, configured: int, gaps: dict | None,
 
 def _rate(lapsed: int, clients: int) -> dict:
     """Return clients, lapsed, their share and its Wilson interval."""
+    # imported here: the log's ingest decides the churn model's cut-off with threshold() and has no use for
+    # scipy, whose import (0.8 s) would weigh on every log read
+    from reportgen.analysis.rates import wilson_interval
+
     return {"clients": clients, "lapsed": lapsed, "rate": lapsed / clients if clients else None,
             "interval": wilson_interval(lapsed, clients)}

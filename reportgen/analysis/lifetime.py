@@ -48,11 +48,11 @@ def lifetime_value(frame: pd.DataFrame, groups: pd.DataFrame, months: int, month
             "horizons_days": list(HORIZONS_DAYS), "totals": None, "distribution": None, "by_segment": {},
             "by_cluster": {}, "holdout": holdout(frame, holdout_weeks, calibration_end)}
     x, t_x, T, zbar = (frame[c].to_numpy(dtype=float) for c in ("x", "t_x", "T", "zbar"))
-    purchases = _plain(models.fit_bgnbd(x, t_x, T))
+    purchases = plain_fit(models.fit_bgnbd(x, t_x, T))
     # repeat purchase days of zero amount (free items kept by data.zero_amounts) say nothing about spend, and
     # the spend model needs a positive mean: such clients are left out of its fit, not out of the predictions
     spenders = np.where(zbar > 0, x, 0.0)
-    spend = _plain(models.fit_gamma_gamma(spenders, zbar)) if purchases["status"] == "ok" else None
+    spend = plain_fit(models.fit_gamma_gamma(spenders, zbar)) if purchases["status"] == "ok" else None
     failed = "bgnbd" if purchases["status"] != "ok" else "gamma_gamma" if spend["status"] != "ok" else None
     out = {**base, "bgnbd": purchases, "gamma_gamma": spend}
     if failed:
@@ -86,7 +86,7 @@ def holdout(frame: pd.DataFrame, weeks: float | None, calibration_end: str) -> d
         return {"status": "not_computable", "reason": "no_holdout_period", "fit": None}
     inside = frame[frame["in_calibration"].astype(bool)]
     x, t_x, T = (inside[c].to_numpy(dtype=float) for c in ("x_cal", "t_x_cal", "T_cal"))
-    fit = _plain(models.fit_bgnbd(x, t_x, T))
+    fit = plain_fit(models.fit_bgnbd(x, t_x, T))
     if fit["status"] != "ok":
         return {"status": "not_computable", "reason": fit["reason"], "fit": fit}
     check = models.holdout_check(fit, x, t_x, T, inside["x_holdout"].to_numpy(dtype=float), weeks)
@@ -122,7 +122,7 @@ def _by_group(clients: pd.DataFrame, group: pd.Series, total: float) -> dict:
     return out
 
 
-def _plain(fit: dict) -> dict:
+def plain_fit(fit: dict) -> dict:
     """Return a fit with only what the context keeps: parameters of a successful fit, the reason of a failed one."""
     keep = ("status", "reason", "detail", "clients", "repeat_buyers", "min_repeat_buyers", "log_likelihood",
             "iterations", "frequency_spend_correlation", "standard_errors")

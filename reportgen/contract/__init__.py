@@ -12,7 +12,8 @@ Schema versions:
      Later additions that leave every existing context valid keep the version: the transactions kind
      (TransactionsContext) and the optional observation and kpi texts of a playbook rule.
      Later additions that leave every earlier context valid (so that last quarter's context.json still
-     reads): prediction, value_at_risk and action_groups (null when the model did not run).
+     reads): prediction, value_at_risk and action_groups (null when the model did not run); the same three
+     for a transaction log, and its log.cutoff.
 """
 
 from __future__ import annotations

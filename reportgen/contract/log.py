@@ -81,6 +81,8 @@ class Log(Part):
     by_month: list[Month]
     gaps: Gaps
     engine: Engine
+    cutoff: str | None = Field(default=None, description="The churn model's cut-off: the analysis date minus the "
+                               "inactivity threshold; null when the model is off or the log starts after it.")
 
 
 class LogOverview(Part):

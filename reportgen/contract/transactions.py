@@ -10,6 +10,7 @@ from pydantic import Field
 from reportgen.contract.base import Part, Status
 from reportgen.contract.lifetime import ClientRows, Clv
 from reportgen.contract.log import Log, LogOverview, LogQuality
+from reportgen.contract.log_prediction import LogActionGroups, LogPrediction, LogValueAtRisk
 from reportgen.contract.meta import ContextHeader
 from reportgen.contract.plan import ActionPlan, Playbook
 from reportgen.contract.segments import Candidate, Recommendation
@@ -246,6 +247,10 @@ class TransactionsContext(ContextHeader):
     strategies: list[Strategy]
     clv: Clv
     clients: ClientRows
+    prediction: LogPrediction | None = Field(
+        default=None, description="Who makes no purchase in the next N days; null: analysis.predict is off.")
+    value_at_risk: LogValueAtRisk | None = Field(default=None, description="Risk × CLV, overall, by segment and cluster.")
+    action_groups: LogActionGroups | None = Field(default=None, description="Whom to keep first, and how.")
     playbook: Playbook
     action_plan: ActionPlan
     method: TransactionsMethod

@@ -108,6 +108,8 @@ class Formatter:
             return "—"
         if compact is None:
             compact = abs(value) >= 10_000_000
+        # below a thousand there is nothing to abbreviate, and Babel would print every digit of the float
+        compact = compact and abs(value) >= 1000
         if compact:
             text = _minus(format_compact_decimal(value, locale=self.locale, fraction_digits=1))
             return self._currency_around(text)

@@ -53,6 +53,9 @@ class LogPlan:
     drop_zero: bool = False  # drop lines with a zero amount or price
     today: dt.date = field(default_factory=dt.date.today)
     attributes: tuple[str, ...] = ()  # optional roles kept per client: country, channel, category
+    padded: frozenset = frozenset()  # text roles whose first values have spaces around them
+    digit_ids: bool = False  # the first lines' client ids are digits only: the first pass sums their prints
+    gap_one_in: int = 1  # the gaps between purchases are measured on the clients whose id hashes to 0 modulo this
 
 
 def _missing(text):
@@ -70,22 +73,25 @@ def _state(value, column, finite=None):
     return ibis.ifelse(value.notnull(), read, ibis.ifelse(_missing(column), 1, 2).cast("int8"))
 
 
-def text_value(column, kind: str):
-    """Return a column as text without surrounding spaces, null when blank or a missing marker (ids, invoices);
-    kind 'read_text' is text whose markers the reader already made nulls.
+def text_value(column, kind: str, padded: bool = True):
+    """Return a column as text without surrounding spaces, null when blank or a missing marker (ids, invoices).
 
-    Trimming and the test for markers are guarded by cheap tests (a space at either end; ten characters at
-    most): they would otherwise cost more than reading the file.
+    Kind 'read_text' is text whose markers the reader already made nulls (a CSV file's fast path, a typed
+    file's strings); there, spaces around values are cut only when the first lines show some (`padded`):
+    testing every id costs more than reading it. Elsewhere trimming and the test for markers are guarded
+    by cheap tests (a space at either end; ten characters at most).
     """
     if kind == "number":
         # an id stored as a float (17850.0, as pandas writes ids with gaps) is the integer it holds
         whole = column.cast("float64")
         return ibis.ifelse(whole == whole.floor(), whole.cast("int64").cast("string"), column.cast("string"))
     text = column.cast("string")
-    padded = text.like(" %") | text.like("% ") | text.like("\t%") | text.like("%\t")
-    text = ibis.ifelse(padded, text.strip(), text)
-    if kind == "read_text":  # the reader made the markers nulls already; a blank cell may remain
-        return ibis.ifelse(text == "", ibis.null("string"), text)
+    if kind == "read_text" and not padded:
+        return text.nullif("")
+    edge = text.like(" %") | text.like("% ") | text.like("\t%") | text.like("%\t")
+    text = ibis.ifelse(edge, text.strip(), text)
+    if kind == "read_text":
+        return text.nullif("")
     marker = ibis.ifelse(text.length() <= _LONGEST_TOKEN, text.lower().isin(_TOKENS), False)
     return ibis.ifelse(marker, ibis.null("string"), text)
 
@@ -111,7 +117,8 @@ def number_value(column, kind: str, layout: NumberLayout):
 def timestamp_value(column, kind: str, layout: DateLayout):
     """Return (timestamp, state) of a date column: parsed with `layout` when it is text, and its _state."""
     if kind in ("timestamp", "date"):
-        value = column.cast("timestamp")
+        # a date stays a date: only its day is used, and a cast to timestamp and back costs on every line
+        value = column if kind == "date" else column.cast("timestamp")
         return value, ibis.ifelse(value.isnull(), 1, 0).cast("int8")
     if layout.iso:
         # the engines' casts refuse a trailing space: trimmed only where the first cast fails
@@ -167,16 +174,16 @@ def typed_lines(table, plan: LogPlan):
     numeric = [role for role in ("amount", "quantity", "price") if role in roles]
     ts, date_state = timestamp_value(table[roles["date"]], kinds["date"], plan.dates)
     values = {"rg_ts": ts, "rg_date_state": date_state, "rg_n": table.rg_n,
-              "rg_client": text_value(table[roles["client"]], kinds["client"])}
+              "rg_client": text_value(table[roles["client"]], kinds["client"], "client" in plan.padded)}
     for role in numeric:
         value, state = number_value(table[roles[role]], kinds[role], plan.numbers.get(role, NumberLayout()))
         values[f"rg_{role}"], values[f"rg_{role}_state"] = value, state
     for role in ("invoice", *plan.attributes):
         if role in roles:
-            values[f"rg_{role}"] = text_value(table[roles[role]], kinds[role])
+            values[f"rg_{role}"] = text_value(table[roles[role]], kinds[role], role in plan.padded)
     typed = table.select(**values)
     amount = typed.rg_amount if "amount" in roles else typed.rg_quantity * typed.rg_price
-    day = typed.rg_ts.date()
+    day = typed.rg_ts if plan.kinds["date"] == "date" else typed.rg_ts.date()
     cases = [(typed.rg_date_state == 1, "missing_date"), (typed.rg_date_state == 2, "bad_date"),
              (ibis.or_(*(typed[f"rg_{r}_state"] == 1 for r in numeric)), "missing_amount")]
     cases += [(typed[f"rg_{r}_state"] == 2, f"bad_{r}") for r in numeric]
@@ -190,7 +197,8 @@ def typed_lines(table, plan: LogPlan):
         cases.append(((amount == 0) if price is None else (amount == 0) | (price == 0), "zero"))
     cases += [(typed.rg_client.isnull(), "missing_client"), (day < ibis.date(OLDEST), "too_old"),
               (day > ibis.date(plan.today), "future")]
-    rule = ibis.cases(*((c.fill_null(False), CODES[name]) for c, name in cases), else_=OK).cast("int8")
+    # a condition that is null (a missing value) does not match, as SQL's CASE has it
+    rule = ibis.cases(*((c, CODES[name]) for c, name in cases), else_=OK).cast("int8")
     judged = typed.select(rule=rule, client=typed.rg_client, day=day, amount=amount.fill_null(0.0), n=typed.rg_n,
                           **{role: typed[f"rg_{role}"] for role in ("invoice", *plan.attributes) if role in roles})
     if not plan.dedup:

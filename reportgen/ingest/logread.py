@@ -2,7 +2,7 @@
 tolerant one where every cell is text and the passes parse it.
 
 The first lines decide the fast path: ISO dates, plain numbers (one decimal mark, no grouping) and the
-usual missing markers become the reader's own types and nulls. A cell the reader refuses later in the file
+missing markers they use become the reader's own types and nulls. A cell the reader refuses later in the file
 (a date with spaces around it, '1 234,50') sends the whole pass to the tolerant path, which reads it as the
 first lines could not foresee, or names its row. A CSV file in another encoding than UTF-8 is copied as
 UTF-8 into the engine's spill folder first, chunk by chunk.
@@ -26,7 +26,7 @@ from reportgen.ingest.values import MISSING_TOKENS
 
 UTF8 = ("utf-8", "utf-8-sig", "ascii")
 _CHUNK = 1 << 22
-# Missing markers as they are written (the reader compares cells exactly): each token, upper and capitalised
+# Missing markers as they may be written (the reader compares cells exactly): each token, upper, capitalised
 NULLS = sorted({v for t in MISSING_TOKENS for v in (t, t.upper(), t.capitalize())})
 # Roles whose text the fast path reads as is (markers are nulls already): only surrounding spaces are cut
 _TEXT_ROLES = ("client", "invoice", "country", "channel", "category")
@@ -40,7 +40,8 @@ def judged_lines(engine: Engine, sample: LogSample, frame: pd.DataFrame | None, 
     fast = _fast_types(sample, plan) if frame is None and sample.file_format == "csv" else None
     if fast is not None:
         types, kinds, decimal = fast
-        table = engine.read_csv(_utf8_path(engine, sample), sample.separator or ",", types, NULLS, decimal)
+        table = engine.read_csv(_utf8_path(engine, sample), sample.separator or ",", types, _markers(sample),
+                                decimal)
         lines, days = _count(engine, table, dataclasses.replace(plan, kinds=kinds))
         if not (engine.rejected_lines()["error_type"] == "CAST").any():
             return lines, days
@@ -52,7 +53,7 @@ def _count(engine: Engine, table, plan: LogPlan):
     lines = typed_lines(table, plan)
     if plan.dedup:
         lines = engine.cache(lines)
-    return lines, engine.frame(day_counts(lines))
+    return lines, engine.frame(day_counts(lines, check_ids=plan.digit_ids, one_in=plan.gap_one_in))
 
 
 def open_text(engine: Engine, sample: LogSample, frame: pd.DataFrame | None = None):
@@ -66,6 +67,15 @@ def open_text(engine: Engine, sample: LogSample, frame: pd.DataFrame | None = No
         return engine.read_parquet(sample.path).select(*sample.columns)
     return engine.read_csv(_utf8_path(engine, sample), sample.separator or ",",
                            {name: "VARCHAR" for name in sample.columns})
+
+
+def _markers(sample: LogSample) -> list[str]:
+    """Return the missing markers the first lines use (and the empty cell): the reader compares every cell
+    with each marker, so the forty spellings we know would cost more than the rest of the reading. A marker
+    met only later in a date or number column sends the pass to the tolerant path; in an id column it
+    stays the id it is written as."""
+    seen = set(pd.unique(sample.rows.to_numpy().ravel()))
+    return ["", *(marker for marker in NULLS if marker in seen and marker)]
 
 
 def _fast_types(sample: LogSample, plan: LogPlan) -> tuple[dict, dict, str] | None:

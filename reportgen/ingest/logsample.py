@@ -31,7 +31,8 @@ class LogSample:
     """The header and first rows of a file (index: line numbers as a user sees them), and how it is written.
 
     `types` gives, for a typed file (Parquet), each column's kind: 'text', 'number', 'date' or 'timestamp';
-    a CSV file's columns are all text.
+    a CSV file's columns are all text. `lines` is the number of records: a Parquet file's or a table's own,
+    a CSV file's estimated from the bytes its first records take (None when unknown).
     """
 
     path: Path
@@ -41,6 +42,7 @@ class LogSample:
     encoding: str | None = None
     separator: str | None = None
     types: dict[str, str] = field(default_factory=dict)
+    lines: int | None = None
 
     def kind_of(self, column: str) -> str:
         """Return the column's kind: 'text' for CSV cells, else its typed kind."""
@@ -100,7 +102,16 @@ def _csv_sample(path: Path, settings: DataSettings) -> LogSample:
                         location=Location(file=shown))
     _check_duplicate_names(header, shown)
     rows = pd.DataFrame(records, columns=header, dtype=object, index=pd.Index(lines, name="row"))
-    return LogSample(path, "csv", header, rows, decoded.encoding, sep)
+    estimate = _estimate(path, len(data), text, start, len(records))
+    return LogSample(path, "csv", header, rows, decoded.encoding, sep, lines=estimate)
+
+
+def _estimate(path: Path, size: int, text: str, next_line: int, records: int) -> int:
+    """Return about how many records a CSV file holds: its first `records` records took the physical lines
+    before `next_line` of the sampled `text`, which came from `size` bytes."""
+    physical = text.count("\n") + (not text.endswith("\n"))
+    used = size * min(1.0, (next_line - 1) / max(1, physical))
+    return round(records * path.stat().st_size / used) if used else records
 
 
 def _parquet_sample(path: Path) -> LogSample:
@@ -135,7 +146,7 @@ def _parquet_sample(path: Path) -> LogSample:
     # ignore_metadata: a pandas index stored in the file stays a column, as the engine will see it
     rows = batch.to_pandas(ignore_metadata=True)[columns] if batch is not None else pd.DataFrame(columns=columns)
     rows.index = pd.Index(range(1, len(rows) + 1), name="row")
-    return LogSample(path, "parquet", columns, rows, types=types)
+    return LogSample(path, "parquet", columns, rows, types=types, lines=parquet.metadata.num_rows)
 
 
 def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
@@ -156,4 +167,5 @@ def text_frame(frame: pd.DataFrame) -> pd.DataFrame:
 
 def frame_sample(frame: pd.DataFrame, path: str, file_format: str) -> LogSample:
     """Return a sample over a table already read whole and turned into text (see text_frame)."""
-    return LogSample(Path(path), file_format, [str(c) for c in frame.columns], frame.head(SAMPLE_ROWS))
+    return LogSample(Path(path), file_format, [str(c) for c in frame.columns], frame.head(SAMPLE_ROWS),
+                     lines=len(frame))

@@ -1,5 +1,6 @@
-"""What comes back from the engine, finished in pandas: the analysis date, the cleaning summary and the
-per-client figures (one row per client, so pandas is the right tool here).
+"""What comes back from the engine, finished in pandas: the analysis date, the cleaning summary, the months,
+the gaps between purchases and the per-client table (whose figures the engine computes:
+reportgen.analysis.logpasses.figures).
 
 Per client, at the analysis date `as_of` (purchase days after it are outside the analysis):
 - recency_days: days from the last purchase to as_of; tenure_days: days from the first purchase to as_of;
@@ -95,46 +96,34 @@ def _float(row, key: str) -> float:
     return 0.0 if value is None or pd.isna(value) else float(value)
 
 
-def client_figures(raw: pd.DataFrame, as_of: dt.date, calibration_end: dt.date,
-                   attributes: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Return the per-client table (see the module's docstring) from logpasses.summary's rows, by client id."""
-    first = pd.to_datetime(raw["first_purchase"])
-    last = pd.to_datetime(raw["last_purchase"])
-    cal_last = pd.to_datetime(raw["cal_last"])
-    end, cal = pd.Timestamp(as_of), pd.Timestamp(calibration_end)
-    days = raw["purchase_days"].astype("int64")
-    revenue = raw["revenue"].astype(float)
-    x = days - 1
-    repeat = revenue - raw["first_amount"].astype(float)
-    out = pd.DataFrame({
+def client_figures(raw: pd.DataFrame, attributes: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Return the per-client table (see the module's docstring) from logpasses.summary's rows, whose figures
+    the engine computed (sorted by client id, as the engine returns them): the columns in their order and
+    types, x_cal and x_holdout missing outside the calibration, and the cut-off's columns when the rows
+    have them."""
+    outside = ~raw["in_calibration"].to_numpy(dtype=bool)
+    columns = {
         "client_id": raw["client"].astype(str),
-        "first_purchase": first.astype("datetime64[ns]"),
-        "last_purchase": last.astype("datetime64[ns]"),
-        "purchase_days": days,
-        "lines": raw["lines"].astype("int64"),
-    })
+        "first_purchase": raw["first_purchase"].astype("datetime64[ns]"),
+        "last_purchase": raw["last_purchase"].astype("datetime64[ns]"),
+        "purchase_days": raw["purchase_days"].to_numpy(dtype="int64"),
+        "lines": raw["lines"].to_numpy(dtype="int64"),
+    }
     if "invoices" in raw:
-        out["invoices"] = raw["invoices"].fillna(0).astype("int64")
-    out["revenue"] = revenue
-    out["mean_basket"] = revenue / days
-    out["recency_days"] = (end - last).dt.days.astype("int64")
-    out["tenure_days"] = (end - first).dt.days.astype("int64")
-    out["x"] = x
-    out["t_x"] = (last - first).dt.days / 7
-    out["T"] = (end - first).dt.days / 7
-    out["zbar"] = np.where(x > 0, repeat / x.where(x > 0, 1), 0.0)
-    inside = (first <= cal).to_numpy()
-    x_cal = days - raw["holdout_days"].astype("int64") - 1
-    cal_repeat = revenue - raw["holdout_revenue"].astype(float) - raw["first_amount"].astype(float)
-    out["in_calibration"] = inside
-    out["x_cal"] = pd.Series(np.where(inside, x_cal, 0), dtype="Int64").where(inside)
-    out["t_x_cal"] = np.where(inside, (cal_last - first).dt.days / 7, np.nan)
-    out["T_cal"] = np.where(inside, (cal - first).dt.days / 7, np.nan)
-    out["zbar_cal"] = np.where(inside, np.where(x_cal > 0, cal_repeat / x_cal.where(x_cal > 0, 1), 0.0), np.nan)
-    out["x_holdout"] = pd.Series(raw["holdout_days"].astype("int64"), dtype="Int64").where(inside)
+        columns["invoices"] = raw["invoices"].fillna(0).to_numpy(dtype="int64")
+    for name in ("revenue", "mean_basket", "recency_days", "tenure_days", "x", "t_x", "T", "zbar", "in_calibration"):
+        columns[name] = raw[name].to_numpy()
+    columns["x_cal"] = pd.arrays.IntegerArray(raw["x_cal"].to_numpy(dtype="int64"), outside)
+    for name in ("t_x_cal", "T_cal", "zbar_cal"):
+        columns[name] = raw[name].to_numpy(dtype=float)
+    columns["x_holdout"] = pd.arrays.IntegerArray(raw["holdout_days"].to_numpy(dtype="int64"), outside.copy())
     for attribute in attributes:
-        out[attribute] = raw[attribute].astype(object).where(raw[attribute].notna(), None)
-    return out.sort_values("client_id", kind="stable").reset_index(drop=True)
+        columns[attribute] = raw[attribute].astype(object).where(raw[attribute].notna(), None)
+    if "in_cutoff" in raw:  # the churn model's figures at its cut-off
+        from reportgen.ingest.logcutoff import cutoff_columns
+
+        columns.update(cutoff_columns(raw))
+    return pd.DataFrame(columns, copy=False)  # in the order of the summary: by client id
 
 
 def rule_table(days: pd.DataFrame) -> pd.DataFrame:
@@ -166,12 +155,17 @@ def month_table(days: pd.DataFrame, raw: pd.DataFrame, first_month: dt.date, as_
     return out
 
 
-def gap_table(raw: pd.DataFrame, one_in: int) -> dict:
-    """Return the gaps in days between consecutive purchase days of a client, from the purchase days the
-    summary collected (`gap_days`): count, mean and quantiles, and the share of clients they come from."""
-    gaps = [np.diff(np.sort(np.asarray(days, dtype="int64"))) for days in raw["gap_days"].dropna()
-            if days is not None and len(days) > 1]
-    values = np.concatenate(gaps) if gaps else np.zeros(0, dtype="int64")
+def gap_table(days: pd.DataFrame, as_of: dt.date, one_in: int) -> dict:
+    """Return the gaps in days between consecutive purchase days of a client, up to the analysis date, as
+    plain data: count, mean and quantiles (exact, interpolated as pandas does), and the share of clients they
+    come from. The purchase days are the day counts' rows with a `sample` (logpasses.day_counts)."""
+    sampled = days[(days["sample"] != 0) & (days["rule"] == OK)]
+    sampled = sampled[pd.to_datetime(sampled["day"]) <= pd.Timestamp(as_of)]
+    keys = sampled["sample"].to_numpy(dtype="int64")
+    day = pd.to_datetime(sampled["day"]).to_numpy().astype("datetime64[D]").astype("int64")
+    order = np.lexsort((day, keys))
+    keys, day = keys[order], day[order]
+    values = np.diff(day)[keys[1:] == keys[:-1]]
     quantiles = {str(q): (float(np.quantile(values, q)) if len(values) else None) for q in GAP_QUANTILES}
     return {"count": int(len(values)), "mean": float(values.mean()) if len(values) else None,
             "quantiles": quantiles, "clients_sampled": 1 / one_in}

@@ -1,9 +1,11 @@
 """The transactions input kind: a log of purchases read by the engine, cleaned and summarised per client.
 
 The file's first lines decide the columns, the dates' layout and the numbers' decimal mark
-(reportgen.ingest.logcolumns, logdates); the engine then reads the whole file once into a small table of
-rule, client and day (reportgen.ingest.logparse), and every figure comes from that
-(reportgen.analysis.logpasses). Only one row per client and a few small tables come back to pandas.
+(reportgen.ingest.logcolumns, logdates); the engine then types and judges every line
+(reportgen.ingest.logparse) in two passes over the file (reportgen.analysis.logpasses): the first counts
+lines by cleaning rule and day, with a sample of clients' purchase days for the gaps between purchases;
+the second, once the analysis date is known, summarises each client. Only one row per client and a few
+small tables come back to pandas.
 """
 
 from __future__ import annotations
@@ -32,7 +34,8 @@ from reportgen.ingest.numbers import parse_numbers
 from reportgen.roles import Roles
 
 KIND = "transactions"
-# Lines above which the gaps between purchase days are measured on a sample of clients (of about this many)
+# Lines above which the gaps between purchase days are measured on a sample of clients (of about this many
+# lines, counted in the file or estimated from its first lines: the sample is chosen before the first pass)
 GAP_SAMPLE_DAYS = 200_000
 
 
@@ -57,6 +60,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
                frame: pd.DataFrame | None) -> Dataset:
     """Return the dataset of a log, computed with an open engine."""
     from reportgen.analysis import logpasses
+    from reportgen.ingest.logcutoff import decide_cutoff
 
     layout = _date_layout(engine, sample, found, settings, frame)
     plan = _plan(sample, found, layout, settings)
@@ -77,19 +81,23 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     first_month = first.replace(day=1)
     months = max(0, (as_of.year - first_month.year) * 12 + as_of.month - first_month.month) + 1
     words = -(-months // logpasses.MONTH_BITS)
-    used_lines = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
-                              "lines"].sum())
-    one_in = max(1, -(-used_lines // GAP_SAMPLE_DAYS))
-    raw = _run(engine, sample, lambda: engine.frame(logpasses.summary(
-        window, cal_end, first_month, words, with_invoices="invoice" in found.roles, one_in=one_in)))
+    prints = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
+                          "id_prints"].sum()) if plan.digit_ids else None
+    gaps = gap_table(days, as_of, plan.gap_one_in)
+    # the churn model's cut-off follows from the gaps, which the first pass brought: its figures ride on the
+    # per-client pass
+    cutoff = decide_cutoff(as_of, first, gaps, a.inactivity_days) if a.predict else None
+    raw = _per_client(engine, sample, window, as_of, cal_end, first_month, words, "invoice" in found.roles, prints,
+                      cutoff)
     if raw.empty:
         raise DataError(
             _("No purchase is dated on or before the analysis date {as_of}.").format(as_of=as_of),
             hint=_("Set analysis.as_of between the log's first and last dates ({first} and {last}), or leave it "
                    "empty.").format(first=first, last=last), location=Location(file=str(sample.path)))
     for attribute in plan.attributes:
-        raw = raw.merge(engine.frame(logpasses.main_value(window, attribute)), on="client", how="left")
-    clients = client_figures(raw, as_of, cal_end, plan.attributes)
+        values = engine.frame(logpasses.main_value(window, attribute, engine.integer_keys))
+        raw = raw.merge(values, on="client", how="left", sort=False)
+    clients = client_figures(raw, plan.attributes)
     if len(clients) == 1:
         raise DataError(
             _("The log holds the purchases of a single client ({client}): there is nobody to compare.").format(
@@ -107,10 +115,44 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
         "calibration_clients": int(clients["in_calibration"].sum()),
         "cleaning": cleaning_summary(counts, after_table(days, as_of), plan.dedup, plan.drop_zero, ragged),
         "by_month": month_table(days, raw, first_month, as_of),
-        "gaps": gap_table(raw, one_in),
+        "gaps": gaps,
         "engine": {"name": engine.name, "memory_limit": engine.memory_limit},
+        "cutoff": cutoff.isoformat() if cutoff else None,
     }
     return _dataset(clients, found, log, sample)
+
+
+def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_end: dt.date, first_month: dt.date,
+                words: int, invoices: bool, prints: int | None, cutoff: dt.date | None = None) -> pd.DataFrame:
+    """Return logpasses.summary's rows (with the churn model's figures at `cutoff` unless it is None), keyed
+    by integers when the engine wants it: by the number each id writes when the first lines' ids are digits
+    only (`prints`: the first pass's id prints of the lines used), else by a hash of the id. The pass runs
+    again keyed by hash if the ids given back are not the ids read (their prints differ: an id further down
+    is not digits only), and keyed by the ids themselves should two ids share a hash (about one chance in
+    10^13 for a million clients)."""
+    from reportgen.analysis import logpasses
+    from reportgen.analysis.log_features import RECENT_DAYS
+
+    def run(keys: str) -> pd.DataFrame:
+        return _run(engine, sample, lambda: engine.frame(logpasses.summary(
+            window, as_of, cal_end, first_month, words, with_invoices=invoices, keys=keys, cutoff=cutoff,
+            recent_days=RECENT_DAYS)))
+
+    if not engine.integer_keys:
+        return run("id")
+    raw = run("number") if prints is not None else None
+    if raw is not None and (raw["client"].isna().any() or _prints(raw) != prints):
+        raw = None
+    if raw is None:
+        raw = run("hash")
+        if (raw["client_check"] != raw["client"]).any():
+            raw = run("id")
+    return raw.drop(columns=["client_check", "id_print"], errors="ignore")
+
+
+def _prints(raw: pd.DataFrame) -> int:
+    """Return the id prints of a summary keyed by number, weighted by lines as the first pass sums them."""
+    return int((raw["id_print"].to_numpy(dtype="int64") * raw["lines"].to_numpy(dtype="int64")).sum())
 
 
 def _dataset(clients: pd.DataFrame, found: LogColumns, log: dict, sample: LogSample) -> Dataset:
@@ -162,9 +204,29 @@ def _plan(sample: LogSample, found: LogColumns, layout: DateLayout, settings: Se
     if sample.file_format == "parquet":
         # a typed file writes missing text as nulls: its strings are ids and names as they are
         kinds.update({r: "read_text" for r, k in kinds.items() if k == "text" and r not in NUMERIC_ROLES + ("date",)})
-    return LogPlan(roles=dict(found.roles), kinds=kinds,
+    padded = frozenset(r for r, c in found.roles.items() if kinds[r] in ("text", "read_text")
+                       and sample.rows[c].dropna().astype(str).str.contains(r"^\s|\s$", regex=True).any())
+    return LogPlan(roles=dict(found.roles), kinds=kinds, padded=padded,
+                   digit_ids=_digit_ids(sample.rows[found.roles["client"]], kinds["client"]),
+                   gap_one_in=max(1, -(-(sample.lines or 0) // GAP_SAMPLE_DAYS)),
                    dates=layout, numbers=numbers, dedup=dedup, drop_zero=data.zero_amounts == "drop",
                    today=today(), attributes=tuple(r for r in OPTIONAL_ROLES if r in found.roles and r != "invoice"))
+
+
+def _digit_ids(values: pd.Series, kind: str) -> bool:
+    """Return whether the first lines' client ids are digits only, NUMBER_DIGITS at most, as text or as whole
+    numbers: then clients are keyed by the number they write, and the first pass sums the ids' prints to
+    check that every id further down gives the same id back."""
+    from reportgen.analysis.logpasses import NUMBER_DIGITS
+
+    if kind == "number":
+        numbers = pd.to_numeric(values, errors="coerce").dropna()
+        return bool(len(numbers)) and bool(((numbers >= 0) & (numbers == numbers.round())
+                                            & (numbers < 10.0 ** NUMBER_DIGITS)).all())
+    if kind not in ("text", "read_text"):
+        return False
+    text = _present(values)
+    return bool(len(text)) and bool(text.str.fullmatch(f"[0-9]{{1,{NUMBER_DIGITS}}}").all())
 
 
 def _number_layout(sample: LogSample, column: str) -> NumberLayout:

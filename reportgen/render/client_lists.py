@@ -22,6 +22,11 @@ CSV_COLUMNS = ("id", "action_group", "segment", "cluster", "risk", "value", "val
                "first_action_title", "left")
 
 
+def _is_log(context: dict) -> bool:
+    """Return True for a transaction log's lists: the flag is the lapse, segments and clusters are RFM ones."""
+    return context["meta"]["kind"] == "transactions"
+
+
 def xlsx_name(lang: str) -> str:
     """Return the file name of the client list in `lang`."""
     return f"clients_{lang}.xlsx"
@@ -60,7 +65,8 @@ def write_csv(context: dict, out: Path) -> Path:
     extra = list(context["prediction"]["clients"]["extra"])
     with atomic_path(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle)
-        writer.writerow([*CSV_COLUMNS, *(csv_text(n) for n in extra)])
+        columns = [*CSV_COLUMNS[:-1], "lapsed"] if _is_log(context) else CSV_COLUMNS
+        writer.writerow([*columns, *(csv_text(n) for n in extra)])
         for row in client_rows(context):
             title = rules[row["action"]]["title"]["en"] if row["action"] else ""
             writer.writerow([csv_text(row["id"]), row["group"], csv_text(row["segment"]), csv_text(row["cluster"]),
@@ -79,8 +85,16 @@ def write_xlsx(context: dict, w, out: Path) -> Path:
     """Write clients_<lang>.xlsx atomically: a sheet per action group (split beyond Excel's row limit), columns
     named in the language, risk as a percentage; return the path. `w` is the language's Wording."""
     extra = list(context["prediction"]["clients"]["extra"])
-    header = [w._("Client id"), w._("Action group"), w._("Segment"), w._("Cluster"), w._("Risk of leaving"),
-              w._("Value"), w._("Value at risk"), w._("First action"), w._("Churn flag"), *extra]
+    log = _is_log(context)
+    header = [w._("Client id"), w._("Action group"), w._("RFM segment") if log else w._("Segment"), w._("Cluster"),
+              w._("Risk of no purchase") if log else w._("Risk of leaving"), w._("Lifetime value") if log else
+              w._("Value"), w._("Value at risk"), w._("First action"), w._("Lapsed") if log else w._("Churn flag"),
+              *extra]
+    # a log's segments and clusters are shown by name in the language (the CSV keeps their keys)
+    names = {}
+    if log:
+        names = {s["id"]: w.rfm_name(s["id"]) for s in context["rfm"]["segments"]}
+        names.update({c["id"]: w.rfm_cluster_name(c) for c in context["clusters"]["groups"]})
     by_group: dict[str, list[dict]] = {g["key"]: [] for g in context["action_groups"]["groups"]}
     for row in client_rows(context):
         by_group.setdefault(row["group"], []).append(row)
@@ -96,14 +110,15 @@ def write_xlsx(context: dict, w, out: Path) -> Path:
                 chunks = [rows[i:i + per_sheet] for i in range(0, len(rows), per_sheet)] or [[]]
                 for number, chunk in enumerate(chunks, start=1):
                     name = _sheet_name(w.group_name(key), number if len(chunks) > 1 else None)
-                    _sheet(book.add_worksheet(name), header, chunk, w, (bold, percent, money))
+                    _sheet(book.add_worksheet(name), header, chunk, w, (bold, percent, money), names)
         finally:
             book.close()
     return out
 
 
-def _sheet(sheet, header: list[str], rows: list[dict], w, formats) -> None:
-    """Write one worksheet: the header, then a row per client, every text cell written as a string."""
+def _sheet(sheet, header: list[str], rows: list[dict], w, formats, names: dict[str, str]) -> None:
+    """Write one worksheet: the header, then a row per client, every text cell written as a string; segments
+    and clusters by their `names` where they have one."""
     bold, percent, money = formats
     # the same few words on every row: looked up once (titles and names come from the catalogs, clean)
     words = {"yes": w._("yes"), "no": w._("no")}
@@ -122,8 +137,8 @@ def _sheet(sheet, header: list[str], rows: list[dict], w, formats) -> None:
             titles[row["action"]] = w.recommendation_title(row["action"])
         _text(sheet, r, 0, row["id"])
         sheet.write_string(r, 1, groups[row["group"]])
-        _text(sheet, r, 2, row["segment"])
-        _text(sheet, r, 3, row["cluster"])
+        _text(sheet, r, 2, names.get(row["segment"], row["segment"]))
+        _text(sheet, r, 3, names.get(row["cluster"], row["cluster"]))
         sheet.write_number(r, 4, row["risk"], percent)
         for col, key in ((5, "value"), (6, "value_at_risk")):
             if row[key] is not None:

@@ -22,6 +22,7 @@ from reportgen.render.sections.statistics import ClusterChoice, SegmentStatistic
 from reportgen.render.sections.summary import ContextObjectives, ExecutiveSummary, MethodSteps
 from reportgen.render.sections.prediction import KeyFactors, ModelQuality, PredictiveModel
 from reportgen.render.sections.tx_opening import RfmMethod, TxData, TxObjectives, TxSummary, TxTitle
+from reportgen.render.sections.tx_prediction import TxActionGroups, TxKeyFactors, TxPredictiveModel, TxValueAtRisk
 from reportgen.render.sections.tx_segments import Concentration, RfmClusterSection, RfmMap, SegmentTable
 from reportgen.render.sections.tx_value import (LifetimeValue, SegmentRecommendations, TxActionPlan, TxAppendix,
                                                 TxNextSteps)
@@ -49,7 +50,8 @@ REPORTS: dict[str, tuple[type[Section], ...]] = {
     # next steps (with questions), appendix
     "transactions": (
         TxTitle, Agenda, TxSummary, TxObjectives, TxData, RfmMethod, RfmMap, SegmentTable, Concentration,
-        RfmClusterSection, LifetimeValue, SegmentRecommendations, TxActionPlan, TxNextSteps, TxAppendix,
+        RfmClusterSection, LifetimeValue, TxPredictiveModel, TxKeyFactors, TxValueAtRisk, TxActionGroups,
+        SegmentRecommendations, TxActionPlan, TxNextSteps, TxAppendix,
     ),
 }
 

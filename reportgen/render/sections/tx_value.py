@@ -206,6 +206,8 @@ class TxAppendix(Section):
         if info["status"] == "ok":
             lines.append(w._("Silhouette measured on {sample} clients; clusters fitted on {fitted} clients").format(
                 sample=w.fmt.number(info["silhouette_sample"]), fitted=w.fmt.number(info["fitted_on"])))
+        if w.prediction:  # what the churn model learns from and what it scores
+            lines += [w.log_label_line(), w.log_scoring_line()]
         lines.append(w._("Lines read by {engine}; recommendations from the playbook {file}").format(
             engine=log["engine"]["name"], file=Path(ctx["playbook"]["source"]).name))
         return lines

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from reportgen.i18n.ui import N_
 from reportgen.render.sentences.behaviour import capitalised
+from reportgen.render.sentences.log_prediction import LogPredictionSentences
 
 # RFM segments (analysis.rfm.SEGMENTS) and cluster names (analysis.rfm_clusters.CLUSTER_KEYS): name and one line
 SEGMENT_WORDS = {
@@ -49,8 +50,8 @@ ACTION_WORDS = {"removed": N_("removed"), "error": N_("refused"), "kept": N_("ke
                 "not_checked": N_("not checked"), "outside": N_("outside the analysis")}
 
 
-class TransactionSentences:
-    """The words of a transaction log's sections (a part of Wording)."""
+class TransactionSentences(LogPredictionSentences):
+    """The words of a transaction log's sections (a part of Wording), its churn model's among them."""
 
     @property
     def is_transactions(self) -> bool:
