@@ -96,6 +96,9 @@ def test_every_section_is_in_the_decks_and_pdfs_of_three_languages(built):
         assert all(spaces(tr(lang, h)) in pdf for h in PDF_HEADINGS), lang
         names = [tr(lang, n) for n in ("Champions", "Lost", "At risk")]
         assert all(any(n in p for p in text) for n in names)
+        # the agenda names each part once (the action plan and the next steps share a line)
+        agenda = next(slide for slide in deck(folder, lang) if tr(lang, "Agenda") in slide)
+        assert len(agenda) == len(set(agenda)) and tr(lang, "Action plan and next steps") in agenda
 
 
 def test_the_figures_on_the_slides_are_those_of_the_log(built):

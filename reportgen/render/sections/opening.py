@@ -37,8 +37,9 @@ class Agenda(Section):
 
     def slides(self, deck) -> None:
         """Add the agenda."""
-        items = [line for section in deck.sections if section.applies(deck.ctx)
-                 for line in [section.agenda(deck.w)] if line]
+        # sections that share a line (the action plan and the next steps) give it once, where it first appears
+        items = list(dict.fromkeys(line for section in deck.sections if section.applies(deck.ctx)
+                                   for line in [section.agenda(deck.w)] if line))
         deck.list_slides(deck._("Agenda"), [Item(t) for t in items], deck.talk(
             deck._("What this report covers, in the order it is presented."), deck.bridge_after(self)))
 
