@@ -119,14 +119,21 @@ def render_all(context: dict, langs: list[str], job: RenderJob, done: Callable[[
             files.append(render_one(context, lang, fmt, job))
             done(lang, fmt)
         return files
-    from concurrent.futures import as_completed
+    from concurrent.futures import as_completed, wait
 
     # the slow PDFs first, so the decks fill the gaps at the end
     ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
     futures = {pool.pool.submit(render_one, context, lang, fmt, job): (lang, fmt) for lang, fmt in ordered}
-    for future in as_completed(futures):
-        files.append(future.result())
-        done(*futures[future])
+    try:
+        for future in as_completed(futures):
+            files.append(future.result())
+            done(*futures[future])
+    except BaseException:
+        # no worker may still write into the staging folder once the caller removes it
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        raise
     return files
 
 
