@@ -181,18 +181,28 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     whole analysis. Everything is written to a hidden staging folder first and moved into place at the
     end, so a run that fails never leaves a half-written or half-updated set of files.
     """
-    from reportgen.outfolder import publish, staging
-    from reportgen.render import RenderJob, render_all
+    from reportgen.render import RenderPool
 
     report = settings.report
     period = period_of(settings)
     folder = output_dir(settings, out, period)
     languages = list(dict.fromkeys(report.languages))
     _check_before_build(settings, folder, languages)
-    dataset = load(settings, data, reporter)
-    context = analyse(dataset, settings, reporter, previous=previous, period=period)
-    from reportgen.render.client_lists import CSV_NAME, has_clients, write_csv  # imported once the checks passed
+    formats = tuple(report.formats) + (("xlsx",) if settings.analysis.predict else ())
+    with RenderPool(formats, len(languages) * len(formats)) as pool:
+        dataset = load(settings, data, reporter)
+        context = analyse(dataset, settings, reporter, previous=previous, period=period)
+        return _render(context, settings, folder, languages, reporter, pool)
 
+
+def _render(context: dict, settings: Settings, folder: Path, languages: list[str], reporter: Reporter,
+            pool) -> list[Path]:
+    """Write context.json, the client lists and every language and format of the build; return the files."""
+    from reportgen.outfolder import publish, staging
+    from reportgen.render import RenderJob, render_all
+    from reportgen.render.client_lists import CSV_NAME, has_clients, write_csv
+
+    report = settings.report
     with staging(folder) as staging_folder:
         staged = [write_text(staging_folder / "context.json", dumps(context))]
         lists = has_clients(context)
@@ -207,7 +217,7 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
                 formats=", ".join(job.formats), langs=", ".join(languages))):
             staged += render_all(context, languages, job,
                                  done=lambda lang, fmt: reporter.detail(_("{lang}: {format} done").format(
-                                     lang=lang, format=fmt)))
+                                     lang=lang, format=fmt)), pool=pool)
         return publish(staged, staging_folder, folder)
 
 

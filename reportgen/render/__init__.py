@@ -56,7 +56,7 @@ def render_one(context: dict, lang: str, fmt: str, job: RenderJob) -> Path:
 
 
 def _warm_up(formats: tuple[str, ...]) -> None:
-    """Import the renderers and load the fonts once, before forking, so every worker starts ready."""
+    """Import the renderers and load the fonts, so that a worker is ready before its first task."""
     from reportgen.render.fonts import register_matplotlib
     from reportgen.render.textfit import text_width
 
@@ -70,32 +70,70 @@ def _warm_up(formats: tuple[str, ...]) -> None:
         import reportgen.render.pdf  # noqa: F401
 
 
-def render_all(context: dict, langs: list[str], job: RenderJob, done: Callable[[str, str], None]) -> list[Path]:
+def _start_worker(parent: int, formats: tuple[str, ...]) -> None:
+    """Tie this render worker to the build that forked it, then import the renderers."""
+    _end_with_parent(parent)
+    _warm_up(formats)
+
+
+class RenderPool:
+    """The render workers of a build, started before its analysis (a context manager; None-like with one core).
+
+    Forked when the build starts, each worker imports the renderers and loads the fonts on the core the
+    analysis leaves free, instead of the build doing it, alone, between the analysis and the first file.
+    """
+
+    def __init__(self, formats: tuple[str, ...], tasks: int) -> None:
+        self.workers = min(tasks, os.cpu_count() or 1)
+        self.pool = None
+        if self.workers > 1:
+            from concurrent.futures import ProcessPoolExecutor
+            from multiprocessing import get_context
+
+            self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=get_context("fork"),
+                                            initializer=_start_worker, initargs=(os.getpid(), formats))
+            self.pool.submit(os.getpid)  # the fork context starts every worker at the first submit: now
+
+    def __enter__(self) -> RenderPool:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.pool is not None:
+            self.pool.shutdown(cancel_futures=True)
+
+
+def render_all(context: dict, langs: list[str], job: RenderJob, done: Callable[[str, str], None],
+               pool: RenderPool | None = None) -> list[Path]:
     """Render every (language, format), in parallel processes when there are several cores.
 
-    `done(lang, fmt)` is called as each file is finished.
+    `done(lang, fmt)` is called as each file is finished. `pool`: workers started earlier (RenderPool);
+    without it they are started here.
     """
     tasks = [(lang, fmt) for lang in langs for fmt in job.formats]
-    workers = min(len(tasks), os.cpu_count() or 1)
+    if pool is None:
+        with RenderPool(job.formats, len(tasks)) as own:
+            return render_all(context, langs, job, done, own)
     files = []
-    if workers <= 1:
+    if pool.pool is None:
         for lang, fmt in tasks:
             files.append(render_one(context, lang, fmt, job))
             done(lang, fmt)
         return files
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from multiprocessing import get_context
+    from concurrent.futures import as_completed, wait
 
-    _warm_up(job.formats)
-    # fork: the workers inherit the imports and fonts already loaded, instead of a second of imports each
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork"), initializer=_end_with_parent,
-                             initargs=(os.getpid(),)) as pool:
-        # the slow PDFs first, so the decks fill the gaps at the end
-        ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
-        futures = {pool.submit(render_one, context, lang, fmt, job): (lang, fmt) for lang, fmt in ordered}
+    # the slow PDFs first, so the decks fill the gaps at the end
+    ordered = sorted(tasks, key=lambda t: t[1] != "pdf")
+    futures = {pool.pool.submit(render_one, context, lang, fmt, job): (lang, fmt) for lang, fmt in ordered}
+    try:
         for future in as_completed(futures):
             files.append(future.result())
             done(*futures[future])
+    except BaseException:
+        # no worker may still write into the staging folder once the caller removes it
+        for future in futures:
+            future.cancel()
+        wait(futures)
+        raise
     return files
 
 

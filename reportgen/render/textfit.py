@@ -19,10 +19,15 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont:
     return ImageFont.truetype(str(font_file(BOLD if bold else REGULAR)), _REF_SIZE)
 
 
-@lru_cache(maxsize=20_000)
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Return the width of `text` in points at `size` points."""
-    return _font(bold).getlength(text) * size / _REF_SIZE
+    return _length(text, bold) * size / _REF_SIZE
+
+
+@lru_cache(maxsize=20_000)
+def _length(text: str, bold: bool) -> float:
+    """Return the width of `text` at the reference size (kept: fitting a box tries one text at several sizes)."""
+    return _font(bold).getlength(text)
 
 
 def wrap(text: str, width: float, size: float, bold: bool = False) -> list[str]:
