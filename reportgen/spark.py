@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import warnings
 from pathlib import Path
 
 import pandas as pd
@@ -38,6 +39,7 @@ DEFAULT_CONF = {
     "spark.sql.shuffle.partitions": "8",
 }
 INSTALL = "pip install 'reportgen[spark]'"
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 
 def require_spark() -> None:
@@ -72,7 +74,11 @@ def session(settings: EngineSettings):
     if active is not None:
         return active, False
     builder = SparkSession.builder.master(settings.spark_master).appName("reportgen")
-    for key, value in {**DEFAULT_CONF, **{k: str(v) for k, v in settings.spark_conf.items()}}.items():
+    # the driver's logging from its start (setLogLevel comes after the startup warnings)
+    quiet = {"spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}"}
+    conf = {**DEFAULT_CONF, **quiet, **{k: str(v).lower() if isinstance(v, bool) else str(v)
+                                        for k, v in settings.spark_conf.items()}}
+    for key, value in conf.items():
         builder = builder.config(key, value)
     made = builder.getOrCreate()
     made.sparkContext.setLogLevel("ERROR")  # its warnings are about the cluster, not the user's data
@@ -147,8 +153,9 @@ class SparkEngine:
         if self._raw is None:
             return pd.DataFrame({"line": [], "column": [], "error_type": []})
         name, first = self._raw
-        count = self.session.sql(f"SELECT count(`{first}`) + count(*) - count(`{first}`) AS n FROM {name} "
-                                 f"WHERE `{CORRUPT}` IS NOT NULL").collect()[0]["n"]
+        # the first column is named too: Spark refuses a query on a raw file that reads the corrupt column alone
+        count = arrow(self.session.sql(f"SELECT count(*) AS n FROM {name} WHERE `{CORRUPT}` IS NOT NULL "
+                                       f"AND (`{first}` IS NULL OR `{first}` IS NOT NULL)"))["n"][0].as_py()
         return pd.DataFrame({"line": [None] * count, "column": [None] * count,
                              "error_type": ["INVALID_FIELDS"] * count})
 
@@ -171,19 +178,40 @@ class SparkEngine:
         from ibis.formats.pyarrow import PyArrowData
 
         self.con._run_pre_execute_hooks(expr)  # registers the builtin functions the expression names
-        frame = self.session.sql(self.con.compile(expr))
-        if hasattr(frame, "toArrow"):  # Spark 4
-            table = frame.toArrow()
-        else:  # Spark 3.5: the same Arrow batches, by their older name
-            import pyarrow as pa
-
-            table = pa.Table.from_batches(frame._collect_as_arrow(), schema=None) if frame.columns else None
+        table = arrow(self.session.sql(self.con.compile(expr)))
         table = PyArrowData.convert_table(table, expr.as_table().schema())
         return table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
 
     def settings(self) -> dict[str, str]:
         """Return the session's master and driver memory as Spark reports them."""
         return {"master": self.session.sparkContext.master, "memory_limit": self.memory_limit}
+
+
+def arrow(frame):
+    """Return a Spark frame's rows as an Arrow table (Spark 4's toArrow; Spark 3.5's Arrow batches).
+
+    PySpark leaves the socket the rows came through to the garbage collector, which then warns that it was
+    not closed (a ResourceWarning): it is collected here, where that warning is known to be PySpark's.
+    """
+    import gc
+
+    import pyarrow as pa
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        if hasattr(frame, "toArrow"):
+            table = frame.toArrow()
+        else:
+            table = pa.Table.from_batches(frame._collect_as_arrow(), schema=_arrow_schema(frame))
+        gc.collect()
+    return table
+
+
+def _arrow_schema(frame):
+    """Return the Arrow schema of a Spark 3.5 frame (for a result without rows)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(frame.schema)
 
 
 def _xxhash64():

@@ -80,6 +80,6 @@ def _csv(spark, path: Path, sample, settings: Settings) -> RawTable:
 
 def _collect(frame) -> pd.DataFrame:
     """Return a Spark frame's rows as a pandas frame, through Arrow."""
-    if hasattr(frame, "toArrow"):  # Spark 4
-        return frame.toArrow().to_pandas()
-    return frame.toPandas()  # Spark 3.5: through Arrow too (spark.sql.execution.arrow.pyspark.enabled)
+    from reportgen.spark import arrow
+
+    return arrow(frame).to_pandas()
