@@ -6,13 +6,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+# the tests also run the Spark engine (tests/test_spark.py): its extra is installed for them only, so that
+# `make report` needs neither PySpark nor Java
+SPARK  := $(VENV)/.spark
 
 .PHONY: report test install benchmark clean
 
 report: $(STAMP)
 	$(BIN)/reportgen build --lang fr
 
-test: $(STAMP)
+test: $(STAMP) $(SPARK)
 	$(BIN)/python -m pytest
 
 install: $(STAMP)
@@ -24,6 +27,10 @@ $(STAMP): pyproject.toml tools/check_system.py
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
+
+$(SPARK): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	touch $(SPARK)
 
 benchmark: $(STAMP)
 	$(BIN)/python benchmarks/run.py

@@ -47,6 +47,8 @@ def common(func):
 def data_options(func):
     """Add the options that choose and read the data file."""
     # applied bottom-up: the last one here is listed first in --help
+    func = click.option("--engine", metavar="NAME", help=_(
+        "Engine that reads the data: duckdb or spark (default: engine.name in the config, else duckdb)."))(func)
     func = click.option("--sheet", metavar="NAME", help=_("XLSX sheet (default: the first)."))(func)
     func = click.option("--separator", metavar="SEP", help=_("CSV separator: ',', ';', 'tab' or '|' (default: detected)."))(func)
     func = click.option("--encoding", metavar="NAME", help=_("Encoding of a CSV file (default: detected)."))(func)
@@ -71,12 +73,13 @@ def cli(ctx, debug, verbose, quiet):
              help=_("Load and validate a data file; print the roles found and the data-quality summary."))
 @data_options
 @common
-def check(reporter: Reporter, data, config, encoding, separator, sheet):
+def check(reporter: Reporter, data, config, encoding, separator, sheet, engine):
     """Load and validate a data file; print the roles found and the data-quality summary."""
     from reportgen import pipeline
     from reportgen.console.summaries import quality_lines, roles_lines, source_line
 
-    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet)
+    settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
+                                     engine=engine)
     dataset = pipeline.load(settings, data, reporter, announce=False)
     if dataset.log:
         from reportgen.console.logsummary import log_lines
@@ -98,14 +101,14 @@ def check(reporter: Reporter, data, config, encoding, separator, sheet):
 @click.option("--previous", metavar="FILE",
               help=_("Last quarter's data file or context.json: adds what changed since then."))
 @common
-def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output, period, playbook, previous):
+def analyze(reporter: Reporter, data, config, encoding, separator, sheet, engine, output, period, playbook, previous):
     """Analyse a data file and write the context (every figure the reports state) as JSON."""
     from reportgen import pipeline
     from reportgen.atomic import write_text
     from reportgen.context import dumps
 
     settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
-                                     period=period, playbook=playbook)
+                                     engine=engine, period=period, playbook=playbook)
     pipeline.check_output_file(output)
     dataset = pipeline.load(settings, data, reporter)
     context = pipeline.analyse(dataset, settings, reporter, previous=previous)
@@ -129,16 +132,16 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, output
               help=_("Last quarter's data file or context.json: adds what changed since then."))
 @click.option("--send", "send_after", is_flag=True, help=_("E-mail the PDF summaries once they are built."))
 @common
-def build(reporter: Reporter, data, config, encoding, separator, sheet, languages, formats, period, out, template,
-          templates, playbook, previous, send_after):
+def build(reporter: Reporter, data, config, encoding, separator, sheet, engine, languages, formats, period, out,
+          template, templates, playbook, previous, send_after):
     """Build the decks and PDF summaries."""
     from reportgen import pipeline
     from reportgen.i18n.catalogs import check_language
 
     languages = tuple(check_language(lang) for lang in languages)
     settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
-                                     languages=languages, formats=formats, period=period, template=template,
-                                     templates=templates, playbook=playbook)
+                                     engine=engine, languages=languages, formats=formats, period=period,
+                                     template=template, templates=templates, playbook=playbook)
     if send_after and "pdf" not in settings.report.formats:
         raise UserError(_("--send needs the PDF summaries, but --format leaves them out."),
                         hint=_("Add pdf to --format, or send later with `reportgen send`."))

@@ -277,7 +277,7 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
 
 # Sizes DuckDB's memory_limit accepts: a number and a unit (512MB, 2GB, 1.5GiB)
 _MEMORY = r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)"
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")
 
 
 def _log_problems(settings: Settings) -> list[str]:
@@ -310,6 +310,12 @@ def _log_problems(settings: Settings) -> list[str]:
         problems.append(_("[analysis] calibration_end must come before as_of"))
     if g.name not in ENGINES:
         problems.append(_("[engine] name = {value!r}: use {engines}").format(value=g.name, engines=", ".join(ENGINES)))
+    if not g.spark_master.strip():
+        problems.append(_("[engine] spark_master is empty: use local[2], spark://host:7077 or yarn"))
+    odd = [key for key, value in g.spark_conf.items() if not isinstance(value, (str, int, float, bool))]
+    if odd:
+        problems.append(_("[engine.spark_conf] {keys}: each Spark setting takes text, a number or true/false").format(
+            keys=", ".join(odd)))
     if not re.fullmatch(_MEMORY, g.memory_limit.strip(), flags=re.IGNORECASE):
         problems.append(_("[engine] memory_limit = {value!r}: use a size such as 512MB or 4GB").format(
             value=g.memory_limit))

@@ -42,6 +42,8 @@ class Engine:
     # group clients by an integer (their id's number or a hash of it): DuckDB's aggregation spills to disk with
     # integer keys, not text ones
     integer_keys = True
+    # CSV columns the first lines show to be dates and plain numbers are typed by DuckDB's reader (logread)
+    typed_reader = True
 
     def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
         import ibis
@@ -73,6 +75,11 @@ class Engine:
             self.con.disconnect()
         finally:
             shutil.rmtree(self.spill, ignore_errors=True)
+
+    @staticmethod
+    def hash(column):
+        """Return a 64-bit hash of a column (DuckDB's own)."""
+        return column.hash()
 
     def _name(self, stem: str) -> str:
         """Return a fresh table name for this connection."""
@@ -139,6 +146,11 @@ class Engine:
         return dict(rows)
 
 
-def open_engine(settings: EngineSettings, base_dir: Path | None = None) -> Engine:
-    """Return an open engine for `settings` (engine.name is checked by the config: only duckdb for now)."""
+def open_engine(settings: EngineSettings, base_dir: Path | None = None):
+    """Return an open engine for `settings`: DuckDB, or Spark (reportgen.spark) for engine.name = "spark";
+    raise UserError when Spark is asked for and PySpark or Java is missing."""
+    if settings.name == "spark":
+        from reportgen.spark import SparkEngine
+
+        return SparkEngine(settings, base_dir)
     return Engine(settings, base_dir)

@@ -22,6 +22,7 @@ OVERRIDES = {
     "encoding": ("data", "encoding"),
     "separator": ("data", "separator"),
     "sheet": ("data", "sheet"),
+    "engine": ("engine", "name"),
     "period": ("report", "period"),
     "languages": ("report", "languages"),
     "formats": ("report", "formats"),

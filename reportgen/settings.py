@@ -141,12 +141,20 @@ class AnalysisSettings:
 class EngineSettings:
     """Where the passes over every line of a transaction log run."""
 
-    name: str = opt("duckdb", N_("Engine of the passes over the lines: duckdb (embedded, the only one for now)."))
+    name: str = opt("duckdb", N_(
+        "Engine of the passes over every line or row: duckdb (embedded) or spark (Apache Spark, for data in a "
+        "cluster: pip install 'reportgen[spark]' and a Java runtime)."))
     memory_limit: str = opt("2GB", N_(
         "Memory the engine may use, e.g. 512MB or 4GB; beyond it, it spills to temp_directory."))
     temp_directory: str = opt("", N_(
         "Folder the engine spills to (a subfolder is made and removed after the run); empty: the system's "
         "temporary folder."))
+    spark_master: str = opt("local[2]", N_(
+        "Spark master the spark engine connects to: local[N] (N cores of this machine), spark://host:7077, "
+        "yarn ..."))
+    spark_conf: dict = opt({}, N_(
+        "Spark settings of the session, e.g. \"spark.executor.memory\" = \"4g\"; a session already running "
+        "(a notebook's, spark-submit's) is used as it is."))
 
 
 @dataclass

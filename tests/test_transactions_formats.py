@@ -110,7 +110,7 @@ def test_without_a_spill_folder_the_engine_makes_one_under_the_system_temp_and_l
 
 
 @pytest.mark.parametrize(("section", "value", "fragment"), [
-    ({"engine": {"name": "spark"}}, "spark", "use duckdb"),
+    ({"engine": {"name": "polars"}}, "polars", "use duckdb, spark"),
     ({"engine": {"memory_limit": "lots"}}, "lots", "512MB"),
     ({"data": {"date_format": "%d %B %Y"}}, "%d %B %Y", "%d/%m/%Y %H:%M"),
     ({"analysis": {"as_of": "30/09/2025"}}, "30/09/2025", "YYYY-MM-DD"),

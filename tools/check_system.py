@@ -5,6 +5,7 @@ command and exits 1. Uses only the standard library: it runs before the virtual 
 
     python3 tools/check_system.py            # what `make` needs
     python3 tools/check_system.py --office   # LibreOffice, for the slide-drawing test (CI runs this)
+    python3 tools/check_system.py --java     # a Java runtime, for --engine spark and its tests (CI runs this)
 """
 
 from __future__ import annotations
@@ -57,10 +58,39 @@ def office(install: bool) -> int:
     return 0
 
 
+# Optional: Spark (`--engine spark`, the 'spark' extra) runs in a Java virtual machine. `make` does not ask for
+# it (the default engine needs no Java); CI does (.ci/run), so that tests/test_spark.py runs instead of skipping.
+JAVA_PACKAGES = ["openjdk-17-jre-headless"]
+
+
+def java_found() -> bool:
+    """Return whether a `java` program is found through JAVA_HOME or on the PATH, as Spark looks for it."""
+    home = os.environ.get("JAVA_HOME")
+    return os.path.isfile(os.path.join(home, "bin", "java")) if home else shutil.which("java") is not None
+
+
+def java(install: bool) -> int:
+    """Install a Java runtime when asked, as root with apt-get, if java is missing; return 0 either way (the
+    Spark tests skip without it), after saying what happened."""
+    if java_found():
+        return 0
+    command = ["apt-get", "install", "-y", "--no-install-recommends", *JAVA_PACKAGES]
+    if install and os.geteuid() == 0 and shutil.which("apt-get"):
+        print("Installing a Java runtime for --engine spark and its tests: " + " ".join(JAVA_PACKAGES), flush=True)
+        subprocess.run(["apt-get", "update", "-q"], check=False)
+        if subprocess.run(command, check=False).returncode == 0 and java_found():
+            return 0
+    print("Java is not installed: tests/test_spark.py will be skipped and --engine spark cannot run. Install it "
+          "with:  sudo " + " ".join(command), file=sys.stderr)
+    return 0
+
+
 def main() -> int:
     """Return 0 when everything is there (or was installed), 1 with instructions otherwise."""
-    if "--office" in sys.argv[1:]:
-        return office(install=True)
+    if "--office" in sys.argv[1:] or "--java" in sys.argv[1:]:
+        codes = [office(install=True)] if "--office" in sys.argv[1:] else []
+        codes += [java(install=True)] if "--java" in sys.argv[1:] else []
+        return max(codes)
     if sys.version_info < (3, 11):
         print(f"reportgen needs Python 3.11 or newer; this is {sys.version.split()[0]}.", file=sys.stderr)
         print("Install it (sudo apt-get install python3.11 python3.11-venv) and run: make PYTHON=python3.11", file=sys.stderr)

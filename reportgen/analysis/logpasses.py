@@ -35,7 +35,7 @@ NUMBER_DIGITS = 17
 PRINT_MASK = (1 << 31) - 1  # id prints times lines, summed over 4 billion lines, stay within 63 bits
 
 
-def day_counts(lines, check_ids: bool = False, one_in: int = 1):
+def day_counts(lines, check_ids: bool = False, one_in: int = 1, hash=None):
     """Return lines, amount, zero-amount lines and duplicate copies by rule, day and `sample`; with
     `check_ids`, also `id_prints`: the sum of the lines used weighted by id_print of their client, which a
     summary keyed by number must give back (else an id was not digits only).
@@ -44,10 +44,11 @@ def day_counts(lines, check_ids: bool = False, one_in: int = 1):
     client for 1), where it is that hash (an id hashing to 0 itself: one chance in 2^64): their purchase days
     come back with the counts, and the gaps between purchases are measured on them without a pass, a window
     or a list of their own. Not a null: pandas would make the column floats, and hashes would lose bits.
+    `hash` is the engine's 64-bit hash of a column (default: Ibis's, which is 32 bits wide on Spark).
     """
     kept = lines.lines
     used = lines.rule == OK
-    key = lines.client.hash()
+    key = hash(lines.client) if hash is not None else lines.client.hash()
     extra = {"id_prints": ibis.ifelse(used, (key & PRINT_MASK) * kept, 0).sum()} if check_ids else {}
     chosen = used if one_in == 1 else used & (key % one_in == 0)
     sample = ibis.ifelse(chosen, key, ibis.literal(0, "int64"))
@@ -70,6 +71,12 @@ def month_index(day, first_month: dt.date):
 def min_by(arg: float, key: dt.date) -> float:
     """Return `arg` at the smallest `key` (DuckDB's and Spark's min_by: a fixed-size state, so a large
     aggregation can spill; ibis's own argmin is an ordered FIRST on DuckDB, which holds every row)."""
+
+
+@ibis.udf.agg.builtin(name="bit_or")
+def bit_or(arg: int) -> int:
+    """Return the bitwise OR of `arg` over a group (DuckDB's and Spark's bit_or: Ibis has no Spark rule for
+    its own BitOr)."""
 
 
 def id_print(client):
@@ -127,10 +134,10 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
     index = month_index(days.day, first_month)
     one = ibis.literal(1, "int64")
     if words == 1:  # two years of months fit in one word: no test of which word a month is in
-        bits = {"months_0": (one << index).bit_or()}
+        bits = {"months_0": bit_or(one << index)}
     else:
-        bits = {f"months_{w}": ibis.ifelse((index // MONTH_BITS) == w, one << (index % MONTH_BITS),
-                                           ibis.literal(0, "int64")).bit_or() for w in range(words)}
+        bits = {f"months_{w}": bit_or(ibis.ifelse((index // MONTH_BITS) == w, one << (index % MONTH_BITS),
+                                                  ibis.literal(0, "int64"))) for w in range(words)}
     extra = {"invoices": days.invoices.sum()} if with_invoices else {}
     if hashed:
         extra.update(client=days.client.min(), client_check=days.client.max())

@@ -19,6 +19,8 @@ from reportgen.kinds import KINDS
 from reportgen.ingest.roles import churn_column, id_columns
 
 LOG_KIND = "transactions"
+# files Spark reads itself with --engine spark (reportgen.ingest.spark_table)
+SPARK_FORMATS = (".csv", ".tsv", ".txt", ".parquet", ".pq")
 
 
 def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) -> Dataset:
@@ -37,7 +39,7 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
     log = _as_log(Path(path), settings, kind)
     if log is not None:
         return log
-    raw = read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
+    raw = _read(Path(path), settings)
     if _workbook_log(raw, settings, kind):
         from reportgen.ingest.logsample import frame_sample, text_frame
         from reportgen.ingest.transactions import build_transactions
@@ -58,6 +60,16 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
         dataset.warnings.append(_("[value_labels] names columns the data does not have: {names}").format(
             names=", ".join(unused)))
     return dataset
+
+
+def _read(path: Path, settings: Settings) -> RawTable:
+    """Return the raw table of a client-level file: read by Spark with engine.name = "spark" (CSV and Parquet;
+    the rows come back through Arrow), else by the pandas readers."""
+    if settings.engine.name == "spark" and path.suffix.lower() in SPARK_FORMATS:
+        from reportgen.ingest.spark_table import read_with_spark
+
+        return read_with_spark(path, settings)
+    return read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
 
 
 def _as_log(path: Path, settings: Settings, kind: str) -> Dataset | None:

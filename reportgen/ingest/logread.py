@@ -37,7 +37,8 @@ def judged_lines(engine: Engine, sample: LogSample, frame: pd.DataFrame | None, 
     frame): by the fast path when the first lines allow it and the whole file agrees, else by the tolerant
     path. Distinct lines are stored in the engine when duplicates are dropped (that takes a pass of its
     own); otherwise every later pass streams the file again, which costs less than storing its lines."""
-    fast = _fast_types(sample, plan) if frame is None and sample.file_format == "csv" else None
+    typed = frame is None and sample.file_format == "csv" and engine.typed_reader
+    fast = _fast_types(sample, plan) if typed else None
     if fast is not None:
         types, kinds, decimal = fast
         table = engine.read_csv(_utf8_path(engine, sample), sample.separator or ",", types, _markers(sample),
@@ -53,7 +54,9 @@ def _count(engine: Engine, table, plan: LogPlan):
     lines = typed_lines(table, plan)
     if plan.dedup:
         lines = engine.cache(lines)
-    return lines, engine.frame(day_counts(lines, check_ids=plan.digit_ids, one_in=plan.gap_one_in))
+    # the id prints check a summary keyed by number: an engine keying clients by their ids needs none
+    check = plan.digit_ids and engine.integer_keys
+    return lines, engine.frame(day_counts(lines, check_ids=check, one_in=plan.gap_one_in, hash=engine.hash))
 
 
 def open_text(engine: Engine, sample: LogSample, frame: pd.DataFrame | None = None):

@@ -82,7 +82,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
     months = max(0, (as_of.year - first_month.year) * 12 + as_of.month - first_month.month) + 1
     words = -(-months // logpasses.MONTH_BITS)
     prints = int(days.loc[(days["rule"] == logpasses.OK) & (pd.to_datetime(days["day"]) <= pd.Timestamp(as_of)),
-                          "id_prints"].sum()) if plan.digit_ids else None
+                          "id_prints"].sum()) if plan.digit_ids and engine.integer_keys else None
     gaps = gap_table(days, as_of, plan.gap_one_in)
     # the churn model's cut-off follows from the gaps, which the first pass brought: its figures ride on the
     # per-client pass

@@ -1,0 +1,228 @@
+"""The passes over a log's lines on Apache Spark, through Ibis: the same expressions as on DuckDB.
+
+SparkEngine has the interface the passes use (reportgen.engine.Engine): it reads CSV and Parquet files
+itself, runs the Ibis expressions of reportgen.ingest.logparse and reportgen.analysis.logpasses, and
+brings their small results (one row per client at most) back through Arrow. Spark is optional
+(`pip install 'reportgen[spark]'`) and needs a Java runtime: require_spark() says what to install.
+
+What differs from DuckDB, and why:
+- every CSV cell is read as text and the passes parse it (DuckDB's typed fast path has no Spark
+  equivalent that refuses a bad cell: Spark's reader would make it a silent null);
+- clients are grouped by their id itself: Spark spills an aggregation keyed by text, and its own `hash` is
+  32 bits wide, too narrow to key a million clients; the hashes the passes still take (the sample of
+  clients for the gaps between purchases) are Spark's 64-bit xxhash64;
+- lines with another number of fields than the header are counted (Spark marks them as corrupt records)
+  but their line numbers are not known: a distributed reader does not count lines.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from reportgen.errors import UserError
+from reportgen.i18n.ui import _
+from reportgen.settings import EngineSettings
+
+# Spark's column for the lines it could not split into the header's fields
+CORRUPT = "_rg_corrupt"
+# Settings every session of ours gets unless engine.spark_conf says otherwise: no web UI (a port and a
+# thread for nobody), Arrow for the results, few shuffle partitions (the results are small)
+DEFAULT_CONF = {
+    "spark.ui.enabled": "false",
+    "spark.ui.showConsoleProgress": "false",
+    "spark.sql.execution.arrow.pyspark.enabled": "true",
+    "spark.sql.shuffle.partitions": "8",
+}
+INSTALL = "pip install 'reportgen[spark]'"
+LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
+
+
+def require_spark() -> None:
+    """Raise UserError (exit 2) saying what to install when pyspark or a Java runtime is missing."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        raise UserError(_("--engine spark needs PySpark, which is not installed."),
+                        hint=_("Install it with: {command} (it also needs a Java 17 runtime, e.g. the Debian "
+                               "package openjdk-17-jre-headless).").format(command=INSTALL)) from None
+    if not java_found():
+        raise UserError(_("--engine spark needs a Java runtime (17 or newer), and none was found."),
+                        hint=_("Install one (e.g. sudo apt-get install openjdk-17-jre-headless) or set JAVA_HOME "
+                               "to it."))
+
+
+def java_found() -> bool:
+    """Return whether a `java` program is found through JAVA_HOME or on the PATH, as Spark looks for it."""
+    home = os.environ.get("JAVA_HOME")
+    if home:
+        return (Path(home) / "bin" / "java").is_file()
+    return shutil.which("java") is not None
+
+
+def session(settings: EngineSettings):
+    """Return the active SparkSession (a test's, a notebook's, a cluster job's), else a new one on
+    engine.spark_master with engine.spark_conf; and whether it was made here (then close() stops it)."""
+    require_spark()
+    from pyspark.sql import SparkSession
+
+    active = SparkSession.getActiveSession()
+    if active is not None:
+        return active, False
+    builder = SparkSession.builder.master(settings.spark_master).appName("reportgen")
+    # the driver's logging from its start (setLogLevel comes after the startup warnings)
+    quiet = {"spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}"}
+    conf = {**DEFAULT_CONF, **quiet, **{k: str(v).lower() if isinstance(v, bool) else str(v)
+                                        for k, v in settings.spark_conf.items()}}
+    for key, value in conf.items():
+        builder = builder.config(key, value)
+    made = builder.getOrCreate()
+    made.sparkContext.setLogLevel("ERROR")  # its warnings are about the cluster, not the user's data
+    return made, True
+
+
+class SparkEngine:
+    """An Ibis connection to a SparkSession with the interface of reportgen.engine.Engine; a context manager."""
+
+    name = "spark"
+    # Spark spills aggregations keyed by text: clients are grouped by their ids (see the module)
+    integer_keys = False
+    # no typed fast path: every CSV cell is text, parsed by the passes
+    typed_reader = False
+
+    def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
+        import ibis
+
+        self.session, self._own = session(settings)
+        self.con = ibis.pyspark.connect(self.session)
+        # the executors' memory when it is set (a cluster's); Spark spills beyond it
+        self.memory_limit = self.session.conf.get("spark.executor.memory", None)
+        self.spill = None
+        self._count = 0
+        self._raw = None
+
+    def __enter__(self) -> "SparkEngine":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Drop this run's views, and stop the session if it was made here."""
+        for view in self.session.catalog.listTables():
+            if view.isTemporary and view.name.startswith("rg_"):
+                self.session.catalog.dropTempView(view.name)
+        if self._own:
+            self.session.stop()
+
+    def _name(self, stem: str) -> str:
+        """Return a fresh view name for this run."""
+        self._count += 1
+        return f"rg_{stem}_{self._count}"
+
+    @staticmethod
+    def hash(column):
+        """Return a 64-bit hash of a text column (Spark's xxhash64; its `hash` has 32 bits)."""
+        return xxhash64(column)
+
+    def read_csv(self, path: Path, separator: str, columns: dict[str, str], nulls: list[str] | None = None,
+                 decimal: str = "."):
+        """Return the lines of a UTF-8 CSV file with every cell as text (`columns`' names; their types are
+        DuckDB's fast path's and not used), lines with another number of fields left out and counted by
+        rejected_lines()."""
+        from pyspark.sql.types import StringType, StructField, StructType
+
+        schema = StructType([StructField(name, StringType()) for name in [*columns, CORRUPT]])
+        frame = self.session.read.csv(str(path), schema=schema, sep=separator, header=True, quote='"', escape='"',
+                                      encoding="UTF-8", mode="PERMISSIVE", columnNameOfCorruptRecord=CORRUPT,
+                                      enforceSchema=True)
+        # the corrupt column can only be asked about once the lines are parsed: Spark refuses a query on a raw
+        # file that reads that column alone
+        name = self._name("lines")
+        frame.createOrReplaceTempView(name)
+        self._raw = (name, list(columns)[0])
+        table = self.con.table(name)
+        return table.filter(table[CORRUPT].isnull()).drop(CORRUPT)
+
+    def rejected_lines(self) -> pd.DataFrame:
+        """Return the lines the last CSV read set aside, one row each; their line numbers are unknown (None)."""
+        if self._raw is None:
+            return pd.DataFrame({"line": [], "column": [], "error_type": []})
+        name, first = self._raw
+        # the first column is named too: Spark refuses a query on a raw file that reads the corrupt column alone
+        count = arrow(self.session.sql(f"SELECT count(*) AS n FROM {name} WHERE `{CORRUPT}` IS NOT NULL "
+                                       f"AND (`{first}` IS NULL OR `{first}` IS NOT NULL)"))["n"][0].as_py()
+        return pd.DataFrame({"line": [None] * count, "column": [None] * count,
+                             "error_type": ["INVALID_FIELDS"] * count})
+
+    def read_parquet(self, path: Path):
+        """Return the rows of a Parquet file as a table of its own types."""
+        return self.con.read_parquet(str(path), table_name=self._name("lines"))
+
+    def table(self, data):
+        """Return an engine table of an Arrow table (a workbook's lines)."""
+        name = self._name("frame")
+        self.session.createDataFrame(data.to_pandas()).createOrReplaceTempView(name)
+        return self.con.table(name)
+
+    def cache(self, expr):
+        """Return the result of `expr` kept by Spark (memory, then disk) for several passes over it."""
+        return expr.cache()
+
+    def frame(self, expr) -> pd.DataFrame:
+        """Return a (small) result as a pandas frame, collected through Arrow, in the types Ibis gives it."""
+        from ibis.formats.pyarrow import PyArrowData
+
+        self.con._run_pre_execute_hooks(expr)  # registers the builtin functions the expression names
+        table = arrow(self.session.sql(self.con.compile(expr)))
+        table = PyArrowData.convert_table(table, expr.as_table().schema())
+        return table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+
+    def settings(self) -> dict[str, str]:
+        """Return the session's master and driver memory as Spark reports them."""
+        return {"master": self.session.sparkContext.master, "memory_limit": self.memory_limit}
+
+
+def arrow(frame):
+    """Return a Spark frame's rows as an Arrow table (Spark 4's toArrow; Spark 3.5's Arrow batches).
+
+    PySpark leaves the socket the rows came through to the garbage collector, which then warns that it was
+    not closed (a ResourceWarning): it is collected here, where that warning is known to be PySpark's.
+    """
+    import gc
+
+    import pyarrow as pa
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        if hasattr(frame, "toArrow"):
+            table = frame.toArrow()
+        else:
+            table = pa.Table.from_batches(frame._collect_as_arrow(), schema=_arrow_schema(frame))
+        gc.collect()
+    return table
+
+
+def _arrow_schema(frame):
+    """Return the Arrow schema of a Spark 3.5 frame (for a result without rows)."""
+    from pyspark.sql.pandas.types import to_arrow_schema
+
+    return to_arrow_schema(frame.schema)
+
+
+def _xxhash64():
+    """Return Spark's xxhash64 as an Ibis builtin scalar function."""
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="xxhash64")
+    def xxhash64(arg: str) -> int:
+        """Return the 64-bit xxHash of `arg` (Spark's own function)."""
+
+    return xxhash64
+
+
+xxhash64 = _xxhash64()
