@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import warnings
 from pathlib import Path
 
@@ -64,9 +65,10 @@ def java_found() -> bool:
     return shutil.which("java") is not None
 
 
-def session(settings: EngineSettings):
+def session(settings: EngineSettings, scratch: Path | None = None):
     """Return the active SparkSession (a test's, a notebook's, a cluster job's), else a new one on
-    engine.spark_master with engine.spark_conf; and whether it was made here (then close() stops it)."""
+    engine.spark_master with engine.spark_conf, its warehouse and local files in `scratch`; and whether it was
+    made here (then close() stops it)."""
     require_spark()
     from pyspark.sql import SparkSession
 
@@ -76,8 +78,10 @@ def session(settings: EngineSettings):
     builder = SparkSession.builder.master(settings.spark_master).appName("reportgen")
     # the driver's logging from its start (setLogLevel comes after the startup warnings)
     quiet = {"spark.driver.extraJavaOptions": f"-Dlog4j2.configurationFile={LOG_CONFIG.as_uri()}"}
-    conf = {**DEFAULT_CONF, **quiet, **{k: str(v).lower() if isinstance(v, bool) else str(v)
-                                        for k, v in settings.spark_conf.items()}}
+    # Spark makes 'spark-warehouse' in the current folder unless told where: nothing may be left behind
+    own = {"spark.sql.warehouse.dir": str(scratch / "warehouse"), "spark.local.dir": str(scratch)} if scratch else {}
+    conf = {**DEFAULT_CONF, **own, **quiet, **{k: str(v).lower() if isinstance(v, bool) else str(v)
+                                               for k, v in settings.spark_conf.items()}}
     for key, value in conf.items():
         builder = builder.config(key, value)
     made = builder.getOrCreate()
@@ -97,11 +101,16 @@ class SparkEngine:
     def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
         import ibis
 
-        self.session, self._own = session(settings)
+        # a folder of the run's own for the session's warehouse and scratch files, removed by close()
+        self.spill = Path(tempfile.mkdtemp(prefix="reportgen-spark-"))
+        try:
+            self.session, self._own = session(settings, self.spill)
+        except BaseException:
+            shutil.rmtree(self.spill, ignore_errors=True)
+            raise
         self.con = ibis.pyspark.connect(self.session)
         # the executors' memory when it is set (a cluster's); Spark spills beyond it
         self.memory_limit = self.session.conf.get("spark.executor.memory", None)
-        self.spill = None
         self._count = 0
         self._raw = None
 
@@ -116,8 +125,11 @@ class SparkEngine:
         for view in self.session.catalog.listTables():
             if view.isTemporary and view.name.startswith("rg_"):
                 self.session.catalog.dropTempView(view.name)
-        if self._own:
-            self.session.stop()
+        try:
+            if self._own:
+                self.session.stop()
+        finally:
+            shutil.rmtree(self.spill, ignore_errors=True)
 
     def _name(self, stem: str) -> str:
         """Return a fresh view name for this run."""
