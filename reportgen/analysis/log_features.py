@@ -22,11 +22,14 @@ RECENT_DAYS = 90  # the window of the recent trend: purchase days in the last 90
 def _features(first, last, days, revenue, recent, previous, date: pd.Timestamp) -> pd.DataFrame:
     """Return the feature frame from per-client series measured up to `date`."""
     days = days.astype(float)
+    # to a billionth of the currency: engines sum a client's lines in their own order (DuckDB and Spark differ
+    # in the last bits), and the model's bins would otherwise split ties differently on each engine
+    revenue = revenue.astype(float).round(9)
     return pd.DataFrame({
         "recency_days": (date - last).dt.days.astype(float),
         "purchase_days": days,
-        "revenue": revenue.astype(float),
-        "mean_basket": revenue.astype(float) / days,
+        "revenue": revenue,
+        "mean_basket": revenue / days,
         "tenure_days": (date - first).dt.days.astype(float),
         "recent_purchase_days": recent.astype(float),
         "purchase_trend": recent.astype(float) - previous.astype(float),

@@ -111,11 +111,15 @@ def client_figures(raw: pd.DataFrame, attributes: tuple[str, ...] = ()) -> pd.Da
     }
     if "invoices" in raw:
         columns["invoices"] = raw["invoices"].fillna(0).to_numpy(dtype="int64")
+    # money to a billionth of the currency: each engine sums a client's lines in its own order (DuckDB and Spark
+    # differ in the last bits), and the lifetime-value fit and its charts would carry the difference on
+    money = ("revenue", "mean_basket", "zbar")
     for name in ("revenue", "mean_basket", "recency_days", "tenure_days", "x", "t_x", "T", "zbar", "in_calibration"):
-        columns[name] = raw[name].to_numpy()
+        columns[name] = np.round(raw[name].to_numpy(dtype=float), 9) if name in money else raw[name].to_numpy()
     columns["x_cal"] = pd.arrays.IntegerArray(raw["x_cal"].to_numpy(dtype="int64"), outside)
-    for name in ("t_x_cal", "T_cal", "zbar_cal"):
+    for name in ("t_x_cal", "T_cal"):
         columns[name] = raw[name].to_numpy(dtype=float)
+    columns["zbar_cal"] = np.round(raw["zbar_cal"].to_numpy(dtype=float), 9)
     columns["x_holdout"] = pd.arrays.IntegerArray(raw["holdout_days"].to_numpy(dtype="int64"), outside.copy())
     for attribute in attributes:
         columns[attribute] = raw[attribute].astype(object).where(raw[attribute].notna(), None)
