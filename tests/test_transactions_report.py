@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from pptx import Presentation
 
+from reportgen.render.sentences.transactions import SEGMENT_WORDS
 from tests.conftest import PROJECT
 from tests.render_helpers import pdf_text, slide_paragraphs, spaces, tr
 
@@ -99,6 +100,13 @@ def test_every_section_is_in_the_decks_and_pdfs_of_three_languages(built):
         # the agenda names each part once (the action plan and the next steps share a line)
         agenda = next(slide for slide in deck(folder, lang) if tr(lang, "Agenda") in slide)
         assert len(agenda) == len(set(agenda)) and tr(lang, "Action plan and next steps") in agenda
+        # the plan names the RFM segments each action serves
+        plan = Presentation(str(folder / f"deck_{lang}.pptx"))
+        table = next(sh.table for s in plan.slides if s.shapes.title is not None
+                     and s.shapes.title.text.startswith(tr(lang, "Action plan")) for sh in s.shapes if sh.has_table)
+        served = [row.cells[1].text for row in list(table.rows)[1:]]
+        segment_names = [tr(lang, words[0]) for words in SEGMENT_WORDS.values()]
+        assert served and all(any(n in cell for n in segment_names) for cell in served), served
 
 
 def test_the_figures_on_the_slides_are_those_of_the_log(built):

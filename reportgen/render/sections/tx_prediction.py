@@ -156,7 +156,7 @@ class TxValueAtRisk(ValueAtRisk):
 class TxActionGroups(ActionGroups):
     """Inactive, at risk, high value and standard: who is in each, what is at stake, and what to do."""
 
-    template = "sections/tx_action_groups.html"
+    template = "sections/action_groups.html"
     summary_rank = 45
 
     def slides(self, deck) -> None:
@@ -201,5 +201,7 @@ class TxActionGroups(ActionGroups):
         out["precision"] = w.log_precision_headline()
         out["prediction_lines"] = [w.log_precision_definition()]
         if out["value_source"]:
-            out["value_source"] = w.log_value_source_line()
+            out["value_note"] = w.log_value_source_line()  # a client's value is its CLV: said under the table
+        out["group_columns"] = [("clients", w._("Clients")), ("risk", w._("Mean risk")), ("value", w._("CLV")),
+                                ("value_at_risk", w._("Value at risk")), ("action", w._("First action"))]
         return out

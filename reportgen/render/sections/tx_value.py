@@ -120,11 +120,10 @@ class SegmentRecommendations(Section):
 class TxActionPlan(ActionPlan):
     """The recommendations of the segments by horizon, each naming the segments it serves."""
 
-    def action_line(self, deck, action: dict) -> str:
-        """Return an action of the plan with the segments it serves."""
-        return deck._("{action} — {segments}").format(action=deck.w.recommendation_title(action["id"]),
-                                                      segments=deck.w.listing(deck.w.rfm_name(s)
-                                                                              for s in action["segments"]))
+    def served(self, w, action: dict) -> str:
+        """Return whom an action serves: the RFM segments' names (the plan's column was empty with persona
+        names, which a log has none of)."""
+        return w.listing(w.rfm_name(s) for s in action["segments"])
 
 
 class TxNextSteps(Section):

@@ -176,4 +176,7 @@ class ActionGroups(Section):
                 "precision": w.precision_headline(),
                 "value_at_risk": w.fmt.money(overall["value_at_risk"]) if valued else None,
                 "value_at_risk_line": w.value_at_risk_line() if valued else None,
-                "value_source": w.value_source_line() if valued else None}
+                "value_source": w.value_source_line() if valued else None, "value_note": None,
+                # the table's columns after the group's name: (key in each row, header)
+                "group_columns": [("clients", w._("Clients")), ("churn", w._("Churn")), ("risk", w._("Mean risk")),
+                                  ("value_at_risk", w._("Value at risk")), ("action", w._("First action"))]}
