@@ -849,3 +849,40 @@ def test_property_decimal_comma_numbers_round_trip(frame, group):
     for column in ("amount", "rate"):
         assert np.allclose(dataset.frame[column].to_numpy(dtype=float), frame[column].to_numpy(dtype=float),
                            equal_nan=True, rtol=0, atol=1e-6), column
+
+
+_LINE = st.one_of(
+    st.lists(st.text(alphabet="ab1é. \r", max_size=4), min_size=1, max_size=5).map(",".join),
+    st.sampled_from(["", "   ", "\r", " \t "]),
+)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(lines=st.lists(_LINE, min_size=1, max_size=30), final_feed=st.booleans())
+def test_line_scan_counts_fields_as_a_split_would(lines, final_feed):
+    """The byte-level line scan finds the header, the good and the bad lines as splitting the text does."""
+    from reportgen.ingest.readers import _scan_unquoted
+
+    text = "\n".join(lines) + ("\n" if final_feed else "")
+    split = text.split("\n")
+    header_at = next((i for i, line in enumerate(split) if line.strip()), None)
+    header, good, bad, _records = _scan_unquoted(text.encode("utf-8"), ",")
+    if header_at is None:
+        assert (header, list(good), bad) == ([], [], [])
+        return
+    expected_header = [h.rstrip("\r") for h in split[header_at].split(",")]
+    width = len(expected_header) - 1
+    numbered = list(enumerate(split, start=1))[header_at + 1:]
+    assert header == expected_header
+    assert list(good) == [n for n, line in numbered if line.count(",") == width]
+    assert bad == [n for n, line in numbered if line.count(",") != width and line.strip()]
+
+
+def test_line_scan_across_chunks(monkeypatch):
+    """Lines that straddle the scan's chunks are counted whole."""
+    from reportgen.ingest import readers
+
+    monkeypatch.setattr(readers, "_SCAN_CHUNK", 7)
+    text = "a,b,c\n1,2,3\n4,5\n\n6,7,8,9\n10,11,12"
+    header, good, bad, _records = readers._scan_unquoted(text.encode(), ",")
+    assert header == ["a", "b", "c"] and list(good) == [2, 6] and bad == [3, 5]

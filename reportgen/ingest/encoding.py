@@ -11,6 +11,7 @@ import pandas as pd
 from reportgen.errors import DataError, Location
 from reportgen.i18n.ui import _, ngettext
 from reportgen.ingest.textpos import column_at, rows_of
+from reportgen.ingest.values import distinct_text
 
 # Latin-1/1252 single-byte encodings tried after UTF-8; cp1251 is Russian Windows, cp1252 French/English.
 FALLBACKS = ("cp1251", "cp1252", "latin-1")
@@ -184,8 +185,13 @@ def find_mojibake(frame: pd.DataFrame, columns: list[str]) -> tuple[str, pd.Seri
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
         # distinct non-ASCII values only: a million ids or a few city names cost the same
-        garbled = [v for v in pd.unique(series.dropna()) if isinstance(v, str) and not v.isascii()
-                   and MOJIBAKE.search(v)]
+        distinct = pd.unique(series.dropna())
+        text = distinct_text(distinct)
+        if text is not None:  # the ASCII ones are set aside in Arrow, not one by one in Python
+            import pyarrow.compute as pc
+
+            distinct = text.filter(pc.invert(pc.string_is_ascii(text))).to_pylist()
+        garbled = [v for v in distinct if isinstance(v, str) and not v.isascii() and MOJIBAKE.search(v)]
         if garbled:
             return column, (series.isin(garbled) & series.notna()).astype(bool)
     return None

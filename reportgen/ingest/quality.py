@@ -49,18 +49,20 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
             }
             frame[column] = values.mask(mask)
 
-    duplicated = frame.duplicated(keep="first")
+    duplicated = _duplicate_rows(frame, roles.id)
     duplicate_rows = {"count": int(duplicated.sum()), "rows": [int(r) for r in duplicated[duplicated].index[:EXAMPLES]]}
-    frame = frame[~duplicated]
+    if duplicated.any():
+        frame = frame[~duplicated]
 
     missing_churn = {"count": 0, "rows": []}  # a table without a churn role (behaviour) lacks no flag
     if roles.churn:
         no_churn = frame[roles.churn].isna()
         missing_churn = {"count": int(no_churn.sum()), "rows": [int(r) for r in no_churn[no_churn].index[:EXAMPLES]]}
-        frame = frame[~no_churn].copy()
+        # pandas copies on write: a shallow copy is a frame of its own without copying every column
+        frame = frame[~no_churn] if no_churn.any() else frame.copy(deep=False)
         frame[roles.churn] = frame[roles.churn].astype("int8")
     else:
-        frame = frame.copy()
+        frame = frame.copy(deep=False)
 
     repeated = {"ids": 0, "rows": 0, "examples": []}
     if roles.id:
@@ -85,6 +87,20 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
         "ignored_columns": dict(roles.ignored),
     }
     return frame, quality
+
+
+def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> pd.Series:
+    """Return the mask of rows equal to an earlier row in every column (as frame.duplicated)."""
+    if not id_column:
+        return frame.duplicated(keep="first")
+    # two equal rows share their id: only rows whose id repeats (or is missing) are compared whole, which on
+    # a table of distinct ids costs one pass over one column instead of hashing every cell
+    ids = frame[id_column]
+    candidates = ids.isna() | ids.duplicated(keep=False)
+    duplicated = pd.Series(False, index=frame.index)
+    if candidates.any():
+        duplicated[candidates] = frame[candidates].duplicated(keep="first")
+    return duplicated
 
 
 def _ranges(roles: Roles, settings: Settings) -> dict[str, tuple[float, float]]:

@@ -31,8 +31,33 @@ def is_missing_text(series: pd.Series) -> pd.Series:
     """Return a mask of cells that are missing or hold a missing marker such as 'NA' or 'н/д'."""
     if not _is_text(series):
         return series.isna()
-    markers = [v for v in pd.unique(series.dropna()) if str(v).strip().lower() in MISSING_TOKENS]
+    distinct = pd.unique(series.dropna())
+    text = distinct_text(distinct)
+    if text is None:
+        markers = [v for v in distinct if str(v).strip().lower() in MISSING_TOKENS]
+    else:  # a million distinct ids are compared in Arrow, not one by one in Python
+        import pyarrow.compute as pc
+
+        found = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(text)), value_set=_missing_markers())
+        markers = text.filter(found).to_pylist()
     return series.isna() | series.isin(markers)
+
+
+def distinct_text(values) -> "pa.Array | None":
+    """Return distinct values as an Arrow string array when they are all text, else None (numbers mixed in)."""
+    import pyarrow as pa
+
+    try:
+        return pa.array(values, type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):
+        return None
+
+
+def _missing_markers():
+    """Return the missing markers as an Arrow array (made on first use: pyarrow is imported lazily)."""
+    import pyarrow as pa
+
+    return pa.array(sorted(MISSING_TOKENS), type=pa.string())
 
 
 def parse_flags(series: pd.Series) -> ParsedColumn:
