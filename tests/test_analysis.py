@@ -8,6 +8,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from scipy import stats
 
 from reportgen.analysis.bands import make_bands
@@ -380,3 +383,25 @@ def test_a_large_table_keeps_chi_square_and_says_when_its_counts_are_small(rare,
     chi2, p, dof, _expected = stats.chi2_contingency(table, correction=False)
     assert test["p_value"] == pytest.approx(p) and test["dof"] == dof == 2
     assert test["min_expected"] == pytest.approx(expected_freq(table).min())
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.tuples(st.one_of(st.none(), st.sampled_from(["a", "b", "Éé", "10", "9"]),
+                                          st.integers(0, 3)), st.integers(0, 1)), min_size=1, max_size=60))
+def test_categorical_counts_match_a_crosstab(cells):
+    """The level counts of the categorical test are pandas' crosstab of the cells as text."""
+    from reportgen.analysis.hypotheses import categorical_test
+
+    values = pd.Series([v for v, _c in cells], dtype=object)
+    churn = np.array([c for _v, c in cells])
+    present = values.notna().to_numpy()
+    test = categorical_test(values, churn, "plan")
+    if not present.any():
+        assert test["groups"] == {}
+        return
+    table = pd.crosstab(values[present].astype(str).to_numpy(), churn[present])
+    expected = {str(level): {"n": int(row.sum()), "churned": int(row.get(1, 0))} for level, row in table.iterrows()}
+    assert test["groups"] == expected and list(test["groups"]) == list(expected)
+    if test.get("status") == "ok":
+        _chi2, p, _dof, _e = stats.chi2_contingency(table.to_numpy(), correction=False)
+        assert test["method"] != "chi_square" or test["p_value"] == pytest.approx(p)
