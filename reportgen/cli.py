@@ -104,15 +104,14 @@ def check(reporter: Reporter, data, config, encoding, separator, sheet, engine):
 def analyze(reporter: Reporter, data, config, encoding, separator, sheet, engine, output, period, playbook, previous):
     """Analyse a data file and write the context (every figure the reports state) as JSON."""
     from reportgen import pipeline
-    from reportgen.atomic import write_text
-    from reportgen.context import dumps
+    from reportgen.context import write_context
 
     settings = pipeline.settings_for(config, reporter, data, encoding=encoding, separator=separator, sheet=sheet,
                                      engine=engine, period=period, playbook=playbook)
     pipeline.check_output_file(output)
     dataset = pipeline.load(settings, data, reporter)
     context = pipeline.analyse(dataset, settings, reporter, previous=previous)
-    path = write_text(output, dumps(context))
+    path = write_context(output, context)
     reporter.result(_("Context written to {path}").format(path=path))
 
 

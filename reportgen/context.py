@@ -7,6 +7,7 @@ import json
 import math
 import re
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -116,10 +117,16 @@ def _already_plain(values: list) -> bool:
 
 
 def dumps(context: dict) -> str:
-    """Return the context as JSON text (NaN is refused: it is not JSON).
+    """Return the context as JSON text (NaN is refused: it is not JSON); see dump_parts."""
+    return "".join(dump_parts(context))
+
+
+def dump_parts(context: dict) -> Iterator[str]:
+    """Yield the context's JSON text piece by piece (NaN is refused: it is not JSON).
 
     Indented for reading, except the long lists of plain values (one entry per client), each written on one
     line: a million clients would otherwise take ten million lines and Python's slow indenting encoder.
+    Yielded a list at a time, so that ten million clients are never one string in memory.
     """
     token = f"\x00{uuid.uuid4().hex}:"
     long_lists: list[list] = []
@@ -136,8 +143,22 @@ def dumps(context: dict) -> str:
 
     text = json.dumps(shrink(context), ensure_ascii=False, indent=1, allow_nan=False)
     quoted = re.escape(json.dumps(token)[:-1])  # the token as JSON writes it, without the closing quote
-    return re.sub(quoted + r'(\d+)"', lambda m: json.dumps(long_lists[int(m.group(1))], ensure_ascii=False,
-                                                            allow_nan=False, separators=(", ", ": ")), text)
+    start = 0
+    for match in re.finditer(quoted + r'(\d+)"', text):
+        yield text[start:match.start()]
+        yield json.dumps(long_lists[int(match.group(1))], ensure_ascii=False, allow_nan=False,
+                         separators=(", ", ": "))
+        start = match.end()
+    yield text[start:]
+
+
+def write_context(target: str | Path, context: dict) -> Path:
+    """Write the context as JSON to `target` atomically, piece by piece; return the path."""
+    from reportgen.atomic import atomic_path
+
+    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as out:
+        out.writelines(dump_parts(context))
+    return Path(target)
 
 
 def load_context(path: Path) -> dict:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from reportgen import config as config_mod
-from reportgen.atomic import write_text
 from reportgen.config import Settings
 from reportgen.console import Reporter
-from reportgen.context import dumps
+from reportgen.context import write_context
 from reportgen.errors import ConfigError, UserError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import _, ui_language
@@ -205,7 +204,7 @@ def _render(context: dict, settings: Settings, folder: Path, languages: list[str
 
     report = settings.report
     with staging(folder) as staging_folder:
-        staged = [write_text(staging_folder / "context.json", dumps(context))]
+        staged = [write_context(staging_folder / "context.json", context)]
         lists = has_clients(context)
         if lists:  # the CRM lists: one CSV for an import, a workbook per language
             staged.append(write_csv(context, staging_folder / CSV_NAME))

@@ -53,7 +53,7 @@ def predict_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
         "left": y.tolist(),
         "group": [GROUPS[g] for g in group],
         "segment": first_segment.tolist(),
-        "cluster": [f"C{c + 1}" for c in clusters] if clusters is not None else [None] * len(y),
+        "cluster": _cluster_names(clusters) if clusters is not None else [None] * len(y),
         "value": _nullable(value) if value is not None else [None] * len(y),
         "value_at_risk": _nullable(stake) if stake is not None else [None] * len(y),
         "extra": {},
@@ -91,6 +91,12 @@ def _ids(frame: pd.DataFrame, roles: Roles) -> list[str]:
     if roles.id:
         return frame[roles.id].astype("string").fillna("").tolist()
     return frame.index.astype(str).tolist()
+
+
+def _cluster_names(clusters: np.ndarray) -> list[str]:
+    """Return each client's cluster name ('C1'...), one shared string per cluster (not one per client)."""
+    names = [f"C{c + 1}" for c in range(int(clusters.max()) + 1)]
+    return [names[c] for c in clusters.tolist()]
 
 
 def _nullable(values: np.ndarray) -> list[float | None]:
