@@ -886,3 +886,17 @@ def test_line_scan_across_chunks(monkeypatch):
     text = "a,b,c\n1,2,3\n4,5\n\n6,7,8,9\n10,11,12"
     header, good, bad, _records = readers._scan_unquoted(text.encode(), ",")
     assert header == ["a", "b", "c"] and list(good) == [2, 6] and bad == [3, 5]
+
+
+@pytest.mark.parametrize("dtype", ["string", object])
+def test_missing_markers_in_a_long_id_column(dtype):
+    """A long column of distinct ids (checked cell by cell in Arrow) finds the same markers as Python would."""
+    from reportgen.ingest.values import MISSING_TOKENS, is_missing_text
+
+    rng = np.random.default_rng(5)
+    cells = [f"C{i:07d}" for i in range(30_000)]
+    for position, marker in zip(rng.choice(30_000, 8, replace=False), [" NA", "н/Д", "Null ", "—", "nd", "", None, "N/a"]):
+        cells[position] = marker
+    series = pd.Series(cells, dtype=dtype)
+    expected = [c is None or c.strip().lower() in MISSING_TOKENS for c in cells]
+    assert is_missing_text(series).tolist() == expected

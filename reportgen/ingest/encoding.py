@@ -185,7 +185,14 @@ def find_mojibake(frame: pd.DataFrame, columns: list[str]) -> tuple[str, pd.Seri
         if not (pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)):
             continue
         # distinct non-ASCII values only: a million ids or a few city names cost the same
-        distinct = pd.unique(series.dropna())
+        present = series.dropna()
+        if isinstance(present.array, pd.arrays.ArrowStringArray):
+            # the ASCII cells set aside in Arrow before the distinct values are hashed: ids are ASCII
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            present = present[~pc.string_is_ascii(pa.array(present.array)).to_numpy(zero_copy_only=False)]
+        distinct = pd.unique(present)
         text = distinct_text(distinct)
         if text is not None:  # the ASCII ones are set aside in Arrow, not one by one in Python
             import pyarrow.compute as pc

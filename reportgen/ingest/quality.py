@@ -49,7 +49,8 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
             }
             frame[column] = values.mask(mask)
 
-    duplicated = _duplicate_rows(frame, roles.id)
+    duplicated, repeats = _duplicate_rows(frame, roles.id)
+    rows_before = len(frame)
     duplicate_rows = {"count": int(duplicated.sum()), "rows": [int(r) for r in duplicated[duplicated].index[:EXAMPLES]]}
     if duplicated.any():
         frame = frame[~duplicated]
@@ -67,7 +68,8 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
     repeated = {"ids": 0, "rows": 0, "examples": []}
     if roles.id:
         ids = frame[roles.id]
-        again = ids.notna() & ids.duplicated(keep=False)
+        # the ids' repeats found for the duplicate rows serve again when no row was dropped since
+        again = ids.notna() & (repeats if len(frame) == rows_before else ids.duplicated(keep=False))
         repeated = {
             "ids": int(ids[again].nunique()),
             "rows": int(again.sum()),
@@ -89,18 +91,20 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
     return frame, quality
 
 
-def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> pd.Series:
-    """Return the mask of rows equal to an earlier row in every column (as frame.duplicated)."""
+def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> tuple[pd.Series, pd.Series | None]:
+    """Return the mask of rows equal to an earlier row in every column (as frame.duplicated), and the mask
+    of rows whose id occurs more than once (None without an id column)."""
     if not id_column:
-        return frame.duplicated(keep="first")
+        return frame.duplicated(keep="first"), None
     # two equal rows share their id: only rows whose id repeats (or is missing) are compared whole, which on
     # a table of distinct ids costs one pass over one column instead of hashing every cell
     ids = frame[id_column]
-    candidates = ids.isna() | ids.duplicated(keep=False)
+    repeats = ids.duplicated(keep=False)
+    candidates = ids.isna() | repeats
     duplicated = pd.Series(False, index=frame.index)
     if candidates.any():
         duplicated[candidates] = frame[candidates].duplicated(keep="first")
-    return duplicated
+    return duplicated, repeats
 
 
 def _ranges(roles: Roles, settings: Settings) -> dict[str, tuple[float, float]]:

@@ -31,6 +31,15 @@ def is_missing_text(series: pd.Series) -> pd.Series:
     """Return a mask of cells that are missing or hold a missing marker such as 'NA' or 'н/д'."""
     if not _is_text(series):
         return series.isna()
+    if isinstance(series.array, pd.arrays.ArrowStringArray) and _mostly_distinct(series):
+        # ids: every cell compared in Arrow, as hashing ten million distinct ids took longer; a column of a
+        # few levels (a city) is cheaper through its distinct values, below
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        cells = pa.array(series.array)  # the column's own Arrow data
+        found = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(cells)), value_set=_missing_markers())
+        return series.isna() | pd.Series(found.to_numpy(zero_copy_only=False), index=series.index).fillna(False)
     distinct = pd.unique(series.dropna())
     text = distinct_text(distinct)
     if text is None:
@@ -41,6 +50,11 @@ def is_missing_text(series: pd.Series) -> pd.Series:
         found = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(text)), value_set=_missing_markers())
         markers = text.filter(found).to_pylist()
     return series.isna() | series.isin(markers)
+
+
+def _mostly_distinct(series: pd.Series, head: int = 4096) -> bool:
+    """Return True when the first cells of a long column are mostly distinct (ids rather than levels)."""
+    return len(series) > 4 * head and series.iloc[:head].nunique() > head // 4
 
 
 def distinct_text(values) -> "pa.Array | None":
