@@ -112,8 +112,14 @@ def to_plain(value):
 def _already_plain(values: list) -> bool:
     """Return True for a list of Python scalars with no NaN or infinity."""
     kinds = set(map(type, values))
-    return kinds <= PLAIN_SCALARS and (float not in kinds or all(map(math.isfinite, filter(
-        lambda v: type(v) is float, values))))
+    if not kinds <= PLAIN_SCALARS:
+        return False
+    if float not in kinds:
+        return True
+    floats = values if kinds == {float} else [v for v in values if type(v) is float]
+    # a NaN or an infinity makes the sum not finite: one C loop instead of a call per value; a sum that
+    # overflows only sends the list to the value-by-value check
+    return math.isfinite(sum(floats)) or all(map(math.isfinite, floats))
 
 
 def dumps(context: dict) -> str:

@@ -6,6 +6,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 import pandas as pd
 import pytest
 from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
@@ -330,3 +333,15 @@ def test_clients_beyond_the_cross_validated_sample_are_scored_by_a_model_that_ne
     assert roc_auc_score(y[outside], fitted.risk[outside]) > 0.75  # a real model, scored on unseen clients
     assert result["metrics"]["clients"] == 3000
     assert result["metrics"]["roc_auc"] == pytest.approx(roc_auc_score(y, fitted.risk))
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(values=st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.9, 1.0]) | st.floats(0, 1), min_size=1, max_size=80),
+       share=st.floats(0.01, 1.0))
+def test_riskiest_is_the_head_of_a_stable_sort(values, share):
+    """The riskiest k clients, ties broken by position, are the first k of a stable sort by falling risk."""
+    from reportgen.analysis.prediction_metrics import riskiest
+
+    p = np.array(values)
+    k = max(1, int(len(p) * share))
+    assert riskiest(p, k).tolist() == sorted(range(len(p)), key=lambda i: (-p[i], i))[:k]

@@ -41,10 +41,10 @@ def find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int = 1
 
 def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, fallback: bool) -> dict:
     """Return the clustering; see find_clusters."""
-    transform = fit_transform_spec(frame, roles)
+    transform, x = _fit_spec(frame, roles)
     if not transform["columns"]:
         return {"status": "not_computable", "reason": "no_usable_feature", "labels": None}
-    x = apply_transform(frame, transform)
+    _scale_in_place(x, transform, weighted=True)  # the matrix the spec was fitted on: encoded once
     return {**kmeans_by_silhouette(x, settings, min_size, fallback), "transform": transform}
 
 
@@ -111,6 +111,11 @@ def kmeans_by_silhouette(x: np.ndarray, settings, min_size: int = 1, fallback: b
 
 def fit_transform_spec(frame: pd.DataFrame, roles: Roles) -> dict:
     """Return the feature transform as plain data: medians, logged columns, one-hot levels, scaling."""
+    return _fit_spec(frame, roles)[0]
+
+
+def _fit_spec(frame: pd.DataFrame, roles: Roles) -> tuple[dict, np.ndarray]:
+    """Return the feature transform (fit_transform_spec) and the unscaled matrix it was fitted on."""
     columns, impute, logged, levels, dropped = [], {}, [], {}, []
     for column in [*roles.numeric, *roles.binary]:
         values = frame[column].astype(float)
@@ -136,7 +141,7 @@ def fit_transform_spec(frame: pd.DataFrame, roles: Roles) -> dict:
     raw = _encode(frame, spec)
     spec["mean"] = raw.mean(axis=0).tolist()
     spec["scale"] = [s if s > 0 else 1.0 for s in raw.std(axis=0).tolist()]
-    return spec
+    return spec, raw
 
 
 def heavy_tailed(values: np.ndarray) -> bool:
@@ -147,12 +152,21 @@ def heavy_tailed(values: np.ndarray) -> bool:
 
 def standardise(frame: pd.DataFrame, spec: dict) -> np.ndarray:
     """Return the feature matrix of `frame` in standard units of the fitted table (logged, unweighted)."""
-    return (_encode(frame, spec) - np.asarray(spec["mean"])) / np.asarray(spec["scale"])
+    return _scale_in_place(_encode(frame, spec), spec, weighted=False)
 
 
 def apply_transform(frame: pd.DataFrame, spec: dict) -> np.ndarray:
     """Return the scaled, weighted feature matrix of `frame` under a transform from fit_transform_spec."""
-    return standardise(frame, spec) * np.asarray(spec["weights"])
+    return _scale_in_place(_encode(frame, spec), spec, weighted=True)
+
+
+def _scale_in_place(x: np.ndarray, spec: dict, weighted: bool) -> np.ndarray:
+    """Return x in standard units (and weighted), computed in place: ten million rows make no copies."""
+    x -= np.asarray(spec["mean"])
+    x /= np.asarray(spec["scale"])
+    if weighted:
+        x *= np.asarray(spec["weights"])
+    return x
 
 
 def assign_clusters(frame: pd.DataFrame, clusters: dict) -> np.ndarray:
@@ -170,6 +184,9 @@ def _encode(frame: pd.DataFrame, spec: dict) -> np.ndarray:
         values = frame[column].astype(float).fillna(median).to_numpy()
         parts.append(np.log1p(np.clip(values, 0, None)) if column in spec["log"] else values)
     for column, kept in spec["levels"].items():
-        values = frame[column].astype(object).to_numpy()
-        parts.extend((values == level).astype(float) for level in kept)
+        # each level found among the distinct values, then compared as integer codes (not object cells)
+        codes, distinct = pd.factorize(frame[column].astype(object))
+        for level in kept:
+            matches = [i for i, value in enumerate(distinct) if value == level]
+            parts.append(np.isin(codes, matches).astype(float))
     return np.column_stack(parts) if parts else np.empty((len(frame), 0))

@@ -21,7 +21,16 @@ def contacts(clients: int, share: float) -> int:
 
 def riskiest(p: np.ndarray, k: int) -> np.ndarray:
     """Return the indexes of the `k` highest probabilities; ties broken by position (the table's order)."""
-    return np.argsort(-np.asarray(p, dtype=float), kind="stable")[:k]
+    p = np.asarray(p, dtype=float)
+    n = len(p)
+    if not 0 < k < n // 2:
+        return np.argsort(-p, kind="stable")[:k]
+    # a few among many (the contact capacity of ten million clients): the k-th largest value found by a
+    # partition, then only those above it and the first of those equal to it sorted, not every client
+    threshold = np.partition(p, n - k)[n - k]
+    above = np.flatnonzero(p > threshold)
+    chosen = np.concatenate([above, np.flatnonzero(p == threshold)[:k - len(above)]])
+    return chosen[np.argsort(-p[chosen], kind="stable")]
 
 
 def score_metrics(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
