@@ -345,3 +345,18 @@ def test_riskiest_is_the_head_of_a_stable_sort(values, share):
     p = np.array(values)
     k = max(1, int(len(p) * share))
     assert riskiest(p, k).tolist() == sorted(range(len(p)), key=lambda i: (-p[i], i))[:k]
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d", "new"])), min_size=1, max_size=40),
+       pooled=st.booleans())
+def test_encoded_levels_follow_the_fitted_levels(cells, pooled):
+    """A category is encoded as its fitted level's position; an unseen level joins the pooled one, or is
+    missing when nothing was pooled; a missing cell stays missing."""
+    from reportgen.analysis.prediction_models import OTHER, Encoding, encode
+
+    kept = ["a", "b", "c"] + ([OTHER] if pooled else [])
+    matrix = encode(pd.DataFrame({"plan": pd.Series(cells, dtype=object)}), Encoding(["plan"], [True], {"plan": kept}, []))
+    expected = [np.nan if c is None else kept.index(c) if c in kept else kept.index(OTHER) if pooled else np.nan
+                for c in cells]
+    np.testing.assert_array_equal(matrix[:, 0], np.array(expected, dtype=float))

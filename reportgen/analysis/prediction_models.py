@@ -80,9 +80,13 @@ def encode(x: pd.DataFrame, encoding: Encoding) -> np.ndarray:
             parts.append(series.to_numpy(dtype=float))
             continue
         kept = encoding.levels[column]
-        text = series.astype("string")
-        codes = pd.Categorical(text, categories=kept).codes.astype(float)
-        unseen = text.notna().to_numpy() & (codes < 0)
+        # each distinct value's level looked up once as text, then spread by integer codes: turning ten
+        # million cells into text first cost seconds
+        raw, distinct = pd.factorize(series)
+        position = {level: i for i, level in enumerate(kept)}
+        lookup = np.array([position.get(str(value), -1) for value in distinct] + [-1], dtype=float)
+        codes = lookup[raw]  # a missing cell (code -1) reads the last entry: -1
+        unseen = (raw >= 0) & (codes < 0)
         codes[codes < 0] = np.nan
         # a level unseen when fitted is pooled with the rare ones, or missing when none were pooled
         codes[unseen] = kept.index(OTHER) if OTHER in kept else np.nan
