@@ -405,3 +405,18 @@ def test_categorical_counts_match_a_crosstab(cells):
     if test.get("status") == "ok":
         _chi2, p, _dof, _e = stats.chi2_contingency(table.to_numpy(), correction=False)
         assert test["method"] != "chi_square" or test["p_value"] == pytest.approx(p)
+
+
+@hsettings(max_examples=100, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(list("abcdefghijklm"))), min_size=1, max_size=60))
+def test_level_codes_of_a_category(cells):
+    """Each cell gets its level's position among the kept levels, the pooled 'other' code, or -1 when missing."""
+    from reportgen.analysis.factors import MAX_LEVELS, level_codes
+
+    series = pd.Series(cells, dtype=object)
+    codes, levels, spec = level_codes(pd.DataFrame({"plan": series}), "plan", "categorical")
+    kept = spec["levels"]
+    counts = series.value_counts()
+    assert kept == [str(v) for v in counts.index[: MAX_LEVELS - 1 if len(counts) > MAX_LEVELS else MAX_LEVELS]]
+    expected = [-1 if c is None else kept.index(c) if c in kept else len(kept) for c in cells]
+    assert codes.tolist() == expected

@@ -56,7 +56,10 @@ def _summarise(series: pd.Series, kind: str) -> dict:
     elif kind == "binary":
         out["share"] = _num(present.mean()) if len(present) else None
     else:
-        shares = present.astype(str).value_counts(normalize=True)
+        shares = present.value_counts(normalize=True)
+        if not all(isinstance(level, str) for level in shares.index):
+            # numbers among the levels: counted as their text, as the report shows them (1 and '1' are one)
+            shares = present.astype(str).value_counts(normalize=True)
         out["shares"] = {str(k): float(v) for k, v in shares.head(12).items()}
         out["majority"] = str(shares.index[0]) if len(shares) else None
         out["majority_share"] = float(shares.iloc[0]) if len(shares) else None
