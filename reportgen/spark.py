@@ -84,9 +84,25 @@ def session(settings: EngineSettings, scratch: Path | None = None):
                                                for k, v in settings.spark_conf.items()}}
     for key, value in conf.items():
         builder = builder.config(key, value)
-    made = builder.getOrCreate()
-    made.sparkContext.setLogLevel("ERROR")  # its warnings are about the cluster, not the user's data
+    try:
+        made = builder.getOrCreate()
+        made.sparkContext.setLogLevel("ERROR")  # its warnings are about the cluster, not the user's data
+    except Exception as exc:  # a master Spark does not know, a setting its JVM refuses: the user's to fix
+        raise start_error(settings, exc) from exc
     return made, True
+
+
+def start_error(settings: EngineSettings, exc: Exception) -> UserError:
+    """Return the exit-2 error for a Spark session that would not start: the master and settings given, and
+    Spark's reason (its JVM prints the details itself, above our message)."""
+    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    conf = ", ".join(f"{key} = {value}" for key, value in settings.spark_conf.items())
+    message = (_("Spark did not start with engine.spark_master = {master} and engine.spark_conf {conf}: {reason}")
+               if conf else _("Spark did not start with engine.spark_master = {master}: {reason}"))
+    return UserError(
+        message.format(master=settings.spark_master, conf=conf, reason=reason),
+        hint=_("Give engine.spark_master as local[2], local[*], spark://host:7077, yarn or k8s://…, and check the "
+               "values under [engine.spark_conf]; Spark's own message, printed above, names the one it refused."))
 
 
 class SparkEngine:

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from reportgen.spark import java_found
 from tests.conftest import REAL_DATA, SAMPLE_DATA, settings
 from tests.logref import assert_same_clients, kept_lines, per_client
 
@@ -202,6 +203,26 @@ def test_without_java_engine_spark_stops_with_what_to_install(run_process, tmp_p
     assert result.code == 2, result.err
     assert "needs a Java runtime" in result.err and "openjdk-17-jre-headless" in result.err
     assert "Traceback" not in result.err
+
+
+@pytest.mark.parametrize("engine, named", [
+    ('spark_master = "sprak://cluster:7077"', "engine.spark_master = sprak://cluster:7077"),
+    ('[engine.spark_conf]\n"spark.driver.memory" = "lots"', "spark.driver.memory = lots"),
+])
+def test_a_spark_that_will_not_start_is_the_users_to_fix(run_process, tmp_path, engine, named):
+    """A master Spark does not know, or a setting its JVM refuses: exit 2 naming the setting, no traceback,
+    nothing left behind."""
+    if importlib.util.find_spec("pyspark") is None or not java_found():
+        pytest.skip("needs PySpark and a Java runtime")
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    (tmp_path / "reportgen.toml").write_text(f'[engine]\nname = "spark"\n{engine}\n', encoding="utf-8")
+    result = run_process("analyze", "--data", SAMPLE_DATA, "-o", tmp_path / "context.json",
+                         env={"TMPDIR": str(temp)})
+    assert result.code == 2, result.err
+    assert "Spark did not start" in result.err and named in result.err and "spark://host:7077" in result.err
+    assert "Traceback" not in result.err and "bug in reportgen" not in result.err
+    assert not (tmp_path / "context.json").exists() and not list(temp.iterdir())
 
 
 def test_without_pyspark_engine_spark_stops_with_what_to_install(tmp_path):
