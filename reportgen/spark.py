@@ -101,8 +101,9 @@ def start_error(settings: EngineSettings, exc: Exception) -> UserError:
                if conf else _("Spark did not start with engine.spark_master = {master}: {reason}"))
     return UserError(
         message.format(master=settings.spark_master, conf=conf, reason=reason),
-        hint=_("Give engine.spark_master as local[2], local[*], spark://host:7077, yarn or k8s://…, and check the "
-               "values under [engine.spark_conf]; Spark's own message, printed above, names the one it refused."))
+        hint=_("Give engine.spark_master as local[2], local[*], spark://host:7077, yarn or k8s://…, check that its "
+               "master runs and can be reached from this machine, and check the values under [engine.spark_conf]; "
+               "Spark's own message, printed above, says which."))
 
 
 class SparkEngine:

@@ -220,7 +220,7 @@ def test_a_spark_that_will_not_start_is_the_users_to_fix(run_process, tmp_path, 
     result = run_process("analyze", "--data", SAMPLE_DATA, "-o", tmp_path / "context.json",
                          env={"TMPDIR": str(temp)})
     assert result.code == 2, result.err
-    assert "Spark did not start" in result.err and named in result.err and "spark://host:7077" in result.err
+    assert "Spark did not start" in result.err and named in result.err and "spark://host:7077" in result.err and "can be reached" in result.err
     assert "Traceback" not in result.err and "bug in reportgen" not in result.err
     assert not (tmp_path / "context.json").exists() and not list(temp.iterdir())
 
