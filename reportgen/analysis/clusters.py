@@ -109,13 +109,9 @@ def kmeans_by_silhouette(x: np.ndarray, settings, min_size: int = 1, fallback: b
     }
 
 
-def fit_transform_spec(frame: pd.DataFrame, roles: Roles) -> dict:
-    """Return the feature transform as plain data: medians, logged columns, one-hot levels, scaling."""
-    return _fit_spec(frame, roles)[0]
-
-
 def _fit_spec(frame: pd.DataFrame, roles: Roles) -> tuple[dict, np.ndarray]:
-    """Return the feature transform (fit_transform_spec) and the unscaled matrix it was fitted on."""
+    """Return the feature transform as plain data (medians, logged columns, one-hot levels, scaling) and the
+    unscaled matrix it was fitted on."""
     columns, impute, logged, levels, dropped = [], {}, [], {}, []
     for column in [*roles.numeric, *roles.binary]:
         values = frame[column].astype(float)
@@ -156,7 +152,7 @@ def standardise(frame: pd.DataFrame, spec: dict) -> np.ndarray:
 
 
 def apply_transform(frame: pd.DataFrame, spec: dict) -> np.ndarray:
-    """Return the scaled, weighted feature matrix of `frame` under a transform from fit_transform_spec."""
+    """Return the scaled, weighted feature matrix of `frame` under a fitted transform (_fit_spec)."""
     return _scale_in_place(_encode(frame, spec), spec, weighted=True)
 
 
