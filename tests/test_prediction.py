@@ -360,3 +360,25 @@ def test_encoded_levels_follow_the_fitted_levels(cells, pooled):
     expected = [np.nan if c is None else kept.index(c) if c in kept else kept.index(OTHER) if pooled else np.nan
                 for c in cells]
     np.testing.assert_array_equal(matrix[:, 0], np.array(expected, dtype=float))
+
+
+@given(rows=st.lists(st.tuples(st.booleans(), st.sampled_from([0.0, 0.2, 0.5, 0.7, 1.0]) | st.floats(0, 1)),
+                     min_size=2, max_size=120),
+       share=st.floats(0.01, 1.0))
+@hsettings(max_examples=200, deadline=None)
+def test_ranking_figures_from_one_sort_are_scikit_learns(rows, share):
+    """ROC-AUC, average precision and Brier read from the one sort equal scikit-learn's, ties included."""
+    from reportgen.analysis.prediction_metrics import score_metrics
+
+    y = np.array([int(left) for left, _ in rows])
+    p = np.array([risk for _, risk in rows])
+    out = score_metrics(y, p, share)
+    assert out["brier"] == pytest.approx(brier_score_loss(y, p), abs=1e-12)
+    if 0 < y.sum() < len(y):
+        assert out["roc_auc"] == pytest.approx(roc_auc_score(y, p), abs=1e-12)
+        assert out["pr_auc"] == pytest.approx(average_precision_score(y, p), abs=1e-12)
+    else:
+        assert out["roc_auc"] is None and out["pr_auc"] is None
+    k = max(1, min(len(y), round(len(y) * share)))
+    top = sorted(range(len(p)), key=lambda i: (-p[i], i))[:k]
+    assert out["precision_at_capacity"] == sum(y[i] for i in top) / k

@@ -7,7 +7,6 @@ import math
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
 GAIN_POINTS = 20  # the cumulative-gains curve at every 5 % of clients contacted
 CALIBRATION_BINS = 10  # deciles of predicted risk
@@ -33,24 +32,44 @@ def riskiest(p: np.ndarray, k: int) -> np.ndarray:
     return chosen[np.argsort(-p[chosen], kind="stable")]
 
 
-def score_metrics(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
+def score_metrics(y: np.ndarray, p: np.ndarray, contact_share: float, order: np.ndarray | None = None) -> dict:
     """Return ROC-AUC, PR-AUC, Brier score, and precision and recall among the riskiest `contact_share`.
 
     These are the figures two models are compared on; None where they are undefined (one class only).
+    `order` is riskiest(p, len(p)) when the caller has it: every figure is read from that one sort.
     """
     y = np.asarray(y, dtype=int)
     p = np.asarray(p, dtype=float)
     both = 0 < y.sum() < len(y)
     k = contacts(len(y), contact_share)
-    top = riskiest(p, k)
-    found = int(y[top].sum())
+    if order is None:
+        order = riskiest(p, len(p)) if both else riskiest(p, k)
+    found = int(y[order[:k]].sum())
+    roc_auc, pr_auc = ranking_areas(y[order], p[order]) if both else (None, None)
     return {
-        "roc_auc": float(roc_auc_score(y, p)) if both else None,
-        "pr_auc": float(average_precision_score(y, p)) if both else None,
-        "brier": float(brier_score_loss(y, p, pos_label=1)),
+        "roc_auc": roc_auc,
+        "pr_auc": pr_auc,
+        "brier": float(np.mean((p - y) ** 2)) if len(y) else None,
         "precision_at_capacity": found / k,
         "recall_at_capacity": found / int(y.sum()) if y.sum() else None,
     }
+
+
+def ranking_areas(y_sorted: np.ndarray, p_sorted: np.ndarray) -> tuple[float, float]:
+    """Return (ROC-AUC, average precision) of labels and scores sorted from the highest score down.
+
+    The same figures as scikit-learn's roc_auc_score and average_precision_score (tied scores form one
+    threshold), from the caller's sort: scikit-learn sorts again for each, 7 s for ten million clients.
+    """
+    last = np.r_[np.flatnonzero(np.diff(p_sorted)), len(p_sorted) - 1]  # the last row of each distinct score
+    tps = np.cumsum(y_sorted, dtype=np.int64)[last]
+    fps = last + 1 - tps
+    tpr = np.r_[0, tps] / tps[-1]
+    fpr = np.r_[0, fps] / fps[-1]
+    roc_auc = float(np.sum(np.diff(fpr) * (tpr[1:] + tpr[:-1])) / 2)  # trapezoids
+    precision = tps / (tps + fps)
+    average_precision = float(np.sum(np.diff(tpr) * precision))  # recall steps times the precision reached
+    return roc_auc, average_precision
 
 
 def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
@@ -65,7 +84,7 @@ def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
     top = order[:k]
     tp = int(y[top].sum())
     decile = order[:contacts(n, 0.1)]
-    out = score_metrics(y, p, contact_share)
+    out = score_metrics(y, p, contact_share, order)
     out.update({
         "clients": n,
         "churned": churned,
