@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
+import orjson
 
 from reportgen import __version__
 from reportgen.analysis.playbook import playbook_texts
@@ -141,7 +142,7 @@ def dump_parts(context: dict) -> Iterator[str]:
         if isinstance(value, dict):
             return {k: shrink(v) for k, v in value.items()}
         if isinstance(value, list):
-            if len(value) > LONG_LIST and set(map(type, value)) <= PLAIN_SCALARS:
+            if len(value) > LONG_LIST and _already_plain(value):
                 long_lists.append(value)
                 return f"{token}{len(long_lists) - 1}"
             return [shrink(v) for v in value]
@@ -152,10 +153,17 @@ def dump_parts(context: dict) -> Iterator[str]:
     start = 0
     for match in re.finditer(quoted + r'(\d+)"', text):
         yield text[start:match.start()]
-        yield json.dumps(long_lists[int(match.group(1))], ensure_ascii=False, allow_nan=False,
-                         separators=(", ", ": "))
+        yield _long_list(long_lists[int(match.group(1))])
         start = match.end()
     yield text[start:]
+
+
+def _long_list(values: list) -> str:
+    """Return a list of plain, finite values as one line of JSON."""
+    try:
+        return orjson.dumps(values).decode("utf-8")
+    except orjson.JSONEncodeError:  # an integer beyond 64 bits, which orjson refuses and json writes
+        return json.dumps(values, ensure_ascii=False, allow_nan=False)
 
 
 def write_context(target: str | Path, context: dict) -> Path:
@@ -173,11 +181,11 @@ def load_context(path: Path) -> dict:
     from reportgen.i18n.ui import _
 
     try:
-        context = json.loads(Path(path).read_text(encoding="utf-8"))
+        context = orjson.loads(Path(path).read_bytes())
     except FileNotFoundError:
         raise DataError(_("The context file does not exist."), hint=_("Run `reportgen build` or `reportgen analyze` first."),
                         location=Location(file=str(path)))
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+    except orjson.JSONDecodeError as exc:  # invalid UTF-8 included
         raise DataError(_("The file is not a reportgen context (invalid JSON: {error}).").format(error=exc),
                         hint=_("Give a context.json written by `reportgen analyze` or `reportgen build`."),
                         location=Location(file=str(path)))
