@@ -6,6 +6,8 @@ data, so that a later quarter can assign its clients to the same clusters.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import numpy as np
 import pandas as pd
 from sklearn.cluster import KMeans
@@ -13,6 +15,7 @@ from sklearn.metrics import silhouette_score
 from threadpoolctl import threadpool_limits
 
 from reportgen.roles import Roles
+from reportgen.analysis.matrix import stack_columns
 from reportgen.analysis.moments import skewness
 
 SILHOUETTE_SAMPLE = 2_000  # silhouette is quadratic in rows: 5.6 s on 10,000 rows, 0.25 s on 2,000
@@ -175,14 +178,18 @@ def assign_clusters(frame: pd.DataFrame, clusters: dict) -> np.ndarray:
 
 def _encode(frame: pd.DataFrame, spec: dict) -> np.ndarray:
     """Return the unscaled matrix: imputed (and logged) numbers, then one-hot levels."""
-    parts = []
+    width = len(spec["impute"]) + sum(len(kept) for kept in spec["levels"].values())
+    return stack_columns(_encoded_columns(frame, spec), len(frame), width)
+
+
+def _encoded_columns(frame: pd.DataFrame, spec: dict) -> Iterator[np.ndarray]:
+    """Yield the unscaled matrix's columns one at a time (see _encode)."""
     for column, median in spec["impute"].items():
         values = frame[column].astype(float).fillna(median).to_numpy()
-        parts.append(np.log1p(np.clip(values, 0, None)) if column in spec["log"] else values)
+        yield np.log1p(np.clip(values, 0, None)) if column in spec["log"] else values
     for column, kept in spec["levels"].items():
         # each level found among the distinct values, then compared as integer codes (not object cells)
         codes, distinct = pd.factorize(frame[column].astype(object))
         for level in kept:
             matches = [i for i, value in enumerate(distinct) if value == level]
-            parts.append(np.isin(codes, matches).astype(float))
-    return np.column_stack(parts) if parts else np.empty((len(frame), 0))
+            yield np.isin(codes, matches)

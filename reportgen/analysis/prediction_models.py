@@ -8,6 +8,7 @@ table (next quarter's, or last quarter's) is encoded the same way.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +24,7 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardScaler
 
 from reportgen.analysis.clusters import heavy_tailed
+from reportgen.analysis.matrix import stack_columns
 
 MODELS = ("hist_gradient_boosting", "logistic_regression")
 MAX_LEVELS = 62  # HistGradientBoosting takes at most max_bins - 1 categories; rarer levels are pooled
@@ -73,11 +75,15 @@ def fit_encoding(x: pd.DataFrame) -> Encoding:
 
 def encode(x: pd.DataFrame, encoding: Encoding) -> np.ndarray:
     """Return the float matrix of `x` under `encoding`: numbers as they are, categories as level codes."""
-    parts = []
+    return stack_columns(_encoded_columns(x, encoding), len(x), len(encoding.columns))
+
+
+def _encoded_columns(x: pd.DataFrame, encoding: Encoding) -> Iterator[np.ndarray]:
+    """Yield the encoded matrix's columns one at a time (see encode)."""
     for column, categorical in zip(encoding.columns, encoding.categorical):
         series = x[column]
         if not categorical:
-            parts.append(series.to_numpy(dtype=float))
+            yield series.to_numpy(dtype=float)
             continue
         kept = encoding.levels[column]
         # each distinct value's level looked up once as text, then spread by integer codes: turning ten
@@ -90,8 +96,7 @@ def encode(x: pd.DataFrame, encoding: Encoding) -> np.ndarray:
         codes[codes < 0] = np.nan
         # a level unseen when fitted is pooled with the rare ones, or missing when none were pooled
         codes[unseen] = kept.index(OTHER) if OTHER in kept else np.nan
-        parts.append(codes)
-    return np.column_stack(parts) if parts else np.empty((len(x), 0))
+        yield codes
 
 
 def make_model(name: str, encoding: Encoding, seed: int):
