@@ -117,7 +117,12 @@ def _already_plain(values: list) -> bool:
         return False
     if float not in kinds:
         return True
-    floats = values if kinds == {float} else [v for v in values if type(v) is float]
+    if kinds == {float}:
+        floats = values
+    elif str not in kinds:
+        floats = list(filter(None, values))  # None and zeros left out in C: the rest are numbers to sum
+    else:
+        floats = [v for v in values if type(v) is float]
     # a NaN or an infinity makes the sum not finite: one C loop instead of a call per value; a sum that
     # overflows only sends the list to the value-by-value check
     return math.isfinite(sum(floats)) or all(map(math.isfinite, floats))

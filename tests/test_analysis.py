@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import json
 
 import numpy as np
@@ -420,3 +421,15 @@ def test_level_codes_of_a_category(cells):
     assert kept == [str(v) for v in counts.index[: MAX_LEVELS - 1 if len(counts) > MAX_LEVELS else MAX_LEVELS]]
     expected = [-1 if c is None else kept.index(c) if c in kept else len(kept) for c in cells]
     assert codes.tolist() == expected
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.booleans(), st.integers(-10, 10), st.text(max_size=3),
+                                 st.floats(allow_nan=True, allow_infinity=True)), min_size=65, max_size=120))
+def test_a_long_list_is_made_plain_exactly_as_value_by_value(values):
+    """A per-client list checked at C speed comes out as the value-by-value conversion would make it: NaN
+    and infinities become None, whatever else the list holds."""
+    from reportgen.context import to_plain
+
+    expected = [None if isinstance(v, float) and not math.isfinite(v) else v for v in values]
+    assert to_plain(values) == expected
