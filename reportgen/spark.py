@@ -18,6 +18,7 @@ What differs from DuckDB, and why:
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import tempfile
 import warnings
@@ -40,6 +41,13 @@ DEFAULT_CONF = {
     "spark.sql.shuffle.partitions": "8",
 }
 INSTALL = "pip install 'reportgen[spark]'"
+# What Spark says when it fails while running our passes for reasons of its own (memory, results too large
+# for the driver, a worker or the JVM lost): the user's to fix in the settings or the cluster. Anything else
+# it raises (a query it cannot analyse) stays an internal error: that would be a bug of ours.
+# Most telling first: the line quoted is the first found in this order.
+RUN_FAILURES = ("maxResultSize", "OutOfMemoryError", "SparkContext was shut down", "stopped SparkContext",
+                "Answer from Java side is empty", "Connection refused", "Error while sending or receiving",
+                "Py4JNetworkError", "Job aborted")
 LOG_CONFIG = Path(__file__).with_name("spark-log4j2.properties")
 
 
@@ -84,10 +92,14 @@ def session(settings: EngineSettings, scratch: Path | None = None):
                                                for k, v in settings.spark_conf.items()}}
     for key, value in conf.items():
         builder = builder.config(key, value)
+    made = None
     try:
         made = builder.getOrCreate()
         made.sparkContext.setLogLevel("ERROR")  # its warnings are about the cluster, not the user's data
+        made.conf.get("spark.sql.shuffle.partitions")  # builds the SQL session state: it checks the SQL settings
     except Exception as exc:  # a master Spark does not know, a setting its JVM refuses: the user's to fix
+        if made is not None:
+            made.stop()
         raise start_error(settings, exc) from exc
     return made, True
 
@@ -95,7 +107,13 @@ def session(settings: EngineSettings, scratch: Path | None = None):
 def start_error(settings: EngineSettings, exc: Exception) -> UserError:
     """Return the exit-2 error for a Spark session that would not start: the master and settings given, and
     Spark's reason (its JVM prints the details itself, above our message)."""
-    reason = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+    while getattr(exc, "_cause", None) is not None:  # PySpark's captured JVM error keeps its cause apart
+        exc = exc._cause
+    lines = [line.strip() for line in str(exc).strip().splitlines()] or [type(exc).__name__]
+    # the JVM's innermost cause names the setting ('... in spark.sql.shuffle.partitions is invalid'), where
+    # the first line may only say which of its classes failed
+    causes = [line for line in lines if line.startswith("Caused by:")]
+    reason = _without_class(causes[-1] if causes else lines[0])[:300]
     conf = ", ".join(f"{key} = {value}" for key, value in settings.spark_conf.items())
     message = (_("Spark did not start with engine.spark_master = {master} and engine.spark_conf {conf}: {reason}")
                if conf else _("Spark did not start with engine.spark_master = {master}: {reason}"))
@@ -104,6 +122,38 @@ def start_error(settings: EngineSettings, exc: Exception) -> UserError:
         hint=_("Give engine.spark_master as local[2], local[*], spark://host:7077, yarn or k8s://…, check that its "
                "master runs and can be reached from this machine, and check the values under [engine.spark_conf]; "
                "Spark's own message, printed above, says which."))
+
+
+def tell_run_failure(settings: EngineSettings, exc: Exception) -> None:
+    """Raise the exit-2 error for Spark failing while it ran (see run_failure); return for any other exception,
+    which the caller raises as it is."""
+    failure = run_failure(settings, exc)
+    if failure is not None:
+        raise failure from exc
+
+
+def run_failure(settings: EngineSettings, exc: BaseException | None) -> UserError | None:
+    """Return the exit-2 error for Spark failing while it ran (see RUN_FAILURES), with Spark's line that says
+    why; None for any other exception."""
+    seen = 0
+    while exc is not None and seen < 5:
+        lines = f"{type(exc).__name__}: {exc}".splitlines()
+        line = next((line.strip() for marker in RUN_FAILURES for line in lines if marker in line), None)
+        if line:
+            reason = _without_class(line)[:300]
+            return UserError(
+                _("Spark stopped while it ran the passes (engine.spark_master = {master}): {reason}").format(
+                    master=settings.spark_master, reason=reason),
+                hint=_("This comes from Spark, not from the data: give it more memory under [engine.spark_conf] "
+                       "(spark.driver.memory, spark.executor.memory, spark.driver.maxResultSize), check that its "
+                       "workers are running, or run on this machine with --engine duckdb."))
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
+
+
+def _without_class(line: str) -> str:
+    """Return a line of a Java error without the exception classes before its message."""
+    return re.sub(r"^[\s:]*(?:Caused by:\s*)?(?:[\w$]+(?:\.[\w$]+)*(?:Exception|Error):\s*)+", "", line).strip() or line.strip()
 
 
 class SparkEngine:
@@ -125,7 +175,12 @@ class SparkEngine:
         except BaseException:
             shutil.rmtree(self.spill, ignore_errors=True)
             raise
-        self.con = ibis.pyspark.connect(self.session)
+        self.engine_settings = settings
+        try:
+            self.con = ibis.pyspark.connect(self.session)
+        except BaseException:
+            self._stop()
+            raise
         # the executors' memory when it is set (a cluster's); Spark spills beyond it
         self.memory_limit = self.session.conf.get("spark.executor.memory", None)
         self._count = 0
@@ -134,14 +189,27 @@ class SparkEngine:
     def __enter__(self) -> "SparkEngine":
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, exc, traceback) -> None:
+        self.close(failed=exc is not None)
+        if isinstance(exc, Exception):
+            tell_run_failure(self.engine_settings, exc)
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
         """Drop this run's views, and stop the session if it was made here."""
-        for view in self.session.catalog.listTables():
-            if view.isTemporary and view.name.startswith("rg_"):
-                self.session.catalog.dropTempView(view.name)
+        try:
+            for view in self.session.catalog.listTables():
+                if view.isTemporary and view.name.startswith("rg_"):
+                    self.session.catalog.dropTempView(view.name)
+        except Exception:
+            if not failed:
+                raise
+            # a session that has just failed may fail again listing its views: the first failure is the one
+            # to tell, and stopping the session drops them
+        finally:
+            self._stop()
+
+    def _stop(self) -> None:
+        """Stop the session if it was made here, and remove the run's scratch folder."""
         try:
             if self._own:
                 self.session.stop()

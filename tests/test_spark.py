@@ -208,6 +208,8 @@ def test_without_java_engine_spark_stops_with_what_to_install(run_process, tmp_p
 @pytest.mark.parametrize("engine, named", [
     ('spark_master = "sprak://cluster:7077"', "engine.spark_master = sprak://cluster:7077"),
     ('[engine.spark_conf]\n"spark.driver.memory" = "lots"', "spark.driver.memory = lots"),
+    # accepted by the JVM, refused when the SQL session is built: the reason quoted is the innermost one
+    ('[engine.spark_conf]\n"spark.sql.shuffle.partitions" = 0', "spark.sql.shuffle.partitions must be positive"),
 ])
 def test_a_spark_that_will_not_start_is_the_users_to_fix(run_process, tmp_path, engine, named):
     """A master Spark does not know, or a setting its JVM refuses: exit 2 naming the setting, no traceback,
@@ -223,6 +225,48 @@ def test_a_spark_that_will_not_start_is_the_users_to_fix(run_process, tmp_path, 
     assert "Spark did not start" in result.err and named in result.err and "spark://host:7077" in result.err and "can be reached" in result.err
     assert "Traceback" not in result.err and "bug in reportgen" not in result.err
     assert not (tmp_path / "context.json").exists() and not list(temp.iterdir())
+
+
+@pytest.mark.parametrize("kind", ["customers", "transactions"])
+def test_spark_failing_while_it_runs_is_the_users_to_fix(run_process, tmp_path, kind):
+    """Spark refusing results larger than the driver allows (a job aborted while it runs): exit 2 quoting
+    Spark's reason and the settings to give, no traceback, nothing left behind."""
+    if importlib.util.find_spec("pyspark") is None or not java_found():
+        pytest.skip("needs PySpark and a Java runtime")
+    data = SAMPLE_DATA
+    if kind == "transactions":
+        data = tmp_path / "log.csv"
+        assert run_process("sample", "--kind", "transactions", "-o", data).code == 0
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    (tmp_path / "reportgen.toml").write_text(
+        '[engine]\nname = "spark"\n[engine.spark_conf]\n"spark.driver.maxResultSize" = "1k"\n', encoding="utf-8")
+    result = run_process("analyze", "--data", data, "-o", tmp_path / "context.json", env={"TMPDIR": str(temp)})
+    assert result.code == 2, result.err
+    assert "Spark stopped while it ran the passes (engine.spark_master = local[2]): Job aborted" in result.err
+    assert "spark.driver.maxResultSize" in result.err and "--engine duckdb" in result.err
+    assert "Traceback" not in result.err and "bug in reportgen" not in result.err
+    assert not (tmp_path / "context.json").exists() and not list(temp.iterdir())
+
+
+def test_only_spark_failing_while_it_runs_is_told_as_the_users():
+    """A Spark failure of its own is the user's, found along the exception's causes; anything else (a query
+    Spark cannot analyse would be a bug of ours) is not turned into a user error."""
+    from reportgen.spark import run_failure
+
+    engine = settings(engine={"name": "spark", **ENGINE_CONF}).engine
+    try:
+        try:
+            raise RuntimeError("An error occurred while calling o79.collect.\n: org.apache.spark.SparkException: "
+                               "Job aborted due to stage failure: java.lang.OutOfMemoryError: Java heap space")
+        except RuntimeError as inner:
+            raise ValueError("while collecting") from inner
+    except ValueError as outer:
+        told = run_failure(engine, outer)
+    assert told is not None and told.exit_code == 2
+    assert str(told).endswith("(engine.spark_master = local[2]): Job aborted due to stage failure: "
+                              "java.lang.OutOfMemoryError: Java heap space")
+    assert run_failure(engine, ValueError("[UNRESOLVED_COLUMN] A column cannot be resolved")) is None
 
 
 def test_without_pyspark_engine_spark_stops_with_what_to_install(tmp_path):

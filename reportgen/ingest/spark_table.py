@@ -23,7 +23,7 @@ def read_with_spark(path: Path, settings: Settings) -> RawTable:
     """Return the raw table of a CSV or Parquet file read by Spark; raise DataError for a file Spark cannot
     read or for more ragged rows than data.max_bad_row_share allows."""
     from reportgen.ingest.logsample import read_sample
-    from reportgen.spark import session
+    from reportgen.spark import session, tell_run_failure
 
     sample = read_sample(path, settings.data)
     spark, own = session(settings.engine)
@@ -31,6 +31,9 @@ def read_with_spark(path: Path, settings: Settings) -> RawTable:
         if sample.file_format == "parquet":
             return _parquet(spark, path, sample.columns)
         return _csv(spark, path, sample, settings)
+    except Exception as exc:
+        tell_run_failure(settings.engine, exc)
+        raise
     finally:
         if own:
             spark.stop()
