@@ -12,6 +12,9 @@ import itertools
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 from scipy import stats
 from sklearn.model_selection import train_test_split
 
@@ -267,3 +270,22 @@ def test_a_small_table_builds_without_segments_and_says_why(run_cli, tmp_path):
     assert " ".join(tr("fr", "The table is too small to look for churn-prone segments: {clients} and {churned}; at "
                              "least {min_clients} clients and {min_churned} churned clients are needed.")
                     .split("{clients}")[0].split()) in pdf
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.just(float("nan")), st.sampled_from(["a", "b", "1", "Ростов"]),
+                                st.integers(0, 2), st.booleans()), min_size=1, max_size=40),
+       value=st.one_of(st.sampled_from(["a", "1", "Ростов"]), st.integers(0, 2)),
+       text=st.booleans())
+def test_a_level_condition_matches_the_cells_equal_to_it_and_never_a_missing_one(cells, value, text):
+    """A rule's `==` condition on a text column: the cells equal to the level, missing cells never, whatever
+    the column holds (mixed types, Python's 1 == True included) and whether it is object or string dtype."""
+    from reportgen.analysis.rules import condition_mask
+
+    column = pd.Series(cells, dtype=object)
+    if text:
+        column = pd.Series([None if c is None or c != c else str(c) for c in cells], dtype="string")
+        value = str(value)
+    expected = [c is not None and not pd.isna(c) and c == value for c in column.astype(object)]
+    got = condition_mask(pd.DataFrame({"x": column}), {"feature": "x", "op": "==", "value": value})
+    assert got.tolist() == expected
