@@ -433,3 +433,23 @@ def test_a_long_list_is_made_plain_exactly_as_value_by_value(values):
 
     expected = [None if isinstance(v, float) and not math.isfinite(v) else v for v in values]
     assert to_plain(values) == expected
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(a=st.lists(st.sampled_from([0.0, 1.0, 2.0, 2.5, 7.0]) | st.floats(-1e6, 1e6), min_size=1, max_size=60),
+       b=st.lists(st.sampled_from([0.0, 1.0, 2.0, 2.5, 7.0]) | st.floats(-1e6, 1e6), min_size=1, max_size=60))
+def test_mann_whitney_from_two_sorts_is_scipys(a, b):
+    """U, the two-sided p-value (ties and continuity corrected) and the median difference equal scipy's and
+    numpy's, ties within and across the groups included."""
+    from reportgen.analysis.hypotheses import _mann_whitney
+
+    a, b = np.array(a), np.array(b)
+    result = _mann_whitney(a, b)
+    if np.all(a == a[0]) and np.all(b == a[0]):
+        assert result["status"] == "not_computable"
+        return
+    u, p = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+    assert result["statistic"] == pytest.approx(u, rel=1e-12, abs=1e-9)
+    assert result["p_value"] == pytest.approx(p, rel=1e-9, abs=1e-12)
+    assert result["difference"]["value"] == np.median(a) - np.median(b)
+    assert result["effect_size"]["value"] == pytest.approx(2 * u / (len(a) * len(b)) - 1, abs=1e-12)

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special, stats
 
 from reportgen.analysis.rates import holm
 from reportgen.roles import Roles
@@ -190,11 +190,48 @@ def _mann_whitney(a: np.ndarray, b: np.ndarray) -> dict:
     """Return the Mann-Whitney U test with the rank-biserial correlation; not computable when all values tie."""
     if np.all(a == a[0]) and np.all(b == a[0]):
         return {"method": "mann_whitney", **_not_computable("all_values_equal")}
-    u, p = stats.mannwhitneyu(a, b, alternative="two-sided", method="asymptotic")
+    sa, sb = np.sort(a), np.sort(b)
+    u, p = mann_whitney_sorted(sa, sb)
     r = 1 - 2 * u / (len(a) * len(b))  # rank-biserial: P(a < b) - P(a > b), here signed as a vs b
     return {"method": "mann_whitney", "status": "ok", "statistic": float(u), "p_value": float(p),
             "effect_size": {"name": "rank_biserial", "value": float(-r)},
-            "difference": {"name": "median", "value": float(np.median(a) - np.median(b))}}
+            "difference": {"name": "median", "value": _sorted_median(sa) - _sorted_median(sb)}}
+
+
+def mann_whitney_sorted(sa: np.ndarray, sb: np.ndarray) -> tuple[float, float]:
+    """Return (U of the first group, two-sided p) of two sorted samples without missing values: scipy's
+    mannwhitneyu(method="asymptotic") with its tie and continuity corrections, from the two sorts alone.
+
+    scipy ranks the pooled sample with an argsort, 1.5 s per feature of ten million clients; here each
+    distinct value of the first group is looked up in the second, so ties cost nothing extra.
+    """
+    n1, n2 = len(sa), len(sb)
+    va, starts_a, ca = _runs(sa)
+    less_b = np.searchsorted(sb, va, side="left")
+    equal_b = np.searchsorted(sb, va, side="right") - less_b
+    mean_rank = starts_a + less_b + (ca + equal_b + 1) / 2  # average rank of each of a's values in the pool
+    u1 = float(np.sum(ca * mean_rank)) - n1 * (n1 + 1) / 2
+    vb, _starts_b, cb = _runs(sb)
+    only_b = np.searchsorted(sa, vb, side="right") == np.searchsorted(sa, vb, side="left")
+    tied = np.concatenate([ca + equal_b, cb[only_b]]).astype(float)
+    tie_term = float(np.sum(tied ** 3 - tied))
+    n = n1 + n2
+    spread = math.sqrt(n1 * n2 / 12 * ((n + 1) - tie_term / (n * (n - 1))))
+    z = (max(u1, n1 * n2 - u1) - n1 * n2 / 2 - 0.5) / spread  # the larger U, less the continuity correction
+    return u1, float(min(max(2 * special.ndtr(-z), 0.0), 1.0))
+
+
+def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Return the distinct values of a sorted array, where each starts and how many times it occurs."""
+    starts = np.flatnonzero(np.r_[True, sorted_values[1:] != sorted_values[:-1]])
+    counts = np.diff(np.r_[starts, len(sorted_values)])
+    return sorted_values[starts], starts, counts
+
+
+def _sorted_median(sorted_values: np.ndarray) -> float:
+    """Return the median of a sorted, non-empty array (the mean of the two middle values when even)."""
+    n = len(sorted_values)
+    return float((sorted_values[(n - 1) // 2] + sorted_values[n // 2]) / 2)
 
 
 def _fisher(observed: np.ndarray) -> tuple[float, float] | None:
