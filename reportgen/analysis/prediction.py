@@ -81,7 +81,8 @@ def _predict(frame: pd.DataFrame, y: np.ndarray, contact_share: float, seed: int
     encoding = Encoding([encoding.columns[i] for i in keep], [encoding.categorical[i] for i in keep],
                         {c: v for c, v in encoding.levels.items() if c in {encoding.columns[i] for i in keep}},
                         [c for c in encoding.logged if c in {encoding.columns[i] for i in keep}])
-    matrix = matrix[:, keep]
+    if len(keep) < matrix.shape[1]:  # a copy of every client's row: only when a column was dropped
+        matrix = matrix[:, keep]
     step("model")
     fitted, candidates, risks = _cross_validate(encoding, matrix[rows], y[rows], rows, contact_share, seed)
     chosen = max(candidates, key=lambda c: (c["pr_auc"] or 0.0, c["model"] == MODELS[0]))["model"]
