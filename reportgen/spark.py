@@ -43,8 +43,8 @@ DEFAULT_CONF = {
 INSTALL = "pip install 'reportgen[spark]'"
 # What Spark says when it fails while running our passes for reasons of its own (memory, results too large
 # for the driver, a worker or the JVM lost): the user's to fix in the settings or the cluster. Anything else
-# it raises (a query it cannot analyse) stays an internal error: that would be a bug of ours.
-# Most telling first: the line quoted is the first found in this order.
+# it raises (a query it cannot analyse) stays an internal error: that would be a bug of ours. Most telling
+# first: the line quoted is the first found in this order.
 RUN_FAILURES = ("maxResultSize", "OutOfMemoryError", "SparkContext was shut down", "stopped SparkContext",
                 "Answer from Java side is empty", "Connection refused", "Error while sending or receiving",
                 "Py4JNetworkError", "Job aborted")
@@ -153,7 +153,8 @@ def run_failure(settings: EngineSettings, exc: BaseException | None) -> UserErro
 
 def _without_class(line: str) -> str:
     """Return a line of a Java error without the exception classes before its message."""
-    return re.sub(r"^[\s:]*(?:Caused by:\s*)?(?:[\w$]+(?:\.[\w$]+)*(?:Exception|Error):\s*)+", "", line).strip() or line.strip()
+    message = re.sub(r"^[\s:]*(?:Caused by:\s*)?(?:[\w$]+(?:\.[\w$]+)*(?:Exception|Error):\s*)+", "", line)
+    return message.strip() or line.strip()
 
 
 class SparkEngine:

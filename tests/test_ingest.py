@@ -900,3 +900,21 @@ def test_missing_markers_in_a_long_id_column(dtype):
     series = pd.Series(cells, dtype=dtype)
     expected = [c is None or c.strip().lower() in MISSING_TOKENS for c in cells]
     assert is_missing_text(series).tolist() == expected
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "Ростов", "é", " ", "NA"]), st.text(max_size=4)),
+                      max_size=50))
+def test_a_text_column_shares_one_string_per_distinct_text(cells):
+    """The categorical column holds what astype(object) gives (missing cells NA), each text one object."""
+    from reportgen.ingest.values import shared_text
+
+    text = pd.Series(cells, dtype="string", name="city")
+    shared = shared_text(text)
+    expected = text.astype(object)
+    assert shared.dtype == object and shared.name == "city" and shared.index.equals(text.index)
+    assert [pd.isna(v) for v in shared] == [pd.isna(v) for v in expected]
+    assert [v for v in shared if not pd.isna(v)] == [v for v in expected if not pd.isna(v)]
+    assert all(v is pd.NA for v in shared if pd.isna(v))
+    present = [v for v in shared if not pd.isna(v)]
+    assert len({id(v) for v in present}) == len(set(present))
