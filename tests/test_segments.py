@@ -289,3 +289,38 @@ def test_a_level_condition_matches_the_cells_equal_to_it_and_never_a_missing_one
     expected = [c is not None and not pd.isna(c) and c == value for c in column.astype(object)]
     got = condition_mask(pd.DataFrame({"x": column}), {"feature": "x", "op": "==", "value": value})
     assert got.tolist() == expected
+
+
+def test_clusters_of_a_large_table_are_those_of_its_whole_matrix(monkeypatch):
+    """Above LAZY_ROWS the clustering matrix is never built whole (the samples encoded on their own, every row
+    assigned a block at a time): the same scaling, choice of k, centroids and clients' clusters as the whole
+    matrix gives. Thresholds lowered so that 60,000 clients take the large-table route."""
+    from reportgen.analysis import clusters as clusters_mod
+    from reportgen.ingest.sample import generate_customers
+
+    frame = generate_customers(60_000, 7)
+    roles = Roles(id="USERID", churn="churn", numeric=["score", "age", "equity", "balance", "products", "EST_SALARY"],
+                  binary=["credit_card", "last_activity"], categorical=["city", "gender"])
+    analysis = make_settings().analysis
+    monkeypatch.setattr(clusters_mod, "WHOLE_ROWS", 1_000)
+    monkeypatch.setattr(clusters_mod, "FIT_SAMPLE", 30_000)
+    whole = clusters_mod.find_clusters(frame, roles, analysis)
+    monkeypatch.setattr(clusters_mod, "LAZY_ROWS", 1_000)
+    monkeypatch.setattr(clusters_mod, "ASSIGN_BLOCK", 7_000)
+    monkeypatch.setattr(clusters_mod, "apply_transform", _counting(clusters_mod.apply_transform, seen := []))
+    large = clusters_mod.find_clusters(frame, roles, analysis)
+    assert max(seen) <= 30_000  # never the whole table at once
+    assert whole["status"] == large["status"] == "ok" and whole["k"] == large["k"]
+    assert large["transform"]["mean"] == pytest.approx(whole["transform"]["mean"], rel=1e-12, abs=1e-12)
+    assert large["transform"]["scale"] == pytest.approx(whole["transform"]["scale"], rel=1e-12)
+    assert np.asarray(large["centroids"]) == pytest.approx(np.asarray(whole["centroids"]), abs=1e-9)
+    assert np.array_equal(large["labels"], whole["labels"])
+    assert [c["k"] for c in large["candidates"]] == [c["k"] for c in whole["candidates"]]
+
+
+def _counting(function, seen: list):
+    """Return `function` recording the number of rows of each frame it is given."""
+    def counted(frame, spec):
+        seen.append(len(frame))
+        return function(frame, spec)
+    return counted

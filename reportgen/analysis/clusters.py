@@ -21,6 +21,11 @@ from reportgen.analysis.moments import skewness
 SILHOUETTE_SAMPLE = 2_000  # silhouette is quadratic in rows: 5.6 s on 10,000 rows, 0.25 s on 2,000
 CHOICE_SAMPLE = 20_000  # k is chosen on at most this many rows (fitting every k on a million takes minutes)
 FIT_SAMPLE = 100_000  # the chosen k is refitted on at most this many rows, then every row is assigned
+# Above this many rows the matrix is never built whole (ten million rows of fourteen columns: 1.1 GB): the
+# samples are encoded on their own and every row is assigned a block at a time (EncodedRows)
+LAZY_ROWS = 1_000_000
+ASSIGN_BLOCK = 250_000
+WHOLE_ROWS = 200_000  # up to this many rows, the distinct rows are counted (a sort of the whole matrix)
 MAX_ONE_HOT = 10
 SKEW_FOR_LOG = 2.0
 # After scaling, a 0/1 column splits the rows into two far-apart groups and drags KMeans into clustering
@@ -44,29 +49,63 @@ def find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int = 1
 
 def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, fallback: bool) -> dict:
     """Return the clustering; see find_clusters."""
-    transform, x = _fit_spec(frame, roles)
+    transform = _describe_columns(frame, roles)
     if not transform["columns"]:
         return {"status": "not_computable", "reason": "no_usable_feature", "labels": None}
-    _scale_in_place(x, transform, weighted=True)  # the matrix the spec was fitted on: encoded once
+    if len(frame) > LAZY_ROWS:
+        # each column's mean and spread as it is encoded, one column in memory at a time
+        moments = [(column.mean(), column.std()) for column in map(np.asarray, _encoded_columns(frame, transform))]
+        _set_scaling(transform, [m for m, _ in moments], [s for _, s in moments])
+        x = EncodedRows(frame, transform)
+    else:
+        x = _encode(frame, transform)
+        _set_scaling(transform, x.mean(axis=0), x.std(axis=0))
+        _scale_in_place(x, transform, weighted=True)  # the matrix the scaling was fitted on: encoded once
     return {**kmeans_by_silhouette(x, settings, min_size, fallback), "transform": transform}
 
 
-def kmeans_by_silhouette(x: np.ndarray, settings, min_size: int = 1, fallback: bool = True,
+class EncodedRows:
+    """The scaled, weighted clustering matrix of a large table, encoded only where it is read: the rows of a
+    sample, or every row a block at a time to assign it to a cluster."""
+
+    def __init__(self, frame: pd.DataFrame, transform: dict) -> None:
+        self.frame, self.transform = frame, transform
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def take(self, rows: np.ndarray) -> np.ndarray:
+        """Return the matrix's rows at these positions, in this order."""
+        return apply_transform(self.frame.iloc[rows], self.transform)
+
+    def assign(self, model: KMeans) -> np.ndarray:
+        """Return every row's cluster under the fitted model."""
+        return np.concatenate([model.predict(self.take(np.arange(start, min(start + ASSIGN_BLOCK, len(self)))))
+                               for start in range(0, len(self), ASSIGN_BLOCK)])
+
+
+def kmeans_by_silhouette(x: np.ndarray | EncodedRows, settings, min_size: int = 1, fallback: bool = True,
                          choice_sample: int = CHOICE_SAMPLE) -> dict:
     """Return KMeans on the rows of `x`, k in clusters_min..clusters_max chosen by silhouette (see find_clusters).
 
     k is chosen on at most `choice_sample` rows (seeded), silhouette on at most SILHOUETTE_SAMPLE of them;
-    every row is assigned. Not computable ('too_few_rows', 'identical_rows') when no k in the range can be
+    every row is assigned. `x` is a matrix or, for a large table, its EncodedRows. Not computable ('too_few_rows', 'identical_rows') when no k in the range can be
     fitted. The result has no transform: the caller adds its own. Run it under threadpool_limits, as
     find_clusters does.
     """
-    distinct = len(np.unique(x, axis=0)) if len(x) <= 200_000 else len(x)
+    if isinstance(x, EncodedRows) and len(x) <= max(WHOLE_ROWS, choice_sample, FIT_SAMPLE):
+        x = x.take(np.arange(len(x)))  # small enough to be held whole
+
+    def rows_at(index: np.ndarray) -> np.ndarray:
+        return x.take(index) if isinstance(x, EncodedRows) else x[index]
+
+    distinct = len(np.unique(x, axis=0)) if len(x) <= WHOLE_ROWS else len(x)
     k_max = min(settings.clusters_max, distinct - 1, len(x) - 1, len(x) // max(min_size, 1))
     if k_max < settings.clusters_min:
         reason = "identical_rows" if distinct < 2 else "too_few_rows"
         return {"status": "not_computable", "reason": reason, "labels": None}
     rng = np.random.default_rng(settings.random_state)
-    choice = x if len(x) <= choice_sample else x[rng.choice(len(x), choice_sample, replace=False)]
+    choice = x if len(x) <= choice_sample else rows_at(rng.choice(len(x), choice_sample, replace=False))
     sil_index = rng.choice(len(choice), min(SILHOUETTE_SAMPLE, len(choice)), replace=False)
     candidates, models = [], {}
     for k in range(settings.clusters_min, k_max + 1):
@@ -95,10 +134,10 @@ def kmeans_by_silhouette(x: np.ndarray, settings, min_size: int = 1, fallback: b
     fit_rows = choice
     if len(x) > len(choice):
         # refit on a larger sample, starting from the chosen centroids: a few cheap iterations
-        fit_rows = x if len(x) <= FIT_SAMPLE else x[rng.choice(len(x), FIT_SAMPLE, replace=False)]
+        fit_rows = x if len(x) <= FIT_SAMPLE else rows_at(rng.choice(len(x), FIT_SAMPLE, replace=False))
         model = KMeans(n_clusters=best["k"], init=model.cluster_centers_, n_init=1,
                        random_state=settings.random_state).fit(fit_rows)
-    labels = model.predict(x)
+    labels = x.assign(model) if isinstance(x, EncodedRows) else model.predict(x)
     return {
         "status": "ok",
         "k": best["k"],
@@ -112,9 +151,9 @@ def kmeans_by_silhouette(x: np.ndarray, settings, min_size: int = 1, fallback: b
     }
 
 
-def _fit_spec(frame: pd.DataFrame, roles: Roles) -> tuple[dict, np.ndarray]:
-    """Return the feature transform as plain data (medians, logged columns, one-hot levels, scaling) and the
-    unscaled matrix it was fitted on."""
+def _describe_columns(frame: pd.DataFrame, roles: Roles) -> dict:
+    """Return the feature transform as plain data (medians, logged columns, one-hot levels, weights), its
+    scaling still empty (_fit_scaling)."""
     columns, impute, logged, levels, dropped = [], {}, [], {}, []
     for column in [*roles.numeric, *roles.binary]:
         values = frame[column].astype(float)
@@ -135,12 +174,14 @@ def _fit_spec(frame: pd.DataFrame, roles: Roles) -> tuple[dict, np.ndarray]:
     weights = [FLAG_WEIGHT if c in roles.binary else 1.0 for c in impute]
     for kept in levels.values():
         weights.extend([FLAG_WEIGHT / np.sqrt(len(kept))] * len(kept))
-    spec = {"columns": columns, "impute": impute, "log": logged, "levels": levels, "dropped": dropped,
+    return {"columns": columns, "impute": impute, "log": logged, "levels": levels, "dropped": dropped,
             "mean": [], "scale": [], "weights": weights}
-    raw = _encode(frame, spec)
-    spec["mean"] = raw.mean(axis=0).tolist()
-    spec["scale"] = [s if s > 0 else 1.0 for s in raw.std(axis=0).tolist()]
-    return spec, raw
+
+
+def _set_scaling(spec: dict, means, deviations) -> None:
+    """Set the transform's mean and scale (the standard deviation; 1 for a constant column)."""
+    spec["mean"] = [float(m) for m in means]
+    spec["scale"] = [float(d) if d > 0 else 1.0 for d in deviations]
 
 
 def heavy_tailed(values: np.ndarray) -> bool:
@@ -155,7 +196,7 @@ def standardise(frame: pd.DataFrame, spec: dict) -> np.ndarray:
 
 
 def apply_transform(frame: pd.DataFrame, spec: dict) -> np.ndarray:
-    """Return the scaled, weighted feature matrix of `frame` under a fitted transform (_fit_spec)."""
+    """Return the scaled, weighted feature matrix of `frame` under a fitted transform (_describe_columns, _set_scaling)."""
     return _scale_in_place(_encode(frame, spec), spec, weighted=True)
 
 
