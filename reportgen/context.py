@@ -130,11 +130,11 @@ def _already_plain(values: list) -> bool:
 
 def dumps(context: dict) -> str:
     """Return the context as JSON text (NaN is refused: it is not JSON); see dump_parts."""
-    return "".join(dump_parts(context))
+    return b"".join(dump_parts(context)).decode("utf-8")
 
 
-def dump_parts(context: dict) -> Iterator[str]:
-    """Yield the context's JSON text piece by piece (NaN is refused: it is not JSON).
+def dump_parts(context: dict) -> Iterator[bytes]:
+    """Yield the context's JSON text piece by piece, as UTF-8 (NaN is refused: it is not JSON).
 
     Indented for reading, except the long lists of plain values (one entry per client), each written on one
     line: a million clients would otherwise take ten million lines and Python's slow indenting encoder.
@@ -157,25 +157,25 @@ def dump_parts(context: dict) -> Iterator[str]:
     quoted = re.escape(json.dumps(token)[:-1])  # the token as JSON writes it, without the closing quote
     start = 0
     for match in re.finditer(quoted + r'(\d+)"', text):
-        yield text[start:match.start()]
+        yield text[start:match.start()].encode("utf-8")
         yield _long_list(long_lists[int(match.group(1))])
         start = match.end()
-    yield text[start:]
+    yield text[start:].encode("utf-8")
 
 
-def _long_list(values: list) -> str:
-    """Return a list of plain, finite values as one line of JSON."""
+def _long_list(values: list) -> bytes:
+    """Return a list of plain, finite values as one line of JSON, in UTF-8."""
     try:
-        return orjson.dumps(values).decode("utf-8")
+        return orjson.dumps(values)  # bytes, written as they are: no text copy of ten million values
     except orjson.JSONEncodeError:  # an integer beyond 64 bits, which orjson refuses and json writes
-        return json.dumps(values, ensure_ascii=False, allow_nan=False)
+        return json.dumps(values, ensure_ascii=False, allow_nan=False).encode("utf-8")
 
 
 def write_context(target: str | Path, context: dict) -> Path:
     """Write the context as JSON to `target` atomically, piece by piece; return the path."""
     from reportgen.atomic import atomic_path
 
-    with atomic_path(target) as tmp, tmp.open("w", encoding="utf-8") as out:
+    with atomic_path(target) as tmp, tmp.open("wb") as out:
         out.writelines(dump_parts(context))
     return Path(target)
 
