@@ -106,12 +106,15 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
     quoted = '"' in text
     if not quoted:
         _check_bare_cr(text, shown, sep)
-    raw = None
+    raw, encoding = None, decoded.encoding
     if quoted:
         header, good_lines, bad, records = _scan_records(text, sep, shown)
     else:
         # the file's own bytes when they are the text pandas should see (UTF-8, line ends untouched)
         raw = data if decoded.encoding == "utf-8" and text == decoded.text else text.encode("utf-8")
+        # from here pandas reads the bytes: the decoded text (two bytes a character once a file has one Cyrillic
+        # letter: 1.35 GB for a 677 MB file) is let go before pandas parses, decoded again if pandas fails
+        encoding, data, text, decoded = decoded.encoding, None, None, None
         header, good_lines, bad, records = _scan_unquoted(raw, sep)
     _check_duplicate_names([h.strip() for h in header], shown)
     if len(header) < 2:
@@ -139,6 +142,7 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
     if not quoted:
         frame = _read_plain(raw, sep, header, bad, len(good_lines), text_columns)
         if frame is None:
+            text = raw.decode("utf-8")
             header, good_lines, bad, records = _scan_records(text, sep, shown)
     if frame is None:
         # quoted cells may hold separators and line breaks: the records the csv module read are the truth
@@ -146,7 +150,7 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
         frame = frame.replace("", None)
     frame.index = pd.Index(good_lines, name="row")
     frame.columns = [str(c).strip() for c in frame.columns]
-    return RawTable(frame, shown, "csv", decoded.encoding, sep, bad[:20], len(bad))
+    return RawTable(frame, shown, "csv", encoding, sep, bad[:20], len(bad))
 
 
 def _read_plain(raw: bytes, sep: str, header: list[str], bad: list[int], rows: int,
