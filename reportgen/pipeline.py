@@ -12,6 +12,7 @@ from reportgen.errors import ConfigError, UserError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
+from reportgen.memory import release_freed_memory
 from reportgen.paths import SAMPLE_DATA
 from reportgen.ingest.playbook import default_playbook, load_playbook
 from reportgen.kinds import KINDS
@@ -83,6 +84,7 @@ def load(settings: Settings, data: str | None, reporter: Reporter, announce: boo
     path = data_path(settings, data)
     with reporter.step(_("Reading {path}").format(path=path)):
         dataset = load_dataset(path, settings)
+    release_freed_memory()  # the file's bytes and the parser's buffers, before the analysis needs room
     for warning in dataset.warnings:
         reporter.warn(warning)
     if announce and dataset.log:
@@ -111,8 +113,10 @@ def run_analysis(analysis, dataset: Dataset, settings: Settings, playbook: dict,
     clients = Formatter(ui_language()).quantity(dataset.quality["rows_used"], "Analysing {n} client",
                                                  "Analysing {n} clients")
     with reporter.step(clients):
-        return analysis(dataset.frame, dataset.roles, settings.analysis, playbook,
-                        step=lambda name: reporter.detail(stages.get(name, name)))
+        results = analysis(dataset.frame, dataset.roles, settings.analysis, playbook,
+                           step=lambda name: reporter.detail(stages.get(name, name)))
+    release_freed_memory()  # the matrices of the models and clusters, before the context's per-client lists
+    return results
 
 
 def analyse(dataset: Dataset, settings: Settings, reporter: Reporter, previous: str | None = None,
