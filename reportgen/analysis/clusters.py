@@ -88,10 +88,10 @@ def kmeans_by_silhouette(x: np.ndarray | EncodedRows, settings, min_size: int = 
                          choice_sample: int = CHOICE_SAMPLE) -> dict:
     """Return KMeans on the rows of `x`, k in clusters_min..clusters_max chosen by silhouette (see find_clusters).
 
-    k is chosen on at most `choice_sample` rows (seeded), silhouette on at most SILHOUETTE_SAMPLE of them;
-    every row is assigned. `x` is a matrix or, for a large table, its EncodedRows. Not computable ('too_few_rows', 'identical_rows') when no k in the range can be
-    fitted. The result has no transform: the caller adds its own. Run it under threadpool_limits, as
-    find_clusters does.
+    `x` is a matrix or, for a large table, its EncodedRows. k is chosen on at most `choice_sample` rows
+    (seeded), silhouette on at most SILHOUETTE_SAMPLE of them; every row is assigned. Not computable
+    ('too_few_rows', 'identical_rows') when no k in the range can be fitted. The result has no transform: the
+    caller adds its own. Run it under threadpool_limits, as find_clusters does.
     """
     if isinstance(x, EncodedRows) and len(x) <= max(WHOLE_ROWS, choice_sample, FIT_SAMPLE):
         x = x.take(np.arange(len(x)))  # small enough to be held whole
@@ -153,7 +153,7 @@ def kmeans_by_silhouette(x: np.ndarray | EncodedRows, settings, min_size: int = 
 
 def _describe_columns(frame: pd.DataFrame, roles: Roles) -> dict:
     """Return the feature transform as plain data (medians, logged columns, one-hot levels, weights), its
-    scaling still empty (_fit_scaling)."""
+    scaling still empty (_set_scaling)."""
     columns, impute, logged, levels, dropped = [], {}, [], {}, []
     for column in [*roles.numeric, *roles.binary]:
         values = frame[column].astype(float)
@@ -196,7 +196,7 @@ def standardise(frame: pd.DataFrame, spec: dict) -> np.ndarray:
 
 
 def apply_transform(frame: pd.DataFrame, spec: dict) -> np.ndarray:
-    """Return the scaled, weighted feature matrix of `frame` under a fitted transform (_describe_columns, _set_scaling)."""
+    """Return the scaled, weighted feature matrix of `frame` under a fitted transform (see _find_clusters)."""
     return _scale_in_place(_encode(frame, spec), spec, weighted=True)
 
 
