@@ -453,3 +453,14 @@ def test_mann_whitney_from_two_sorts_is_scipys(a, b):
     assert result["p_value"] == pytest.approx(p, rel=1e-9, abs=1e-12)
     assert result["difference"]["value"] == np.median(a) - np.median(b)
     assert result["effect_size"]["value"] == pytest.approx(2 * u / (len(a) * len(b)) - 1, abs=1e-12)
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "Ростов", ""]), st.integers(0, 3)), max_size=40))
+def test_a_function_of_each_distinct_value_reaches_every_cell(cells):
+    """per_distinct gives every cell what the function gives its value, and missing cells the missing value."""
+    from reportgen.distinct import per_distinct
+
+    series = pd.Series(cells, dtype=object)
+    got = per_distinct(series, lambda value: f"<{value}>", "?", object)
+    assert got.tolist() == ["?" if cell is None else f"<{cell}>" for cell in cells]

@@ -7,6 +7,7 @@ import pandas as pd
 
 from reportgen.analysis.bands import assign_bands, band_bounds, band_label, make_bands
 from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
+from reportgen.distinct import per_distinct
 from reportgen.roles import Roles
 
 # Categorical features keep their largest levels; the rest are pooled as "other".
@@ -38,10 +39,7 @@ def level_codes(frame: pd.DataFrame, column: str, kind: str, spec: dict | None =
     kept = spec["levels"]
     lookup = {v: i for i, v in enumerate(kept)}
     other = len(kept)
-    # each distinct value looked up once, then spread by integer codes (mapping ten million cells cost seconds)
-    raw, distinct = pd.factorize(series)
-    table = np.array([lookup.get(value, other) for value in distinct] + [-1], dtype=int)
-    codes = table[raw]  # a missing cell (code -1) reads the last entry: -1
+    codes = per_distinct(series, lambda value: lookup.get(value, other), -1, int)
     levels = [{"level_type": "value", "value": v, "label": v} for v in kept]
     if spec.get("other") or (codes == other).any():
         levels.append({"level_type": "other", "value": None, "label": "other"})

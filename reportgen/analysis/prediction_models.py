@@ -25,6 +25,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from reportgen.analysis.clusters import heavy_tailed
 from reportgen.analysis.matrix import stack_columns
+from reportgen.distinct import per_distinct
 
 MODELS = ("hist_gradient_boosting", "logistic_regression")
 MAX_LEVELS = 62  # HistGradientBoosting takes at most max_bins - 1 categories; rarer levels are pooled
@@ -86,17 +87,10 @@ def _encoded_columns(x: pd.DataFrame, encoding: Encoding) -> Iterator[np.ndarray
             yield series.to_numpy(dtype=float)
             continue
         kept = encoding.levels[column]
-        # each distinct value's level looked up once as text, then spread by integer codes: turning ten
-        # million cells into text first cost seconds
-        raw, distinct = pd.factorize(series)
         position = {level: i for i, level in enumerate(kept)}
-        lookup = np.array([position.get(str(value), -1) for value in distinct] + [-1], dtype=float)
-        codes = lookup[raw]  # a missing cell (code -1) reads the last entry: -1
-        unseen = (raw >= 0) & (codes < 0)
-        codes[codes < 0] = np.nan
         # a level unseen when fitted is pooled with the rare ones, or missing when none were pooled
-        codes[unseen] = kept.index(OTHER) if OTHER in kept else np.nan
-        yield codes
+        unseen = kept.index(OTHER) if OTHER in kept else np.nan
+        yield per_distinct(series, lambda value: position.get(str(value), unseen), np.nan, float)
 
 
 def make_model(name: str, encoding: Encoding, seed: int):

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from reportgen.distinct import per_distinct
+
 # Lower-cased cell texts that mean "no value" in the exports we meet.
 MISSING_TOKENS = frozenset(
     ["", "na", "n/a", "nan", "null", "none", "-", "—", "–", "#n/a", "#na", "?", "н/д", "нд", "нет данных", "n.d.", "nd"]
@@ -120,6 +122,5 @@ def shared_text(text: pd.Series) -> pd.Series:
     Ten million cells of a city or a gender were ten million objects (about 1.6 GB for two columns); shared,
     they cost a pointer each, and comparing or hashing them finds the same few objects again.
     """
-    codes, distinct = pd.factorize(text)
-    values = np.array([*distinct.astype(object), pd.NA], dtype=object)  # code -1 (missing) reads the last
-    return pd.Series(values[codes], index=text.index, name=text.name, dtype=object)
+    shared = per_distinct(text, lambda value: value, pd.NA, object)
+    return pd.Series(shared, index=text.index, name=text.name, dtype=object)

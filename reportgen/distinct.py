@@ -1,0 +1,19 @@
+"""Compute something of each distinct value of a column once, and spread it over the column's cells."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+
+def per_distinct(values: pd.Series, function: Callable[[object], object], missing: object, dtype) -> np.ndarray:
+    """Return function(cell) for every cell of `values` (`missing` for a missing cell) as an array of `dtype`,
+    the function called once per distinct value.
+
+    Mapping ten million cells one by one cost seconds; a city or a gender has a handful of values.
+    """
+    codes, distinct = pd.factorize(values)
+    table = np.array([function(value) for value in distinct] + [missing], dtype=dtype)
+    return table[codes]  # a missing cell (code -1) reads the last entry
