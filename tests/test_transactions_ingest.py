@@ -355,3 +355,30 @@ def test_the_lines_of_a_log_are_counted_or_estimated_before_the_first_pass(tmp_p
     data = settings_from_dict({}).data
     assert read_sample(tmp_path / "log.parquet", data).lines == len(log)
     assert read_sample(tmp_path / "log.csv", data).lines == pytest.approx(len(log), rel=0.1)
+
+
+@hsettings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.integers(0, 60), min_size=1, max_size=200),
+       st.lists(st.tuples(st.integers(0, 60), st.integers(0, 60), st.sampled_from([1, 61, 2 ** 20, 2 ** 40])),
+                min_size=1, max_size=8))
+def test_packed_counts_give_each_count_as_a_sum_of_its_own(values, fields):
+    """Counts packed several to a sum (53 bits a float holds exactly) equal each count made alone, also when
+    they take more than one sum."""
+    import pyarrow as pa
+
+    from reportgen.analysis.logpasses import packed_counts
+    from reportgen.engine import Engine
+
+    engine = Engine(make_settings().engine)
+    rows = engine.table(pa.table({"g": [v % 3 for v in values], "v": values}))
+    counts = [(f"c{i}", (rows.v >= low) & (rows.v <= high), max(most, len(values)))
+              for i, (low, high, most) in enumerate(fields)]
+    sums, unpack = packed_counts(counts)
+    assert len(sums) >= -(-sum(max(most, len(values)).bit_length() for *_, most in counts) // 53)
+    out = rows.group_by("g").aggregate(**sums)
+    with engine:
+        got = engine.frame(out.mutate(**unpack(out)).order_by("g"))
+    frame = pd.DataFrame({"g": [v % 3 for v in values], "v": values})
+    for i, (low, high, _) in enumerate(fields):
+        expected = frame.assign(hit=frame["v"].between(low, high)).groupby("g")["hit"].sum()
+        assert got[f"c{i}"].tolist() == expected.sort_index().tolist(), (i, low, high)
