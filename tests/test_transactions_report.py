@@ -214,3 +214,36 @@ def test_the_cdnow_report_has_the_fit_of_its_own_summary_and_an_honest_hold_out(
     text = [t for slide in deck(tmp_path / "out", "en") for t in slide]
     assert all(any(p.startswith(t) for p in text) for t in TITLES)
     assert "Model parameters" in text
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize("size", [{}, {"width": 7.0, "height": 3.8}])  # the deck's, the PDF's
+def test_each_name_of_the_rfm_map_lies_whole_in_its_cell_above_its_count(built, lang, size):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from reportgen.render.transaction_charts import rfm_map
+    from reportgen.render.wording import Wording
+
+    folder, _ = built
+    w = Wording(json.loads((folder / "context.json").read_text(encoding="utf-8")), lang)
+    fig = rfm_map(w, **size)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    ax = fig.axes[0]
+    texts = {}
+    for text in ax.texts:
+        x, y = text.get_position()
+        texts.setdefault((int(x), int(y)), {})["count" if text.get_fontweight() == "bold" else "name"] = text
+    names = {(c["f"] - 1, c["r"] - 1): w.rfm_name(c["segment"]) for c in w.context["rfm"]["grid"]}
+    assert set(texts) == set(names) and len(names) == 25
+    sizes = set()
+    for (x, y), pair in texts.items():
+        name, count = pair["name"], pair["count"]
+        # the whole name, wrapped between words only
+        assert name.get_text().replace("\n", " ") == names[(x, y)]
+        box, below = name.get_window_extent(renderer), count.get_window_extent(renderer)
+        left, bottom = ax.transData.transform((x, y))
+        right, top = ax.transData.transform((x + 1, y + 1))
+        assert left <= box.x0 and box.x1 <= right and box.y1 <= top, (lang, names[(x, y)])
+        assert box.y0 >= below.y1 >= bottom, (lang, names[(x, y)])
+        sizes.add(name.get_fontsize())
+    assert len(sizes) == 1 and sizes.pop() >= 6.5  # one size for every name, still legible

@@ -4,6 +4,9 @@ PDF (SVG); every figure is read from the context and every number formatted in t
 
 from __future__ import annotations
 
+import textwrap
+
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
@@ -12,23 +15,36 @@ from reportgen.render.charts import _figure, _style, _wrap, palette
 from reportgen.render.wording import Wording
 
 
-def rfm_map(w: Wording, width: float = 7.5) -> Figure:
-    """Return the 5 x 5 R x F map: each cell's clients (colour and count) and its segment's name."""
+def rfm_map(w: Wording, width: float = 7.5, height: float | None = None) -> Figure:
+    """Return the 5 x 5 R x F map (`width` x `height` inches, drawn at the size it is shown, so that its
+    texts keep their sizes): each cell's clients (colour and count) and its segment's name."""
     colours = palette()
     cells = w.context["rfm"]["grid"]
-    fig = _figure(width, width * 0.58)
+    fig = _figure(width, height or width * 0.58)
     ax = fig.add_subplot()
     top = max((c["size"] for c in cells), default=0) or 1
     shade = LinearSegmentedColormap.from_list("rfm", ["#FFFFFF", colours["primary"]])
+    ax.set_xlim(0, 5)
+    ax.set_ylim(0, 5)
+    ax.set_xticks([i + 0.5 for i in range(5)], [str(i) for i in range(1, 6)])
+    ax.set_yticks([i + 0.5 for i in range(5)], [str(i) for i in range(1, 6)])
+    ax.set_xlabel(w._("Frequency score (5: most purchase days)"), fontsize=9, color=colours["muted"])
+    ax.set_ylabel(w._("Recency score (5: most recent)"), fontsize=9, color=colours["muted"])
+    ax.tick_params(length=0, labelsize=9, colors=colours["text"])
+    fig.tight_layout()  # before the cells' texts, which are fitted to the cells' final size
+    renderer = FigureCanvasAgg(fig).get_renderer()  # to measure texts (a figure of our own has no canvas)
+    placed = []
     for cell in cells:
         x, y = cell["f"] - 1, cell["r"] - 1
         level = cell["size"] / top
         ax.add_patch(_rect(x, y, shade(0.08 + 0.8 * level)))
         ink = "white" if level > 0.55 else colours["text"]
-        ax.text(x + 0.5, y + 0.62, _wrap(w.rfm_name(cell["segment"]), 14), ha="center", va="center", fontsize=9,
-                color=ink)
-        ax.text(x + 0.5, y + 0.25, w.fmt.number(cell["size"]), ha="center", va="center", fontsize=11,
-                fontweight="bold", color=ink)
+        count = ax.text(x + 0.5, y + 0.08, w.fmt.number(cell["size"]), ha="center", va="bottom", fontsize=10,
+                        fontweight="bold", color=ink)
+        label = ax.text(x + 0.5, y + 0.93, "", ha="center", va="top", color=ink)
+        width = ax.transData.transform((x + 0.92, y))[0] - ax.transData.transform((x + 0.08, y))[0]
+        placed.append((label, w.rfm_name(cell["segment"]), width, count.get_window_extent(renderer).y1 + 1))
+    _fit_names(placed, renderer)
     # segment borders: a thick line where two neighbouring cells belong to different segments
     by = {(c["r"], c["f"]): c["segment"] for c in cells}
     for (r, f), name in by.items():
@@ -36,17 +52,37 @@ def rfm_map(w: Wording, width: float = 7.5) -> Figure:
             ax.plot([f, f], [r - 1, r], color=colours["accent"], linewidth=2)
         if r < 5 and by[(r + 1, f)] != name:
             ax.plot([f - 1, f], [r, r], color=colours["accent"], linewidth=2)
-    ax.set_xlim(0, 5)
-    ax.set_ylim(0, 5)
-    ax.set_xticks([i + 0.5 for i in range(5)], [str(i) for i in range(1, 6)])
-    ax.set_yticks([i + 0.5 for i in range(5)], [str(i) for i in range(1, 6)])
-    ax.set_xlabel(w._("Frequency score (5: most purchase days)"), fontsize=9, color=colours["muted"])
-    ax.set_ylabel(w._("Recency score (5: most recent)"), fontsize=9, color=colours["muted"])
     for side in ax.spines.values():
         side.set_visible(False)
-    ax.tick_params(length=0, labelsize=9, colors=colours["text"])
-    fig.tight_layout()
     return fig
+
+
+# Font sizes a cell's segment name may take, largest first: one size for every cell
+NAME_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5)
+
+
+def _fit_names(placed: list, renderer) -> None:
+    """Give every cell's name (label, text, width, floor) the largest size of NAME_SIZES at which each fits
+    its cell's width and stays above its count (`floor`, display units), wrapped on spaces only where
+    needed ('Многообещающие' is wider than a cell at 9 pt; a word is never cut); the smallest size when none
+    fits."""
+    for size in NAME_SIZES:  # every name set at each size (a list, not all()'s first failure)
+        if all([_fit_name(label, text, size, width, floor, renderer) for label, text, width, floor in placed]):
+            return
+
+
+def _fit_name(label, text: str, size: float, width: float, floor: float, renderer) -> bool:
+    """Set `label` to `text` at `size`, on as few lines as fit `width`; return whether it then fits above
+    `floor`."""
+    label.set_fontsize(size)
+    ways = dict.fromkeys("\n".join(textwrap.wrap(text, n, break_long_words=False)) or text
+                         for n in range(len(text), 0, -1))
+    for wrapped in ways:  # fewest lines first
+        label.set_text(wrapped)
+        box = label.get_window_extent(renderer)
+        if box.width <= width:
+            return box.y0 >= floor
+    return False
 
 
 def _rect(x: float, y: float, colour):

@@ -75,7 +75,8 @@ class SegmentTable(Section):
 
     def charts(self, w) -> dict[str, bytes]:
         """Return the map and the Lorenz curve: the PDF's segments block shows them (the deck has their own slides)."""
-        out = {"rfm_map": to_svg(pictures.rfm_map(w, width=6.0))}
+        # the size the summary shows it at (templates/summary.html: figure.wide, the 178 mm of the text)
+        out = {"rfm_map": to_svg(pictures.rfm_map(w, width=7.0, height=3.8))}
         if w.context["concentration"]["top_revenue_share"] is not None:
             out["lorenz"] = to_svg(pictures.lorenz(w, width=4.5))
         return out
