@@ -11,7 +11,7 @@ from matplotlib.colors import LinearSegmentedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from reportgen.render.charts import _figure, _style, _wrap, palette
+from reportgen.render.charts import _figure, _style, palette
 from reportgen.render.wording import Wording
 
 
