@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings, strategies as st
 from pptx import Presentation
 from pptx.enum.chart import XL_LABEL_POSITION
 from pptx.oxml.ns import qn
@@ -114,3 +115,33 @@ def test_the_average_line_never_strikes_through_a_label(sample_build, lang):
                 moved += 1
             assert not band[0] - 1 <= line <= band[1] + 1, (title, value, position)
     assert moved, "the sample has bars whose top is near the average: some label must have moved"
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.floats(0, 1e7)), min_size=1, max_size=60), st.floats(150, 900),
+       st.sampled_from(["{:,.1f} k RUB", "{:.0f}", "{:,.2f} тыс. ₽"]))
+def test_labelled_points_of_a_line_never_touch_and_keep_its_ends_and_extremes(values, width, pattern):
+    from reportgen.render.pptx_charts import LABEL_SIZE, labelled_points
+    from reportgen.render.textfit import text_width
+
+    labels = [pattern.format(v / 1000) if v is not None else "" for v in values]
+    chosen = labelled_points(values, labels, width)
+    known = [i for i, v in enumerate(values) if v is not None]
+    assert set(chosen) <= set(known)
+    if not known:
+        return
+    spacing = width * 0.9 / len(values)
+    widths = [text_width(labels[i], LABEL_SIZE - 1) for i in chosen]
+    if len(chosen) < len(known):  # thinned: neighbours' labels (centred on their points) do not meet
+        for (a, wa), (b, wb) in zip(zip(chosen, widths), zip(chosen[1:], widths[1:])):
+            assert (b - a) * spacing >= (wa + wb) / 2, (a, b)
+    else:  # all written: they fit side by side
+        assert all((b - a) * spacing >= (wa + wb) / 2 for (a, wa), (b, wb) in
+                   zip(zip(chosen, widths), zip(chosen[1:], widths[1:])))
+    # the highest point always labelled, the lowest unless its label would touch the highest's
+    widest = max(text_width(labels[i], LABEL_SIZE - 1) for i in known)
+    high = max(known, key=lambda i: values[i])
+    low = min(known, key=lambda i: values[i])
+    assert high in chosen
+    if abs(high - low) * spacing >= widest + 6:
+        assert low in chosen

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 from contextlib import contextmanager
 
 from lxml import etree
@@ -16,6 +17,7 @@ from xlsxwriter import Workbook
 
 from reportgen.render.fonts import FAMILY
 from reportgen.render.sanitize import clean_text
+from reportgen.render.textfit import text_width
 
 PERCENT = "0.0%"  # for the chart's embedded workbook only: the slide shows labels written as text
 EMU_PER_PT = 12700
@@ -178,7 +180,8 @@ def percent_axis_format(sample: str) -> str:
 
 def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], series: dict[str, list[float]],
                label, palette: dict):
-    """Add a line chart with markers, each point labelled with `label(value)`; return the chart.
+    """Add a line chart with markers, points labelled with `label(value)` (labelled_points: as many as fit
+    side by side); return the chart.
 
     The values are written on the points as text in the deck's language, so the value axis shows no numbers
     (an axis's number format would be drawn with the viewer's separators).
@@ -193,9 +196,9 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
         ser.marker.format.fill.solid()
         ser.marker.format.fill.fore_color.rgb = colour
         ser.smooth = False
-        for point, value in enumerate(ser.values):
-            if value is None:
-                continue
+        values = list(ser.values)
+        for point in labelled_points(values, [label(v) if v is not None else "" for v in values], cx / EMU_PER_PT):
+            value = values[point]
             data_label = ser.points[point].data_label
             data_label.text_frame.text = clean_text(label(value))
             data_label.text_frame.paragraphs[0].runs[0].font.size = Pt(LABEL_SIZE - 1)
@@ -212,6 +215,30 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
         axis.minimum_scale, axis.maximum_scale = low - span * 0.25, high + span * 0.35
     chart.has_legend = len(series) > 1
     return chart
+
+
+EMU_PER_PT = 12_700
+
+
+def labelled_points(values: list, labels: list[str], width: float) -> list[int]:
+    """Return the points of a line whose labels are written: all when they fit side by side in `width`
+    points (the chart's), else every k-th one counted back from the last, so that no two touch, with the
+    highest and the lowest point labelled in place of their neighbours (18 months of '107,9 k RUB' ran
+    into each other)."""
+    known = [i for i, v in enumerate(values) if v is not None]
+    if not known:
+        return []
+    widest = max(text_width(labels[i], LABEL_SIZE - 1) for i in known)
+    spacing = width * 0.9 / len(values)  # the plot area takes about 90 % of the frame, a slot per category
+    step = max(1, math.ceil((widest + 6) / spacing))
+    if step == 1:
+        return known
+    chosen = {i for i in range(known[-1], -1, -step) if values[i] is not None}
+    # the most telling last: the highest stays, the lowest unless next to it, the first unless next to either
+    for extreme in (known[0], min(known, key=lambda i: values[i]), max(known, key=lambda i: values[i])):
+        if extreme not in chosen:
+            chosen = {i for i in chosen if abs(i - extreme) >= step} | {extreme}
+    return sorted(chosen)
 
 
 def _plot_layout(chart) -> None:

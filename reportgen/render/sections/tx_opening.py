@@ -123,9 +123,11 @@ class TxData(Section):
         if len(months) > 1:
             slide = deck.slide("title_only", deck._("Revenue by month"), deck._(
                 "Revenue of the cleaned lines, month by month, up to the analysis date."))
-            line_chart(slide, content_area(deck.prs, slide), [deck.fmt.date(m["month"] + "-01", "LLL y") for m in months],
-                       {deck._("revenue"): [m["revenue"] for m in months]},
-                       lambda v: deck.fmt.money(v, compact=True), deck.palette)
+            chart = line_chart(slide, content_area(deck.prs, slide),
+                               [deck.fmt.date(m["month"] + "-01", "LLL y") for m in months],
+                               {deck._("revenue"): [m["revenue"] for m in months]},
+                               lambda v: deck.fmt.money(v, compact=True), deck.palette)
+            chart.has_title = False  # the slide's title says it
 
     @staticmethod
     def rules(ctx: dict) -> list[dict]:
