@@ -145,3 +145,32 @@ def test_labelled_points_of_a_line_never_touch_and_keep_its_ends_and_extremes(va
     assert high in chosen
     if abs(high - low) * spacing >= widest + 6:
         assert low in chosen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.tuples(st.floats(-50, 50), st.floats(-50, 50)), st.tuples(st.floats(-50, 50), st.floats(-50, 50)),
+       st.tuples(st.floats(-40, 40), st.floats(1, 30), st.floats(-40, 40), st.floats(1, 30)))
+def test_a_segment_meets_a_box_where_points_of_it_lie_inside(a, b, box):
+    from reportgen.render.pptx_charts import _segment_meets
+
+    left, w, bottom, h = box
+    rect = (left, left + w, bottom, bottom + h)
+    points = [(a[0] + (b[0] - a[0]) * t / 2000, a[1] + (b[1] - a[1]) * t / 2000) for t in range(2001)]
+    inside = any(rect[0] <= x <= rect[1] and rect[2] <= y <= rect[3] for x, y in points)
+    if inside:  # a point of the segment inside: it meets the box
+        assert _segment_meets(a, b, rect)
+    grown = (rect[0] - 0.1, rect[1] + 0.1, rect[2] - 0.1, rect[3] + 0.1)
+    if _segment_meets(a, b, rect):  # and when it meets the box, points of it lie in the box grown a little
+        assert any(grown[0] <= x <= grown[1] and grown[2] <= y <= grown[3] for x, y in points)
+
+
+def test_line_labels_go_where_the_line_leaves_them_clear():
+    from reportgen.render.pptx_charts import label_sides
+
+    labels = ["0,350"] * 5
+    # a peak is labelled above; a point at the bottom of a steep valley below, not on the line
+    sides = label_sides([0.2, 0.9, 0.2, 0.9, 0.2], [0, 1, 2, 3, 4], labels, 400.0, 200.0, 0.0, 1.0)
+    assert sides[1] == sides[3] == "above" and sides[2] == "below"
+    # a steep climb through a point: its label goes to the free side, not across the line
+    sides = label_sides([0.0, 0.5, 1.0], [0, 1, 2], ["0,5"] * 3, 600.0, 2000.0, 0.0, 1.0)
+    assert sides[1] in ("right", "left") and sides[2] == "above"

@@ -181,7 +181,7 @@ def percent_axis_format(sample: str) -> str:
 def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], series: dict[str, list[float]],
                label, palette: dict):
     """Add a line chart with markers, points labelled with `label(value)` (labelled_points: as many as fit
-    side by side); return the chart.
+    side by side; label_sides: on a side the line leaves clear); return the chart.
 
     The values are written on the points as text in the deck's language, so the value axis shows no numbers
     (an axis's number format would be drawn with the viewer's separators).
@@ -190,6 +190,18 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
     x, y, cx, cy = box
     chart = slide.shapes.add_chart(XL_CHART_TYPE.LINE_MARKERS, x, y, cx, cy, data).chart
     _style(chart)
+    # the curve fills the plot (its shape is the message), with room above the highest point for its label
+    known = [v for values in series.values() for v in values if v is not None]
+    low, high = (min(known), max(known)) if known else (0.0, 1.0)
+    span = (high - low) or abs(high) * 0.2 or 1.0
+    axis = chart.value_axis
+    axis.minimum_scale, axis.maximum_scale = low - span * 0.25, high + span * 0.35
+    axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
+    axis.has_major_gridlines = False
+    axis.format.line.fill.background()
+    # the plot takes about 90 % of the frame's width and 75 % of its height (the categories and title below
+    # and above it)
+    plot = (cx / EMU_PER_PT * 0.9, cy / EMU_PER_PT * 0.75, axis.minimum_scale, axis.maximum_scale)
     for index, ser in enumerate(chart.plots[0].series):
         colour = _rgb(palette["series"][index % len(palette["series"])])
         ser.format.line.color.rgb = colour
@@ -197,27 +209,20 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
         ser.marker.format.fill.fore_color.rgb = colour
         ser.smooth = False
         values = list(ser.values)
-        for point in labelled_points(values, [label(v) if v is not None else "" for v in values], cx / EMU_PER_PT):
-            value = values[point]
+        texts = [clean_text(label(v)) if v is not None else "" for v in values]
+        chosen = labelled_points(values, texts, cx / EMU_PER_PT)
+        for point, side in label_sides(values, chosen, texts, *plot).items():
             data_label = ser.points[point].data_label
-            data_label.text_frame.text = clean_text(label(value))
+            data_label.text_frame.text = texts[point]
             data_label.text_frame.paragraphs[0].runs[0].font.size = Pt(LABEL_SIZE - 1)
-            data_label.position = XL_LABEL_POSITION.ABOVE
-    axis = chart.value_axis
-    axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
-    axis.has_major_gridlines = False
-    axis.format.line.fill.background()
-    # the curve fills the plot (its shape is the message), with room above the highest point for its label
-    known = [v for values in series.values() for v in values if v is not None]
-    if known:
-        low, high = min(known), max(known)
-        span = (high - low) or abs(high) * 0.2 or 1.0
-        axis.minimum_scale, axis.maximum_scale = low - span * 0.25, high + span * 0.35
+            data_label.position = POSITIONS[side]
     chart.has_legend = len(series) > 1
     return chart
 
 
 EMU_PER_PT = 12_700
+POSITIONS = {"above": XL_LABEL_POSITION.ABOVE, "below": XL_LABEL_POSITION.BELOW, "right": XL_LABEL_POSITION.RIGHT,
+             "left": XL_LABEL_POSITION.LEFT}
 
 
 def labelled_points(values: list, labels: list[str], width: float) -> list[int]:
@@ -239,6 +244,61 @@ def labelled_points(values: list, labels: list[str], width: float) -> list[int]:
         if extreme not in chosen:
             chosen = {i for i in chosen if abs(i - extreme) >= step} | {extreme}
     return sorted(chosen)
+
+
+def label_sides(values: list, chosen: list[int], labels: list[str], width: float, height: float, low: float,
+                high: float) -> dict[int, str]:
+    """Return 'above', 'below', 'right' or 'left' for each chosen point: the first of them where the line
+    to its neighbours does not cross the label (a side label only where it stays clear of the next labelled
+    points' labels), else 'above'; in a plot `width` x `height` points whose value axis runs from `low` to
+    `high`."""
+    slot = width / len(values)
+
+    def at(i: int) -> tuple[float, float]:
+        return (i + 0.5) * slot, (values[i] - low) / ((high - low) or 1.0) * height
+
+    def half(i: int) -> float:
+        return text_width(labels[i], LABEL_SIZE - 1) / 2 + 3
+
+    # a margin around the label: the plot's real size differs from the estimate by a few points
+    tall, gap = (LABEL_SIZE - 1) * 1.6, 5.0
+    sides = {}
+    for rank, i in enumerate(chosen):
+        x, y = at(i)
+        w = half(i)
+        lines = [(at(i), at(j)) for j in (i - 1, i + 1) if 0 <= j < len(values) and values[j] is not None]
+        # the room to the labels of the labelled points on each side (centred on their points)
+        room_right = at(chosen[rank + 1])[0] - half(chosen[rank + 1]) if rank + 1 < len(chosen) else width
+        room_left = at(chosen[rank - 1])[0] + half(chosen[rank - 1]) if rank else 0.0
+        boxes = {"above": (x - w, x + w, y + gap, y + gap + tall), "below": (x - w, x + w, y - gap - tall, y - gap),
+                 "right": (x + gap, x + gap + 2 * w, y - tall / 2, y + tall / 2),
+                 "left": (x - gap - 2 * w, x - gap, y - tall / 2, y + tall / 2)}
+        usable = {"above": True, "below": True, "right": x + gap + 2 * w <= room_right,
+                  "left": x - gap - 2 * w >= room_left}
+        free = [side for side, box in boxes.items()
+                if usable[side] and not any(_segment_meets(a, b, box) for a, b in lines)]
+        sides[i] = free[0] if free else "above"
+    return sides
+
+
+def _segment_meets(a: tuple[float, float], b: tuple[float, float], box: tuple[float, float, float, float]) -> bool:
+    """Return whether the segment from `a` to `b` meets the box (left, right, bottom, top): Liang-Barsky."""
+    left, right, bottom, top = box
+    start, end = 0.0, 1.0
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    for p, q in ((-dx, a[0] - left), (dx, right - a[0]), (-dy, a[1] - bottom), (dy, top - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        r = q / p
+        if p < 0:
+            start = max(start, r)
+        else:
+            end = min(end, r)
+        if start > end:
+            return False
+    return True
 
 
 def _plot_layout(chart) -> None:
