@@ -230,6 +230,8 @@ def test_clv_sums_discounted_monthly_purchases_times_spend(population):
 @given(r=st.floats(0.01, 30), alpha=st.floats(0.01, 1e4), a=st.floats(0.01, 30), b=st.floats(0.01, 30),
        x=st.integers(0, 10**9), share=st.floats(0, 1), T=st.floats(0, 1e9), t=st.floats(0, 1e7))
 @example(r=0.5, alpha=0.5, a=0.5, b=1.39, x=999_999_929, share=0.0, T=0.0, t=5.0)  # r - a whole, x ~ 1e9
+# a tiny z (t much shorter than T) at a = 1: 2F1 - 1 near the rounding of 1 (was 8e-6 above the bound)
+@example(r=1.0, alpha=1.0, a=1.0, b=2.0, x=11384, share=1.0, T=1582168.0, t=1.0)
 def test_property_predictions_are_finite_and_bounded(r, alpha, a, b, x, share, T, t):
     fit = ok_fit(r=r, alpha=alpha, a=a, b=b)
     t_x = share * T

@@ -200,6 +200,30 @@ def _hyp2f1(p: float, q: float, c: np.ndarray, z: np.ndarray) -> np.ndarray:
     return f
 
 
+# Below this z, 2F1 - 1 is summed as a series: subtracting 1 from 2F1 there loses the digits that matter
+# (z = 6e-7 with a = 1 +- 1e-5: 2F1 - 1 is about 5e-16, near the rounding of 1, and an expectation was 8e-6 off)
+SERIES_Z = 1e-3
+
+
+def _hyp2f1_minus_one(p: float, q: float, c: np.ndarray, z: np.ndarray) -> np.ndarray:
+    """Return 2F1(p, q; c; z) - 1, summed term by term where z is small (no cancellation), else by _hyp2f1."""
+    z, c = np.broadcast_arrays(np.asarray(z, dtype=float), np.asarray(c, dtype=float))
+    out = np.empty(z.shape)
+    small = np.abs(z) < SERIES_Z
+    if (~small).any():
+        out[~small] = _hyp2f1(p, q, c[~small], z[~small]) - 1
+    if small.any():
+        zs, cs = z[small], c[small]
+        term, total = np.ones(zs.shape), np.zeros(zs.shape)
+        for k in range(200):  # the ratio of terms tends to z: a few dozen terms reach the last digit
+            term = term * ((p + k) * (q + k) / ((cs + k) * (k + 1)) * zs)
+            total = total + term
+            if np.all(np.abs(term) <= 1e-17 * np.abs(total)):
+                break
+        out[small] = total
+    return out
+
+
 def _expected(params, t: np.ndarray, x, t_x, T) -> np.ndarray:
     """Return E[purchases in (T, T + t] | x, t_x, T] for rows (x, t_x, T) and horizons t (broadcast).
 
@@ -215,7 +239,7 @@ def _expected(params, t: np.ndarray, x, t_x, T) -> np.ndarray:
     c = a + b + x - 1
     c = np.where(np.abs(c) < 1e-9, 1e-9, c)  # c = 0 only for x = 0 and a + b = 1: step aside
     u = (a - 1) * np.log1p(-z)
-    bracket = -np.expm1(u) - np.exp(u) * (_hyp2f1(a + b - 1 - r, a - 1, c, z) - 1)
+    bracket = -np.expm1(u) - np.exp(u) * _hyp2f1_minus_one(a + b - 1 - r, a - 1, c, z)
     return np.maximum(c / (a - 1) * bracket * alive, 0.0)  # rounding can leave -1e-17 where t is ~0
 
 
