@@ -130,7 +130,7 @@ def test_labelled_points_of_a_line_never_touch_and_keep_its_ends_and_extremes(va
     assert set(chosen) <= set(known)
     if not known:
         return
-    spacing = width * 0.9 / len(values)
+    spacing = width / len(values)  # the plot's width, a slot per point
     widths = [text_width(labels[i], LABEL_SIZE - 1) for i in chosen]
     if len(chosen) < len(known):  # thinned: neighbours' labels (centred on their points) do not meet
         for (a, wa), (b, wb) in zip(zip(chosen, widths), zip(chosen[1:], widths[1:])):

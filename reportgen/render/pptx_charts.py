@@ -24,6 +24,8 @@ EMU_PER_PT = 12700
 # the inner plot area as fractions of the chart frame (x, y, width, height): room below for the category
 # labels and the legend; fixed, so that where a label falls against the average line can be computed
 PLOT_AREA = (0.07, 0.05, 0.91, 0.68)
+# a line chart's: room above for its title (a series name) and below for two-line category labels
+LINE_AREA = (0.04, 0.14, 0.92, 0.66)
 LABEL_SIZE = 11  # points
 LABEL_HEIGHT = LABEL_SIZE * 1.37 + 2  # one line of Noto Sans and the label's own margins, in points
 LABEL_GAP = 4  # between a bar's end and its label, in points (PowerPoint and LibreOffice leave 2-4)
@@ -199,9 +201,8 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
     axis.tick_label_position = XL_TICK_LABEL_POSITION.NONE
     axis.has_major_gridlines = False
     axis.format.line.fill.background()
-    # the plot takes about 90 % of the frame's width and 75 % of its height (the categories and title below
-    # and above it)
-    plot = (cx / EMU_PER_PT * 0.9, cy / EMU_PER_PT * 0.75, axis.minimum_scale, axis.maximum_scale)
+    _plot_layout(chart, LINE_AREA)
+    plot = (cx / EMU_PER_PT * LINE_AREA[2], cy / EMU_PER_PT * LINE_AREA[3], axis.minimum_scale, axis.maximum_scale)
     for index, ser in enumerate(chart.plots[0].series):
         colour = _rgb(palette["series"][index % len(palette["series"])])
         ser.format.line.color.rgb = colour
@@ -210,7 +211,7 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
         ser.smooth = False
         values = list(ser.values)
         texts = [clean_text(label(v)) if v is not None else "" for v in values]
-        chosen = labelled_points(values, texts, cx / EMU_PER_PT)
+        chosen = labelled_points(values, texts, plot[0])
         for point, side in label_sides(values, chosen, texts, *plot).items():
             data_label = ser.points[point].data_label
             data_label.text_frame.text = texts[point]
@@ -220,21 +221,20 @@ def line_chart(slide, box: tuple[int, int, int, int], categories: list[str], ser
     return chart
 
 
-EMU_PER_PT = 12_700
 POSITIONS = {"above": XL_LABEL_POSITION.ABOVE, "below": XL_LABEL_POSITION.BELOW, "right": XL_LABEL_POSITION.RIGHT,
              "left": XL_LABEL_POSITION.LEFT}
 
 
 def labelled_points(values: list, labels: list[str], width: float) -> list[int]:
     """Return the points of a line whose labels are written: all when they fit side by side in `width`
-    points (the chart's), else every k-th one counted back from the last, so that no two touch, with the
-    highest and the lowest point labelled in place of their neighbours (18 months of '107,9 k RUB' ran
-    into each other)."""
+    points (the plot's), else every k-th one counted back from the last, so that no two touch, with the
+    highest, the lowest and the first point labelled in place of their neighbours (18 months of
+    '107,9 k RUB' ran into each other)."""
     known = [i for i, v in enumerate(values) if v is not None]
     if not known:
         return []
     widest = max(text_width(labels[i], LABEL_SIZE - 1) for i in known)
-    spacing = width * 0.9 / len(values)  # the plot area takes about 90 % of the frame, a slot per category
+    spacing = width / len(values)  # a slot per category
     step = max(1, math.ceil((widest + 6) / spacing))
     if step == 1:
         return known
@@ -260,7 +260,7 @@ def label_sides(values: list, chosen: list[int], labels: list[str], width: float
     def half(i: int) -> float:
         return text_width(labels[i], LABEL_SIZE - 1) / 2 + 3
 
-    # a margin around the label: the plot's real size differs from the estimate by a few points
+    # a margin around the label: viewers place a label a few points from where it is asked for
     tall, gap = (LABEL_SIZE - 1) * 1.6, 5.0
     sides = {}
     for rank, i in enumerate(chosen):
@@ -301,8 +301,8 @@ def _segment_meets(a: tuple[float, float], b: tuple[float, float], box: tuple[fl
     return True
 
 
-def _plot_layout(chart) -> None:
-    """Fix the inner plot area at PLOT_AREA of the chart's frame, so that label positions can be computed."""
+def _plot_layout(chart, area: tuple[float, float, float, float] = PLOT_AREA) -> None:
+    """Fix the inner plot area at `area` of the chart's frame, so that label positions can be computed."""
     plot_area = chart._chartSpace.chart.plotArea
     layout = plot_area.find(qn("c:layout"))
     if layout is None:
@@ -314,7 +314,7 @@ def _plot_layout(chart) -> None:
     etree.SubElement(manual, qn("c:layoutTarget"), val="inner")
     etree.SubElement(manual, qn("c:xMode"), val="edge")
     etree.SubElement(manual, qn("c:yMode"), val="edge")
-    for name, value in zip(("c:x", "c:y", "c:w", "c:h"), PLOT_AREA):
+    for name, value in zip(("c:x", "c:y", "c:w", "c:h"), area):
         etree.SubElement(manual, qn(name), val=str(value))
 
 
