@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from reportgen.engine import arrow_frame
 from reportgen.errors import UserError
 from reportgen.i18n.ui import _
 from reportgen.settings import EngineSettings
@@ -278,7 +279,7 @@ class SparkEngine:
         self.con._run_pre_execute_hooks(expr)  # registers the builtin functions the expression names
         table = arrow(self.session.sql(self.con.compile(expr)))
         table = PyArrowData.convert_table(table, expr.as_table().schema())
-        return table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True)
+        return arrow_frame(table)
 
     def settings(self) -> dict[str, str]:
         """Return the session's master and driver memory as Spark reports them."""
