@@ -44,14 +44,14 @@ def day_counts(lines, check_ids: bool = False, one_in: int = 1, hash=None):
     summary keyed by number must give back (else an id was not digits only).
 
     `sample` is 0 except for the lines used of the clients whose id hashes to 0 modulo `one_in` (every
-    client for 1), where it is that hash (an id hashing to 0 itself: one chance in 2^64): their purchase days
+    client for 1), where it is that hash (an id hashing to 0 itself: one chance in 2^63): their purchase days
     come back with the counts, and the gaps between purchases are measured on them without a pass, a window
     or a list of their own. Not a null: pandas would make the column floats, and hashes would lose bits.
-    `hash` is the engine's 64-bit hash of a column (default: Ibis's, which is 32 bits wide on Spark).
+    `hash` is the engine's hash of a column (Engine.hash; default: Ibis's, which is 32 bits wide on Spark).
     """
     kept = lines.lines
     used = lines.rule == OK
-    key = hash(lines.client) if hash is not None else lines.client.hash()
+    key = hashed(lines.client, hash)
     extra = {"id_prints": ibis.ifelse(used, (key & PRINT_MASK) * kept, 0).sum()} if check_ids else {}
     chosen = used if one_in == 1 else used & (key % one_in == 0)
     sample = ibis.ifelse(chosen, key, ibis.literal(0, "int64"))
@@ -82,19 +82,24 @@ def bit_or(arg: int) -> int:
     its own BitOr)."""
 
 
-def id_print(client):
-    """Return a 31-bit print of a client id (from its hash): summed over lines, it tells whether the ids a
-    summary gives back are the ids read (a wrong id passes unseen about once in 2^31)."""
-    return client.hash() & PRINT_MASK
+def hashed(column, hash=None):
+    """Return `hash`(`column`) (an engine's Engine.hash), or Ibis's own hash of it when `hash` is None."""
+    return hash(column) if hash is not None else column.hash()
 
 
-def client_key(client, keys: str):
+def id_print(client, hash=None):
+    """Return a 31-bit print of a client id (from its hash, hashed()): summed over lines, it tells whether
+    the ids a summary gives back are the ids read (a wrong id passes unseen about once in 2^31)."""
+    return hashed(client, hash) & PRINT_MASK
+
+
+def client_key(client, keys: str, hash=None):
     """Return the key clients are grouped by: the id itself ('id'), a 64-bit hash of it ('hash'), or the
     number an id of digits only writes times 32 plus its length ('number'): an integer that gives the id back,
     zeros in front included (id_of_key). Any other id ('+12', '1e3', 'A7', 20 digits) gets a key that gives
     another id back, or none: the caller compares id prints."""
     if keys == "hash":
-        return client.hash()
+        return hashed(client, hash)
     if keys == "number":
         # the modulo keeps any number a cast reads in range (no overflow), without a test on every line
         return client.try_cast("int64") % 10 ** NUMBER_DIGITS * 32 + client.length()
@@ -107,7 +112,8 @@ def id_of_key(key):
 
 
 def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.date, words: int,
-            with_invoices: bool = False, keys: str = "id", cutoff: dt.date | None = None, recent_days: int = 90):
+            with_invoices: bool = False, keys: str = "id", cutoff: dt.date | None = None, recent_days: int = 90,
+            hash=None):
     """Return one row per client of used lines, sorted by client id (a run gives the same frame as the last):
     first and last purchase day, purchase days, lines, revenue, distinct invoices (counted per day), the
     purchase days after `calibration_end` (holdout_days), the figures of figures() at `as_of`,
@@ -120,20 +126,20 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
     is the id itself, so nothing else rides along; the rows then have `id_print` (id_print of the id given
     back), for the caller to compare with day_counts' `id_prints`. With 'hash' the id rides along as a
     value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
-    `client` only if two ids share a hash, which the caller checks. Conditional sums are CASE inside the
-    aggregate: faster than FILTER.
+    `client` only if two ids share a hash, which the caller checks; `hash` is the one day_counts took
+    (hashed()), so that the prints agree. Conditional sums are CASE inside the aggregate: faster than FILTER.
     """
-    hashed = keys == "hash"
-    groups = {"key": client_key(lines.client, keys), "day": lines.day,
+    by_hash = keys == "hash"
+    groups = {"key": client_key(lines.client, keys, hash), "day": lines.day,
               **({"invoice": lines.invoice} if with_invoices else {})}
     # keyed by hash, any id of a (hash, day) group will do: two ids sharing a hash show as different ids below
-    ids = {"client": lines.client.arbitrary()} if hashed else {}
+    ids = {"client": lines.client.arbitrary()} if by_hash else {}
     # whole numbers are summed as floats (exact below 2^53): DuckDB sums integers into 128-bit states,
     # which cost a third more at the client level (measured on 10 million lines)
     days = lines.group_by(**groups).aggregate(**ids, amount=lines.amount.sum(),
                                               lines=lines.lines.cast("float64").sum())
     if with_invoices:
-        ids = {"client": days.client.arbitrary()} if hashed else {}
+        ids = {"client": days.client.arbitrary()} if by_hash else {}
         days = days.group_by(["key", "day"]).aggregate(**ids, amount=days.amount.sum(), lines=days.lines.sum(),
                                                        invoices=days.invoice.count().cast("float64"))
     later = days.day > ibis.date(calibration_end)
@@ -145,7 +151,7 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
         bits = {f"months_{w}": bit_or(ibis.ifelse((index // MONTH_BITS) == w, one << (index % MONTH_BITS),
                                                   ibis.literal(0, "int64"))) for w in range(words)}
     extra = {"invoices": days.invoices.sum()} if with_invoices else {}
-    if hashed:
+    if by_hash:
         extra.update(client=days.client.min(), client_check=days.client.max())
     # purchase days counted under a condition: at most the days between the bounds, so that they share sums
     counts = [("holdout_days", later, (as_of - calibration_end).days)]
@@ -165,9 +171,9 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
         out = cutoff_figures(out, cutoff)
     if keys == "number":
         client = id_of_key(out.key)
-        out = out.mutate(client=client, id_print=id_print(client)).drop("key")
+        out = out.mutate(client=client, id_print=id_print(client, hash)).drop("key")
     else:
-        out = out.drop("key") if hashed else out.rename(client="key")
+        out = out.drop("key") if by_hash else out.rename(client="key")
     return out.order_by("client")
 
 
@@ -269,12 +275,12 @@ def cutoff_figures(out, cutoff: dt.date):
     return out.mutate(in_cutoff=inside, cut_revenue=ibis.ifelse(inside, out.cut_revenue, nan))
 
 
-def main_value(lines, attribute: str, hashed: bool = False):
+def main_value(lines, attribute: str, by_hash: bool = False, hash=None):
     """Return each client's most frequent value of `attribute` (by lines; ties: the first in sort order);
-    `hashed` as in summary (keys by hash, ids and values riding along)."""
+    `by_hash` as summary's 'hash' keys (ids and values riding along), with `hash` as in hashed()."""
     present = lines.filter(lines[attribute].notnull())
-    key = present.client.hash() if hashed else present.client
-    value_key = present[attribute].hash() if hashed else present[attribute]
+    key = hashed(present.client, hash) if by_hash else present.client
+    value_key = hashed(present[attribute], hash) if by_hash else present[attribute]
     counts = present.group_by(key=key, value_key=value_key).aggregate(
         client=present.client.min(), value=present[attribute].min(), n=present.lines.sum())
     top = counts.group_by("key").aggregate(top=counts.n.max())

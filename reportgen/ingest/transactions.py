@@ -95,7 +95,7 @@ def _summarise(engine: Engine, sample: LogSample, found: LogColumns, settings: S
             hint=_("Set analysis.as_of between the log's first and last dates ({first} and {last}), or leave it "
                    "empty.").format(first=first, last=last), location=Location(file=str(sample.path)))
     for attribute in plan.attributes:
-        values = engine.frame(logpasses.main_value(window, attribute, engine.integer_keys))
+        values = engine.frame(logpasses.main_value(window, attribute, engine.integer_keys, engine.hash))
         raw = raw.merge(values, on="client", how="left", sort=False)
     clients = client_figures(raw, plan.attributes)
     if len(clients) == 1:
@@ -136,7 +136,7 @@ def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_e
     def run(keys: str) -> pd.DataFrame:
         return _run(engine, sample, lambda: engine.frame(logpasses.summary(
             window, as_of, cal_end, first_month, words, with_invoices=invoices, keys=keys, cutoff=cutoff,
-            recent_days=RECENT_DAYS)))
+            recent_days=RECENT_DAYS, hash=engine.hash)))
 
     if not engine.integer_keys:
         return run("id")
