@@ -26,6 +26,12 @@ def _split_list(ctx, param, value):
     return tuple(items)
 
 
+def _format_list(ctx, param, value):
+    """Return the --format option as a tuple of formats, 'both' standing for pptx and pdf, as the help says."""
+    formats = _split_list(ctx, param, value)
+    return tuple(dict.fromkeys(f for item in formats for f in (("pptx", "pdf") if item.lower() == "both" else (item,))))
+
+
 def common(func):
     """Add --debug, -v/--verbose and -q/--quiet to a command and hand it a Reporter."""
 
@@ -120,7 +126,7 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, engine
 @data_options
 @click.option("--lang", "languages", metavar="LANGS", callback=_split_list,
               help=_("Languages, e.g. fr or fr,ru,en (default: report.languages in the config)."))
-@click.option("--format", "formats", metavar="FORMATS", callback=_split_list,
+@click.option("--format", "formats", metavar="FORMATS", callback=_format_list,
               help=_("Formats: pptx, pdf or both (default: both)."))
 @click.option("--period", metavar="YYYY-Qn", help=_("Period of the report (default: the last complete quarter)."))
 @click.option("--out", metavar="DIR", help=_("Output folder (default: output/<period>/)."))

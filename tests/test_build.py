@@ -42,6 +42,13 @@ def test_build_without_data_uses_the_bundled_sample(run_cli, tmp_path):
     assert not (out / "summary_en.pdf").exists()
 
 
+def test_format_both_writes_the_deck_and_the_summary_as_the_help_says(run_cli, tmp_path):
+    result = run_cli("build", "-q", "--lang", "en", "--format", "both", "--out", tmp_path, "--data", SAMPLE_DATA)
+    assert result.code == 0, result.err
+    assert (tmp_path / "deck_en.pptx").is_file() and (tmp_path / "summary_en.pdf").is_file()
+    assert "both" in run_cli("build", "--help").out
+
+
 def test_progress_is_shown_and_quiet_hides_it(run_cli, tmp_path):
     loud = run_cli("build", "--lang", "en", "--format", "pptx", "--out", tmp_path / "a", "--data", SAMPLE_DATA)
     assert "Reading" in loud.err and "Analysing" in loud.err and "Rendering" in loud.err
