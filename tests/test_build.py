@@ -136,7 +136,7 @@ def test_previous_context_json_and_the_what_changed_slide(run_cli, quarters, tmp
     assert comp["clients"]["by_id"]  # ids read back from the data file the old context names
     for lang in ("fr", "ru", "en"):
         deck = Presentation(str(tmp_path / "q3" / f"deck_{lang}.pptx"))
-        titles = [s.shapes.title.text for s in deck.slides]
+        titles = [spaces(s.shapes.title.text) for s in deck.slides]
         wanted = tr(lang, "What changed since {period}").split("{period}")[0]
         index = next(i for i, t in enumerate(titles) if t.startswith(wanted))
         assert titles[index - 1] == tr(lang, "Method in four steps")  # after the method, before the results

@@ -82,8 +82,8 @@ def segments_of(per: pd.DataFrame) -> pd.Series:
 
 
 def deck(folder, lang: str) -> list[list[str]]:
-    """Return each slide's paragraphs."""
-    return [slide_paragraphs(s) for s in Presentation(str(folder / f"deck_{lang}.pptx")).slides]
+    """Return each slide's paragraphs, no-break spaces made plain (as pdf_text gives a PDF's)."""
+    return [[spaces(p) for p in slide_paragraphs(s)] for s in Presentation(str(folder / f"deck_{lang}.pptx")).slides]
 
 
 def test_every_section_is_in_the_decks_and_pdfs_of_three_languages(built):

@@ -15,6 +15,7 @@ from reportgen.render.sections import sections_of
 from reportgen.render.slides import (TABLE_SIZE, Item, add_table, content_area, fill_list, fit_widths,
                                      harmonise_sizes, list_size, mark, set_notes, set_title, split_items,
                                      table_chunks)
+from reportgen.render.typography import bind_short_words
 from reportgen.render.wording import Wording
 
 
@@ -56,7 +57,7 @@ class DeckBuilder:
     def slide(self, kind: str, title: str, notes: str):
         """Return a new slide of layout `kind` with its title and speaker notes."""
         slide = self.prs.slides.add_slide(self.template.layouts[kind])
-        set_title(slide, title)
+        set_title(slide, bind_short_words(title, self.w.lang))
         # every slide under a title bar shares one title size; the title and section slides have their own
         mark(title_placeholder(slide), "title" if kind in ("content", "two", "title_only") else f"title.{kind}")
         set_notes(slide, notes)

@@ -22,6 +22,7 @@ from reportgen.render.fetcher import SafeFetcher
 from reportgen.render.fonts import BOLD, REGULAR, check_fontconfig, font_file
 from reportgen.render.sections import sections_of, summary_blocks
 from reportgen.render.templating import template_environment
+from reportgen.render.typography import bind_headings
 from reportgen.render.wording import Wording
 
 TEMPLATE_NAME = "summary.html"
@@ -94,7 +95,7 @@ def summary_html(context: dict, lang: str, chart_dir: Path, user_dir: Path | Non
             error=f"{exc.filename or exc.name}:{exc.lineno}: {exc.message}"), hint=_("Fix the template line named above."))
     try:
         blocks = summary_blocks(sections_of(context), context)
-        return template.render(**view(context, w, blocks, make_charts(blocks, w, chart_dir)))
+        return bind_headings(template.render(**view(context, w, blocks, make_charts(blocks, w, chart_dir))), lang)
     except jinja2.UndefinedError as exc:
         raise TemplateError(_("The PDF template uses something the report does not have: {error}").format(
             error=exc), hint=_("Check the variable names in your template against the bundled summary.html."))
