@@ -218,7 +218,7 @@ class TransactionSentences(LogPredictionSentences):
             segment=self.rfm_name(top["id"]), share=self.fmt.percent(top["share"]),
             revenue=self.fmt.percent(top["revenue_share"])))
         if value["status"] == "ok":
-            findings.append(self._("Expected revenue from these clients over the next {horizon}: {total} "
+            findings.append(self._("Expected revenue from all clients over the next {horizon}: {total} "
                                    "({mean} per client).").format(
                 horizon=self.fmt.quantity(value["months"], "{n} month", "{n} months"),
                 total=self.fmt.money(value["totals"]["clv"]), mean=self.fmt.money(value["totals"]["mean_clv"])))
