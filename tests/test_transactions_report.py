@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 
 import numpy as np
 import pandas as pd
@@ -107,6 +108,23 @@ def test_every_section_is_in_the_decks_and_pdfs_of_three_languages(built):
         served = [row.cells[1].text for row in list(table.rows)[1:]]
         segment_names = [tr(lang, words[0]) for words in SEGMENT_WORDS.values()]
         assert served and all(any(n in cell for n in segment_names) for cell in served), served
+
+
+def test_sentences_end_on_one_stop_and_strategies_read_as_one_sentence(built):
+    folder, _log = built
+    for lang in LANGS:
+        text = [t for slide in deck(folder, lang) for t in slide]
+        # '3-й квартал 2026 г.' ending a sentence takes no second stop
+        assert not [t for t in text if re.search(r"[^.]\.\.(?!\.)", t)], lang
+    plan = Presentation(str(folder / "deck_fr.pptx"))
+    rows = [[c.text for c in row.cells] for s in plan.slides for sh in s.shapes if sh.has_table
+            for row in list(sh.table.rows)[1:] if s.shapes.title is not None
+            and spaces(s.shapes.title.text).startswith(tr("fr", "Strategy by cluster"))]
+    strategies = [row[-1] for row in rows if "\u00a0: " in row[-1]]
+    assert strategies, rows
+    # French: a no-break space before the colon and no capital after it; the profile after the dash in lower case
+    assert all(cell.split("\u00a0: ", 1)[1][:1].islower() for cell in strategies), strategies
+    assert all(row[0].split(" — ", 1)[1][:1].islower() for row in rows if " — " in row[0]), rows
 
 
 def test_the_figures_on_the_slides_are_those_of_the_log(built):

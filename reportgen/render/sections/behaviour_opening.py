@@ -13,6 +13,7 @@ from reportgen.render.deck_template import body_placeholders
 from reportgen.render.sections.appendix import Appendix, quality_slides
 from reportgen.render.sections.base import Section
 from reportgen.render.sections.opening import KeyFigures, Objectives, Title, figure_cards
+from reportgen.render.sentences import single_stop
 from reportgen.render.slides import Item, content_area, fill_list, list_size
 
 
@@ -36,8 +37,8 @@ class BehaviourTitle(Title):
 
     def notes(self, deck) -> str:
         """Return the title slide's speaker notes."""
-        return deck._("Client segmentation by behaviour for {period}.").format(
-            period=deck.fmt.period(deck.ctx["meta"]["period"]))
+        return single_stop(deck._("Client segmentation by behaviour for {period}.").format(
+            period=deck.fmt.period(deck.ctx["meta"]["period"])))
 
 
 class BehaviourObjectives(Objectives):
@@ -46,7 +47,7 @@ class BehaviourObjectives(Objectives):
     def objectives(self, deck) -> list[str]:
         """Return the objectives of a segmentation, one line each."""
         period = deck.fmt.period(deck.ctx["meta"]["period"])
-        return [deck._("Segmentation of the clients by behaviour: {period}.").format(period=period),
+        return [single_stop(deck._("Segmentation of the clients by behaviour: {period}.").format(period=period)),
                 deck._("Describe the clients: how each feature is distributed."),
                 deck._("Group the clients who behave alike, with no outcome to predict."),
                 deck._("Name each group by what sets it apart, and propose the actions that fit it.")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from reportgen.render.sections.base import Section
+from reportgen.render.sentences import single_stop
 from reportgen.render.slides import Item
 
 MAX_TABLE_ROWS = 30
@@ -20,8 +21,8 @@ class WhatChanged(Section):
 
     def bridge(self, w) -> str:
         """Return the lead into what changed."""
-        return w._("Next: what changed since {period}.").format(
-            period=w.fmt.period(w.context["comparison"]["previous"]["period"] or ""))
+        return single_stop(w._("Next: what changed since {period}.").format(
+            period=w.fmt.period(w.context["comparison"]["previous"]["period"] or "")))
 
     def slides(self, deck) -> None:
         """Add the headline changes, then last quarter's segments today."""

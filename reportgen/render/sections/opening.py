@@ -7,6 +7,7 @@ from pptx.util import Emu
 from reportgen.render import charts as svg
 from reportgen.render.deck_template import subtitle_placeholder
 from reportgen.render.sections.base import Section
+from reportgen.render.sentences import single_stop
 from reportgen.render.slides import Item, content_area, fill_list, list_size, text_box
 
 
@@ -63,7 +64,7 @@ class Objectives(Section):
     def objectives(self, deck) -> list[str]:
         """Return the objectives, one line each."""
         period = deck.fmt.period(deck.ctx["meta"]["period"])
-        return [deck._("Quarterly review of client churn: {period}.").format(period=period),
+        return [single_stop(deck._("Quarterly review of client churn: {period}.").format(period=period)),
                 deck._("Measure how many clients left, and which kinds of client leave."),
                 deck._("Check with statistical tests which differences are real."),
                 deck._("Find the segments most at risk and the actions that can keep them.")]

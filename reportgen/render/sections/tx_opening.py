@@ -11,6 +11,7 @@ from reportgen.render.pptx_charts import line_chart
 from reportgen.render.sections.base import Section
 from reportgen.render.sections.behaviour_opening import add_picture
 from reportgen.render.sections.opening import Objectives, Title
+from reportgen.render.sentences import single_stop
 from reportgen.render.slides import Item, content_area, text_box
 
 
@@ -28,8 +29,8 @@ class TxTitle(Title):
 
     def notes(self, deck) -> str:
         """Return the title slide's speaker notes."""
-        return deck._("Client value and segments from the transaction log, for {period}.").format(
-            period=deck.fmt.period(deck.ctx["meta"]["period"]))
+        return single_stop(deck._("Client value and segments from the transaction log, for {period}.").format(
+            period=deck.fmt.period(deck.ctx["meta"]["period"])))
 
 
 class TxSummary(Section):
@@ -74,7 +75,7 @@ class TxObjectives(Objectives):
     def objectives(self, deck) -> list[str]:
         """Return the objectives, one line each."""
         period = deck.fmt.period(deck.ctx["meta"]["period"])
-        return [deck._("Client review from the purchase log: {period}.").format(period=period),
+        return [single_stop(deck._("Client review from the purchase log: {period}.").format(period=period)),
                 deck._("Know the clients by what they bought: how recently, how often and how much (RFM)."),
                 deck._("See which clients bring the revenue, and which have stopped buying."),
                 deck._("Estimate what each client is likely to be worth over the coming months."),

@@ -10,6 +10,7 @@ from reportgen.render.sections.base import Section
 from reportgen.render.sections.behaviour_opening import add_picture
 from reportgen.render.sections.clusters import choice_of_k_slide
 from reportgen.render.sections.tx_opening import figure_slide
+from reportgen.render.sentences import inline
 from reportgen.render.slides import Item, content_area, text_box
 
 
@@ -168,14 +169,16 @@ class RfmClusterSection(Section):
         """Return, per cluster, its name and profile, what we observe and the first recommendation."""
         rows = []
         for cluster in w.context["clusters"]["groups"]:
-            head = f"{w.rfm_cluster_name(cluster)} — {w.rfm_profile(cluster)}"
+            head = f"{w.rfm_cluster_name(cluster)} — {inline(w.rfm_profile(cluster))}"
             recs = cluster["recommendations"]
             if not recs:
                 rows.append([head, "", ""])
                 continue
             first = recs[0]
             observed = w.playbook_text(first["id"], "observation", first)
-            action = f"{w.recommendation_title(first['id'])}: {w.recommendation(first)}"
+            # French puts a no-break space before the colon; no language writes a capital after it
+            action = w._("{title}: {action}").format(title=w.recommendation_title(first["id"]),
+                                                     action=inline(w.recommendation(first)))
             rows.append([head, observed, action])
         return rows
 

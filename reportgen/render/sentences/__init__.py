@@ -13,6 +13,12 @@ def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def single_stop(sentence: str) -> str:
+    """Return a sentence whose closing full stop follows an abbreviation's ('3-й квартал 2026 г..') with one
+    stop, as Russian writes it; an ellipsis stays."""
+    return sentence[:-1] if sentence.endswith("..") and not sentence.endswith("...") else sentence
+
+
 def inline(sentence: str) -> str:
     """Return a sentence that follows a colon inside another one, its first word in lower case.
 

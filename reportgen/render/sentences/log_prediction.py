@@ -4,6 +4,7 @@ BG/NBD), its value at risk (risk × CLV) and its action groups (a part of Wordin
 from __future__ import annotations
 
 from reportgen.i18n.ui import N_
+from reportgen.render.sentences import capitalised
 
 LOG_FEATURES = {
     "recency_days": N_("days since the last purchase"),
@@ -146,10 +147,11 @@ class LogPredictionSentences:
     def log_metric_header(self, active: bool = False) -> list[str]:
         """Return the metrics table's header."""
         p = self.prediction
-        other = [] if active else [self.model_name(next(c["model"] for c in p["candidates"]
-                                                        if c["model"] != p["model"]))]
+        other = [] if active else [capitalised(self.model_name(next(c["model"] for c in p["candidates"]
+                                                                    if c["model"] != p["model"])))]
         baselines = p["active"]["baselines"] if active else p.get("baselines", [])
-        return [self._("Metric"), self.model_name(p["model"]), *other,
+        # a header cell stands alone: the model's name takes a capital, as in the customer table's (prediction.py)
+        return [self._("Metric"), capitalised(self.model_name(p["model"])), *other,
                 *(self.baseline_name(b["model"]) for b in baselines), self._("What it means")]
 
     def log_value_source_line(self) -> str:
