@@ -120,14 +120,14 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
             return self.fmt.money(value)
         return self.fmt.smart_number(value)
 
-    def _bound(self, column: str, value: float) -> str:
-        """Return a band bound: compact for money ('250 k'), plain otherwise."""
+    def _bound(self, column: str, value: float, compact: bool | None = None) -> str:
+        """Return a band bound: compact for money ('250 k', or as `compact` says), plain otherwise."""
         if self.is_money(column):
-            return self.fmt.money(value, compact=value >= 100_000)
+            return self.fmt.money(value, compact=value >= 100_000 if compact is None else compact)
         return self.fmt.smart_number(value)
 
     def range_text(self, column: str, low: float | None, high: float | None, integer: bool) -> str:
-        """Return a band as text: '25–34', '< 800', '1 M ₽ or more', '4+' (low inclusive, high exclusive).
+        """Return a band as text: '25–34', '< 800', '1 M ₽ or more', '4 or more' (low inclusive, high exclusive).
 
         The bounds are said in words rather than with ≥ and ≤, which the shipped font (Noto Sans) does not have.
         """
@@ -141,10 +141,11 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
         if low is None:
             return "< " + self._bound(column, high)
         if high is None:
-            if integer:
-                return f"{self._bound(column, low)}+"
+            # '3+' is English shorthand: French and Russian editors write « 3 et plus », «от 3»
             return self._("{value} or more").format(value=self._bound(column, low))
-        return f"{self._bound(column, low)} – {self._bound(column, high)}"
+        # both bounds in one form: '70 000 ₽ – 100 тыс. ₽' mixed two on one axis
+        compact = max(abs(low), abs(high)) >= 100_000
+        return f"{self._bound(column, low, compact)} – {self._bound(column, high, compact)}"
 
     def level(self, factor: dict, level: dict) -> str:
         """Return the label of one level of a factor, as a chart category or table cell."""
