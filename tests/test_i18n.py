@@ -85,6 +85,13 @@ def test_numbers_percentages_and_money_by_locale():
 def test_dates_and_periods():
     assert Formatter("ru").date("2026-11-24").replace("\u202f", " ") == "24 ноября 2026 г."
     assert Formatter("fr").date("2026-11-24") == "24 novembre 2026"
+    # French writes the first of a month as an ordinal, and only the first
+    assert Formatter("fr").date("2025-01-01") == "1er janvier 2025"
+    assert Formatter("fr").date("2025-03-01", "full") == "samedi 1er mars 2025"
+    assert [Formatter("fr").date(f"2025-01-{d}") for d in ("11", "21", "31")] == [
+        "11 janvier 2025", "21 janvier 2025", "31 janvier 2025"]
+    assert Formatter("ru").date("2025-01-01").replace("\u202f", " ") == "1 января 2025 г."
+    assert Formatter("en").date("2025-01-01") == "January 1, 2025"
     assert Formatter("en").period("2026-Q3") == "Q3 2026"
     assert Formatter("fr").period("2026-Q3") == "T3 2026"
     assert "квартал" in Formatter("ru").period("2026-Q3")

@@ -9,7 +9,7 @@ import re
 
 import numpy as np
 import pytest
-from babel.numbers import format_compact_decimal, format_percent
+from babel.numbers import format_compact_decimal, format_decimal, format_percent
 from openpyxl import load_workbook
 
 from tests.render_helpers import deck_paragraphs, deck_strings, pdf_text, spaces, tr
@@ -17,6 +17,13 @@ from tests.render_helpers import deck_paragraphs, deck_strings, pdf_text, spaces
 HOSTILE = ["=1+1", "+cmd", "-2", "@SUM(A1)", "\tx", "\rx"]
 # ids are read as text with surrounding white space trimmed: only the first four survive as ids
 HOSTILE_IDS = HOSTILE[:4]
+
+
+def compact_figure(value: float, lang: str) -> str:
+    """Return an amount as a report's figures write it compactly: CLDR's short form, one decimal below ten."""
+    text = format_compact_decimal(value, locale=lang, fraction_digits=1)
+    mantissa = re.match(r"-?[\d.,]+", text).group(0)
+    return text if len(mantissa.lstrip("-")) > 1 else text.replace(mantissa, format_decimal(float(mantissa), "0.0", locale=lang), 1)
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +154,7 @@ def test_the_deck_states_the_precision_with_its_definition_and_the_value_at_risk
     risk = np.asarray(context["prediction"]["clients"]["risk"])
     balance = frame["balance"].to_numpy(dtype=float)
     assert at_risk == pytest.approx(np.nansum(risk * np.clip(balance, 0, None)))
-    money = spaces(format_compact_decimal(at_risk, locale=lang, fraction_digits=1))
+    money = spaces(compact_figure(at_risk, lang))
     card = spaces(tr(lang, "value at risk"))
     card = card[:1].upper() + card[1:]  # a card's label stands as a line of its own
     strings = [spaces(s) for s in deck_strings(out / f"deck_{lang}.pptx")]
@@ -167,8 +174,7 @@ def test_the_pdf_has_the_value_at_risk_the_precision_and_the_group_table(built, 
     definition = spaces(tr(lang, "Precision at the contact capacity: of the {share} of clients the model ranks "
                                  "riskiest ({contacts}), {precision} left, against {base} of all clients."))
     assert " ".join(definition.split("{")[0].split()) in flat
-    money = spaces(format_compact_decimal(context["value_at_risk"]["overall"]["value_at_risk"], locale=lang,
-                                          fraction_digits=1))
+    money = spaces(compact_figure(context["value_at_risk"]["overall"]["value_at_risk"], lang))
     label = spaces(tr(lang, "Value at risk"))
     # the headline figure in its currency, then its label (the executive summary says it first, in a sentence)
     assert re.search(re.escape(money) + r"[\s\u00a0\u202f]*(RUB|₽)[\s\u00a0\u202f]*" + re.escape(label), flat), money

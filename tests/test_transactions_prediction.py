@@ -339,6 +339,20 @@ def test_bgnbd_probability_of_no_purchase_matches_a_simulation_of_the_model():
         assert predicted[group].mean() == pytest.approx(1 - later[group].mean(), abs=0.02)
 
 
+def test_compact_figures_keep_one_decimal_below_ten_and_bounds_stay_round():
+    from reportgen.i18n.formatting import Formatter
+
+    # '2 Md' beside '6,4 Md' read as two precisions: a figure keeps its decimal, a band's bound does not
+    assert Formatter("fr", "RUB").money(2.04e9).replace("\u00a0", " ") == "2,0 Md RUB"
+    assert Formatter("ru", "RUB").money(2.04e9).replace("\u00a0", " ") == "2,0 млрд ₽"
+    assert Formatter("en", "RUB").money(2.04e9).replace("\u00a0", " ") == "RUB 2.0B"
+    assert Formatter("en", "RUB").money(6.44e9).replace("\u00a0", " ") == "RUB 6.4B"
+    assert Formatter("en", "RUB").money(12.2e6).replace("\u00a0", " ") == "RUB 12.2M"
+    assert Formatter("en", "RUB").money(12.02e6).replace("\u00a0", " ") == "RUB 12M"  # ten and above: as CLDR
+    assert Formatter("fr", "RUB").money(2e6, compact=True).replace("\u00a0", " ") == "2 M RUB"
+    assert Formatter("fr", "RUB").money(2e6, compact=True, figure=True).replace("\u00a0", " ") == "2,0 M RUB"
+
+
 def test_compact_money_below_a_thousand_is_rounded():
     from reportgen.i18n.formatting import Formatter
 

@@ -102,17 +102,25 @@ class Formatter:
             return "—"
         return self.ngettext("{n} time", "{n} times", value).format(n=self.number(value, 1))
 
-    def money(self, value: float | None, compact: bool | None = None) -> str:
-        """Return an amount in the report's currency: '986 723 ₽'; compact for millions ('119 млн ₽')."""
+    def money(self, value: float | None, compact: bool | None = None, figure: bool | None = None) -> str:
+        """Return an amount in the report's currency: '986 723 ₽'; compact for millions ('119 млн ₽').
+
+        A compact `figure` (by default, an amount whose form is left to this method) keeps one decimal below
+        ten ('2,0 млрд ₽' beside '6,4 млрд ₽'); bounds and axis ticks, compact by choice, stay round ('1 M')."""
         if _missing(value):
             return "—"
+        if figure is None:
+            figure = compact is None
         if compact is None:
             compact = abs(value) >= 10_000_000
         # below a thousand there is nothing to abbreviate, and Babel would print every digit of the float
         compact = compact and abs(value) >= 1000
         if compact:
-            text = _minus(format_compact_decimal(value, locale=self.locale, fraction_digits=1))
-            return self._currency_around(text)
+            text = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
+            if figure:
+                text = re.sub(r"^(-?\d)(?=[^\d" + re.escape(self.decimal_symbol) + r"])",
+                              lambda m: m.group(1) + self.decimal_symbol + "0", text)
+            return self._currency_around(_minus(text))
         pattern = _with_fraction(self.locale.currency_formats["standard"].pattern, 0)
         text = format_currency(value, self.currency, format=pattern, locale=self.locale, currency_digits=False)
         return _space_iso_code(_minus(text), self.currency)
@@ -142,7 +150,11 @@ class Formatter:
         """Return a date in the locale's own form ('24 novembre 2026', '24 ноября 2026 г.')."""
         if isinstance(value, str):
             value = dt.date.fromisoformat(value[:10])
-        return format_date(value, form, locale=self.locale)
+        text = format_date(value, form, locale=self.locale)
+        if value.day == 1 and self.locale.language == "fr" and form in ("long", "full"):
+            # French writes the first of the month as an ordinal: « 1er janvier 2025 » (CLDR gives « 1 »)
+            text = re.sub(r"(?<!\d)1(?= )", "1er", text, count=1)
+        return text
 
     @cached_property
     def decimal_symbol(self) -> str:
