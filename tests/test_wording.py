@@ -151,6 +151,28 @@ def test_a_translated_name_only_where_the_column_name_means_it(lang):
                                                                                 answer=tr(lang, "no"))
 
 
+@pytest.mark.parametrize("lang", LANGS)
+def test_money_bands_of_one_factor_share_one_form_and_open_bands_are_said_in_words(lang):
+    from babel.numbers import format_compact_decimal
+
+    w = wording(lang, {"income": "EST_SALARY"})
+    edges = [70_000.0, 100_000.0, 150_000.0]
+    bounds = [None, *edges, None]
+    factor = {"factor": "EST_SALARY", "spec": {"edges": edges, "integer": False}}
+    labels = [w.level(factor, {"level_type": "band", "low": low, "high": high})
+              for low, high in zip(bounds, bounds[1:])]
+    # every bound of the axis written compactly ('70 k', '70 тыс.', '70K'), none in full ('70 000')
+    for value in edges:
+        short = format_compact_decimal(value, locale=lang).replace("\u00a0", " ")
+        assert sum(short in label.replace("\u00a0", " ") for label in labels) == 2, (short, labels)
+    assert not any(re.search(r"\d[\s\u00a0\u202f,]000", label) for label in labels), labels
+    assert labels[-1] == tr(lang, "{value} or more").format(value=w.fmt.money(150_000.0, compact=True))
+    # a whole-number band open at the top is said in words, not '4+'
+    products = {"factor": "products", "spec": {"edges": [2.0, 4.0], "integer": True}}
+    top = w.level(products, {"level_type": "band", "low": 4.0, "high": None})
+    assert top == tr(lang, "{value} or more").format(value="4") and "+" not in top
+
+
 def test_the_config_label_wins_and_turns_off_the_phrases():
     w = wording("fr", {"region": "city", "credit_card": "credit_card"},
                 {"fr": {"city": "agence", "credit_card": "carte Visa"}})

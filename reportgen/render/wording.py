@@ -3,6 +3,7 @@ context. The deck, the PDF and the e-mails all speak through this one class; it 
 
 from __future__ import annotations
 
+import math
 import re
 from functools import cached_property
 
@@ -126,25 +127,30 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
             return self.fmt.money(value, compact=value >= 100_000 if compact is None else compact)
         return self.fmt.smart_number(value)
 
-    def range_text(self, column: str, low: float | None, high: float | None, integer: bool) -> str:
+    def range_text(self, column: str, low: float | None, high: float | None, integer: bool,
+                   compact: bool | None = None) -> str:
         """Return a band as text: '25–34', '< 800', '1 M ₽ or more', '4 or more' (low inclusive, high exclusive).
 
         The bounds are said in words rather than with ≥ and ≤, which the shipped font (Noto Sans) does not have.
+        Money bounds are compact as `compact` says (the same for every band of a chart), else from 100 000.
         """
+        if compact is None and low is not None and high is not None:
+            # both bounds in one form: '70 000 ₽ – 100 тыс. ₽' mixed two on one axis
+            compact = max(abs(low), abs(high)) >= 100_000
         if integer and high is not None:
             top = high - 1
             if low is None:
-                return self._("up to {value}").format(value=self._bound(column, top))
-            return self._bound(column, low) if top == low else f"{self._bound(column, low)}–{self._bound(column, top)}"
+                return self._("up to {value}").format(value=self._bound(column, top, compact))
+            if top == low:
+                return self._bound(column, low, compact)
+            return f"{self._bound(column, low, compact)}–{self._bound(column, top, compact)}"
         if low is None and high is None:
             return self._("all")
         if low is None:
-            return "< " + self._bound(column, high)
+            return "< " + self._bound(column, high, compact)
         if high is None:
             # '3+' is English shorthand: French and Russian editors write « 3 et plus », «от 3»
-            return self._("{value} or more").format(value=self._bound(column, low))
-        # both bounds in one form: '70 000 ₽ – 100 тыс. ₽' mixed two on one axis
-        compact = max(abs(low), abs(high)) >= 100_000
+            return self._("{value} or more").format(value=self._bound(column, low, compact))
         return f"{self._bound(column, low, compact)} – {self._bound(column, high, compact)}"
 
     def level(self, factor: dict, level: dict) -> str:
@@ -157,8 +163,12 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
         if kind == "flag":
             return self._("yes") if level["value"] else self._("no")
         if kind == "band":
-            integer = factor.get("spec", {}).get("integer", False)
-            return self.range_text(factor["factor"], level.get("low"), level.get("high"), integer)
+            spec = factor.get("spec", {})
+            # one form for every band of the factor: a chart's axis reads '< 60 k', '60 k – 100 k', not a mix
+            edges = [abs(e) for e in spec.get("edges", []) if e is not None and math.isfinite(e)]
+            compact = max(edges) >= 100_000 if edges else None
+            return self.range_text(factor["factor"], level.get("low"), level.get("high"), spec.get("integer", False),
+                                   compact)
         return self.value(factor["factor"], level.get("value"))
 
     def level_phrase(self, factor: dict, level: dict) -> str:
