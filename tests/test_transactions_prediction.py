@@ -349,8 +349,8 @@ def test_compact_figures_keep_one_decimal_below_ten_and_bounds_stay_round():
     assert Formatter("en", "RUB").money(6.44e9).replace("\u00a0", " ") == "RUB 6.4B"
     assert Formatter("en", "RUB").money(12.2e6).replace("\u00a0", " ") == "RUB 12.2M"
     assert Formatter("en", "RUB").money(12.02e6).replace("\u00a0", " ") == "RUB 12M"  # ten and above: as CLDR
-    assert Formatter("fr", "RUB").money(2e6, compact=True).replace("\u00a0", " ") == "2 M RUB"
-    assert Formatter("fr", "RUB").money(2e6, compact=True, figure=True).replace("\u00a0", " ") == "2,0 M RUB"
+    assert Formatter("fr", "RUB").money(2e6, compact=True).replace("\u00a0", " ") == "2,0 M RUB"
+    assert Formatter("fr", "RUB").money(2e6, compact=True, bound=True).replace("\u00a0", " ") == "2 M RUB"
 
 
 def test_compact_money_below_a_thousand_is_rounded():

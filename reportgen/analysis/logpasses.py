@@ -94,7 +94,7 @@ def id_print(client, hash=None):
 
 
 def client_key(client, keys: str, hash=None):
-    """Return the key clients are grouped by: the id itself ('id'), a 64-bit hash of it ('hash'), or the
+    """Return the key clients are grouped by: the id itself ('id'), a hash of it (hashed(): 'hash'), or the
     number an id of digits only writes times 32 plus its length ('number'): an integer that gives the id back,
     zeros in front included (id_of_key). Any other id ('+12', '1e3', 'A7', 20 digits) gets a key that gives
     another id back, or none: the caller compares id prints."""

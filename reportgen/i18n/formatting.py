@@ -102,22 +102,20 @@ class Formatter:
             return "—"
         return self.ngettext("{n} time", "{n} times", value).format(n=self.number(value, 1))
 
-    def money(self, value: float | None, compact: bool | None = None, figure: bool | None = None) -> str:
+    def money(self, value: float | None, compact: bool | None = None, bound: bool = False) -> str:
         """Return an amount in the report's currency: '986 723 ₽'; compact for millions ('119 млн ₽').
 
-        A compact `figure` (by default, an amount whose form is left to this method) keeps one decimal below
-        ten ('2,0 млрд ₽' beside '6,4 млрд ₽'); bounds and axis ticks, compact by choice, stay round ('1 M')."""
+        A compact figure keeps one decimal below ten ('2,0 млрд ₽' beside '6,4 млрд ₽'); a `bound` (a band's
+        limit, an axis tick) stays round ('1 M')."""
         if _missing(value):
             return "—"
-        if figure is None:
-            figure = compact is None
         if compact is None:
             compact = abs(value) >= 10_000_000
         # below a thousand there is nothing to abbreviate, and Babel would print every digit of the float
         compact = compact and abs(value) >= 1000
         if compact:
             text = format_compact_decimal(value, locale=self.locale, fraction_digits=1)
-            if figure:
+            if not bound:
                 text = re.sub(r"^(-?\d)(?=[^\d" + re.escape(self.decimal_symbol) + r"])",
                               lambda m: m.group(1) + self.decimal_symbol + "0", text)
             return self._currency_around(_minus(text))

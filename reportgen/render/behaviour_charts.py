@@ -41,7 +41,7 @@ def _grid(count: int, width: float, panel_height: float) -> tuple[Figure, int, i
 def _tick(w: Wording, column: str, value: float) -> str:
     """Return an axis value: compact money for large amounts, else a plain number."""
     if w.is_money(column):
-        return w.fmt.money(value, compact=abs(value) >= 10_000)
+        return w.fmt.money(value, compact=abs(value) >= 10_000, bound=True)
     return w.fmt.smart_number(value)
 
 

@@ -32,7 +32,7 @@ def value_risk_figure(w: Wording, width: float = 10.0, height: float = 4.6, valu
     ax.set_yscale("log")
     ax.yaxis.set_major_locator(LogLocator(base=10))
     ax.yaxis.set_minor_locator(NullLocator())  # hundreds of minor ticks cost half a second and say nothing
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.money(v, compact=v >= 10_000)))
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.money(v, compact=v >= 10_000, bound=True)))
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: w.fmt.percent(v, 0)))
     ax.set_xlim(0, 1)
     ax.set_xlabel(risk_label or w._("Predicted risk of leaving"), color=colours["text"], fontsize=9)

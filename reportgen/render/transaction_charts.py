@@ -133,7 +133,7 @@ def clv_distribution(w: Wording, width: float = 7.0) -> Figure:
     ax.grid(axis="y", color="#E3E7EB", linewidth=0.6)
     ax.bar(range(len(counts)), counts, width=0.9, color=colours["primary"])
     picks = sorted({0, len(edges) // 3, 2 * len(edges) // 3, len(edges) - 1})
-    labels = [w.fmt.money(edges[j]) for j in picks]
+    labels = [w.fmt.money(edges[j], bound=True) for j in picks]
     labels[-1] += "+"
     ax.set_xticks([j - 0.5 for j in picks], labels)
     ax.yaxis.set_major_locator(MaxNLocator(5, integer=True))
@@ -163,7 +163,7 @@ def value_by_segment(w: Wording, width: float = 8.0) -> Figure:
             mean=w.fmt.money(means[i]), share=w.fmt.percent(share)), va="center", fontsize=9, color=colours["text"])
     ax.set_xlim(0, max(means) * 1.7 if means else 1)
     ax.xaxis.set_major_locator(MaxNLocator(4))
-    ax.xaxis.set_major_formatter(lambda v, _pos: w.fmt.money(v))
+    ax.xaxis.set_major_formatter(lambda v, _pos: w.fmt.money(v, bound=True))
     ax.set_xlabel(w._("Mean lifetime value per client"), fontsize=9, color=colours["muted"])
     fig.tight_layout()
     return fig

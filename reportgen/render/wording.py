@@ -124,7 +124,7 @@ class Wording(TransactionSentences, TestSentences, SegmentSentences, ChangeSente
     def _bound(self, column: str, value: float, compact: bool | None = None) -> str:
         """Return a band bound: compact for money ('250 k', or as `compact` says), plain otherwise."""
         if self.is_money(column):
-            return self.fmt.money(value, compact=value >= 100_000 if compact is None else compact)
+            return self.fmt.money(value, compact=value >= 100_000 if compact is None else compact, bound=True)
         return self.fmt.smart_number(value)
 
     def range_text(self, column: str, low: float | None, high: float | None, integer: bool,

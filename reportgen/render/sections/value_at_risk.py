@@ -45,7 +45,7 @@ class ValueAtRisk(Section):
     def table(self, deck) -> None:
         """Add the value at risk of every rule segment and cluster."""
         w, var = deck.w, deck.ctx["value_at_risk"]
-        money = lambda v: deck.fmt.money(v, compact=True, figure=True)  # noqa: E731
+        money = lambda v: deck.fmt.money(v, compact=True)  # noqa: E731
         rows = [[deck._("Group"), deck._("Clients"), deck._("Churn, all clients"), deck._("Mean risk"), deck._("Value"),
                  deck._("Value at risk")]]
         names = {s["id"]: f"{s['id']}. {w.segment_name(s)}" for s in w.rule_segments}
@@ -140,8 +140,8 @@ class ActionGroups(Section):
             notes, w.value_source_line(), deck._("Next: what to do for each group.")))
         share = overall["value_at_risk"] / overall["value"] if overall["value"] else None
         money_cards(deck, slide, [
-            (deck.fmt.money(overall["value"], compact=True, figure=True), deck._("total value"), ""),
-            (deck.fmt.money(overall["value_at_risk"], compact=True, figure=True), deck._("value at risk"),
+            (deck.fmt.money(overall["value"], compact=True), deck._("total value"), ""),
+            (deck.fmt.money(overall["value_at_risk"], compact=True), deck._("value at risk"),
              deck._("{share} of the total").format(share=deck.fmt.percent(share))),
             (deck.fmt.number(round(overall["expected_leavers"])), deck._("expected leavers"),
              deck._("sum of the risks")),
@@ -159,7 +159,7 @@ class ActionGroups(Section):
         """Return one group's row."""
         first = group["recommendations"][0]["id"] if group["recommendations"] else None
         return [deck.w.group_name(group["key"]), deck.fmt.number(group["clients"]),
-                deck.fmt.percent(group["churn_rate"]), deck.fmt.percent(group["mean_risk"]), deck.fmt.money(group["value_at_risk"], compact=True, figure=True),
+                deck.fmt.percent(group["churn_rate"]), deck.fmt.percent(group["mean_risk"]), deck.fmt.money(group["value_at_risk"], compact=True),
                 deck.w.recommendation_title(first) if first else "—"]
 
     def summary(self, w, charts: dict[str, str]) -> dict:
@@ -167,7 +167,7 @@ class ActionGroups(Section):
         groups = w.context["action_groups"]["groups"]
         rows = [{"name": w.group_name(g["key"]), "clients": w.fmt.number(g["clients"]),
                  "churn": w.fmt.percent(g["churn_rate"]),
-                 "risk": w.fmt.percent(g["mean_risk"]), "value_at_risk": w.fmt.money(g["value_at_risk"], compact=True, figure=True),
+                 "risk": w.fmt.percent(g["mean_risk"]), "value_at_risk": w.fmt.money(g["value_at_risk"], compact=True),
                  "action": w.recommendation_title(g["recommendations"][0]["id"]) if g["recommendations"] else "—"}
                 for g in groups]
         valued = _valued(w.context)
