@@ -267,6 +267,66 @@ def test_a_cell_the_fast_reader_refuses_late_in_the_file_is_read_by_the_tolerant
     assert rules["missing_amount"] == 1 and rules["ragged"] == 0
 
 
+def test_a_csv_log_stored_once_or_read_again_by_each_pass_gives_the_same_summary(tmp_path, monkeypatch):
+    from reportgen.engine import Engine
+
+    # no invoice and no time: no duplicates are dropped, so the fast path stores the file's typed lines when
+    # they fit in half the memory limit, and streams the file again for each pass when they do not
+    lines = [f"{i % 37:05d},2025-{1 + i % 12:02d}-{1 + i % 28:02d},{(i % 9) - 1}.5" for i in range(600)]
+    lines += [",2025-03-01,4.5", "00003,2027-01-01,2.0", "00004,2025-05-05,1.0,extra", "00005,1985-02-02,3.0"]
+    (tmp_path / "log.csv").write_text("client,date,amount\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    stored = []
+    cache = Engine.cache
+
+    def spy(self, expr):
+        stored.append(expr)
+        return cache(self, expr)
+
+    monkeypatch.setattr(Engine, "cache", spy)
+    settings = make_settings(analysis={"as_of": "2025-12-31"})
+    once = load_dataset(tmp_path / "log.csv", settings)
+    assert len(stored) == 1
+    monkeypatch.setattr(Engine, "can_hold", lambda self, nbytes: False)
+    again = load_dataset(tmp_path / "log.csv", settings)
+    assert len(stored) == 1  # nothing more was stored
+    pd.testing.assert_frame_equal(once.frame, again.frame)
+    assert once.log == again.log
+    frame = pd.DataFrame([line.split(",")[:3] for line in lines if line.count(",") == 2],
+                         columns=["client", "when", "amount"]).replace("", None)
+    frame["amount"] = frame["amount"].astype(float)
+    as_of = dt.date(2025, 12, 31)  # the calibration end by default: thirteen weeks before
+    expected = per_client(kept_lines(frame, TODAY, dedup=False), as_of, as_of - dt.timedelta(weeks=13))
+    assert_same_clients(once.frame, expected)
+    rules = {r["rule"]: r["lines"] for r in once.log["cleaning"]["rules"]}
+    assert (rules["ragged"], rules["missing_client"], rules["future"], rules["too_old"]) == (1, 1, 1, 1)
+    assert rules["negative"] == sum(1 for i in range(600) if i % 9 == 0)
+
+
+def test_a_memory_size_is_read_as_duckdb_reads_it():
+    from reportgen.engine import size_in_bytes
+
+    assert size_in_bytes("512MB") == 512e6 and size_in_bytes("2 GiB") == 2 ** 31
+    assert size_in_bytes("1.5gb") == 1.5e9 and size_in_bytes("100KiB") == 102_400
+    with pytest.raises(ValueError):
+        size_in_bytes("lots")
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(st.lists(st.text("0123456789", min_size=1, max_size=17), min_size=1, max_size=40, unique=True))
+def test_clients_keyed_by_number_sort_as_their_ids_sort_as_text(ids):
+    import ibis
+    import pyarrow as pa
+
+    from reportgen.analysis.logpasses import client_key, id_of_key, text_order
+
+    table = ibis.memtable(pa.table({"client": pa.array(ids, pa.string())}))
+    key = client_key(table.client, "number")
+    ordered = table.mutate(key=key).order_by(text_order(key))
+    out = ibis.duckdb.connect().to_pyarrow(ordered.mutate(back=id_of_key(ordered.key))).to_pydict()
+    assert out["client"] == sorted(ids)  # Python compares strings as the engine's binary collation
+    assert out["back"] == out["client"]
+
+
 def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_purchases(tmp_path, monkeypatch):
     import reportgen.ingest.transactions as transactions
     from reportgen.ingest.sample_log import generate_log

@@ -111,6 +111,16 @@ def id_of_key(key):
     return (key >> 5).cast("string").lpad((key & 31).cast("int32"), "0")
 
 
+def text_order(key):
+    """Return an integer that sorts 'number' keys (client_key) as their ids sort as text: the number with
+    zeros after it up to NUMBER_DIGITS digits, then the length (an id sorts before the longer ids it begins).
+    The number is taken modulo 10^length, a no-op for an id of digits, so that no key overflows."""
+    length = ibis.least(key & 31, NUMBER_DIGITS)
+    power = (ibis.literal(10, "int64") ** length).cast("int64")
+    scale = (ibis.literal(10, "int64") ** (NUMBER_DIGITS - length)).cast("int64")
+    return (key >> 5) % power * scale * 32 + length
+
+
 def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.date, words: int,
             with_invoices: bool = False, keys: str = "id", cutoff: dt.date | None = None, recent_days: int = 90,
             hash=None):
@@ -124,7 +134,7 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
     Clients are grouped by client_key(`keys`). DuckDB spills an aggregation keyed by integers to disk, but
     not one keyed by text (measured: a 2 GB log under 512MB), hence 'number' and 'hash'. A 'number' key
     is the id itself, so nothing else rides along; the rows then have `id_print` (id_print of the id given
-    back), for the caller to compare with day_counts' `id_prints`. With 'hash' the id rides along as a
+    back), for the caller to compare with day_counts' `id_prints`, and the key (`key`, for the caller to drop). With 'hash' the id rides along as a
     value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
     `client` only if two ids share a hash, which the caller checks; `hash` is the one day_counts took
     (hashed()), so that the prints agree. Conditional sums are CASE inside the aggregate: faster than FILTER.
@@ -171,7 +181,8 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
         out = cutoff_figures(out, cutoff)
     if keys == "number":
         client = id_of_key(out.key)
-        out = out.mutate(client=client, id_print=id_print(client, hash)).drop("key")
+        # sorted by an integer, not by the ids' text: the same order (text_order), a tenth of the pass less
+        return out.mutate(client=client, id_print=id_print(client, hash)).order_by(text_order(out.key))
     else:
         out = out.drop("key") if by_hash else out.rename(client="key")
     return out.order_by("client")

@@ -35,18 +35,33 @@ _TEXT_ROLES = ("client", "invoice", "country", "channel", "category")
 def judged_lines(engine: Engine, sample: LogSample, frame: pd.DataFrame | None, plan: LogPlan):
     """Return the log's judged lines (logparse.typed_lines) and their day counts (logpasses.day_counts, as a
     frame): by the fast path when the first lines allow it and the whole file agrees, else by the tolerant
-    path. Distinct lines are stored in the engine when duplicates are dropped (that takes a pass of its
-    own); otherwise every later pass streams the file again, which costs less than storing its lines."""
+    path. On the fast path, the typed lines are stored in the engine when they take at most half its memory
+    limit, and distinct lines when duplicates are dropped (that takes a pass of its own); otherwise every
+    later pass streams the file again (a Parquet file's columns cost less to read again than to store)."""
     typed = frame is None and sample.file_format == "csv" and engine.typed_reader
     fast = _fast_types(sample, plan) if typed else None
     if fast is not None:
         types, kinds, decimal = fast
         table = engine.read_csv(_utf8_path(engine, sample), sample.separator or ",", types, _markers(sample),
                                 decimal)
+        stored = not plan.dedup and engine.can_hold(_stored_bytes(sample))
+        if stored:
+            # the file parsed once, not once a pass: its typed columns, stored, are read again faster than
+            # the CSV (10 million lines: 4.6 s against 5.3 s, medians of five alternated runs); lines dropped
+            # as duplicates are stored by _count already
+            table = engine.cache(table)
         lines, days = _count(engine, table, dataclasses.replace(plan, kinds=kinds))
         if not (engine.rejected_lines()["error_type"] == "CAST").any():
             return lines, days
+        if stored:
+            engine.drop(table)
     return _count(engine, open_text(engine, sample, frame), plan)
+
+
+def _stored_bytes(sample: LogSample) -> int:
+    """Return about how many bytes a CSV file's lines take stored as the reader types them: 16 a cell (a
+    value or a short text), or the file's own size when it is larger (long texts)."""
+    return max(sample.path.stat().st_size, (sample.lines or 0) * len(sample.columns) * 16)
 
 
 def _count(engine: Engine, table, plan: LogPlan):

@@ -147,7 +147,7 @@ def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_e
         raw = run("hash")
         if (raw["client_check"] != raw["client"]).any():
             raw = run("id")
-    return raw.drop(columns=["client_check", "id_print"], errors="ignore")
+    return raw.drop(columns=["client_check", "id_print", "key"], errors="ignore")
 
 
 def _prints(raw: pd.DataFrame) -> int:
