@@ -9,6 +9,7 @@ memory completes and nothing is left behind.
 
 from __future__ import annotations
 
+import datetime
 import functools
 import re
 import shutil
@@ -84,6 +85,15 @@ class Engine:
     def hash(column):
         """Return a 63-bit hash of a column (DuckDB's own hash, halved to fit a BIGINT)."""
         return _hash_macro()(column)
+
+    @staticmethod
+    def strptime(column, formats: list[str]):
+        """Return the timestamps of a text column read by the first of `formats` (strptime's) that reads
+        them, null where none does (DuckDB's try_strptime: a thirtieth of a regular expression's cost)."""
+        import ibis
+
+        read = _try_strptime()
+        return ibis.coalesce(*(read(column, fmt) for fmt in formats))
 
     def _name(self, stem: str) -> str:
         """Return a fresh table name for this connection."""
@@ -184,6 +194,18 @@ def _hash_macro():
         """Return DuckDB's 64-bit hash of `arg` shifted right by one bit (a BIGINT, never negative)."""
 
     return rg_hash
+
+
+@functools.cache
+def _try_strptime():
+    """Return DuckDB's try_strptime as an Ibis builtin scalar function."""
+    import ibis
+
+    @ibis.udf.scalar.builtin(name="try_strptime")
+    def try_strptime(arg: str, fmt: str) -> datetime.datetime:  # a module-level name: Ibis reads the hint
+        """Return `arg` read by the strptime format `fmt` as a timestamp, or null."""
+
+    return try_strptime
 
 
 def arrow_frame(table) -> pd.DataFrame:

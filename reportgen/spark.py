@@ -272,6 +272,15 @@ class SparkEngine:
         """Return the result of `expr` kept by Spark (memory, then disk) for several passes over it."""
         return expr.cache()
 
+    def can_hold(self, nbytes: int) -> bool:
+        """Return False: a cluster's memory is not ours to judge, so the passes read the files again unless
+        duplicates are dropped."""
+        return False
+
+    def drop(self, table) -> None:
+        """Forget a table kept by cache()."""
+        table.release()
+
     def frame(self, expr) -> pd.DataFrame:
         """Return a (small) result as a pandas frame, collected through Arrow, in the types Ibis gives it."""
         from ibis.formats.pyarrow import PyArrowData

@@ -164,3 +164,46 @@ def test_the_synthetic_log_is_deterministic_dirty_and_loads(run_cli, tmp_path):
     # purchases from a BG/NBD process: many one-time buyers, a long tail of repeat buyers, spend that varies
     assert 0.2 < (frame["x"] == 0).mean() < 0.6 and frame["x"].max() >= 15
     assert frame.loc[frame["x"] > 0, "zbar"].std() / frame.loc[frame["x"] > 0, "zbar"].mean() > 0.3
+
+
+def _date_texts():
+    """Return a strategy of texts near a date layout: fields of one to five digits, separators (right and
+    wrong), spaces around, times with or without seconds and fractions, a 'T' before the time."""
+    from hypothesis import strategies as st
+
+    digits = st.text("0123456789", min_size=1, max_size=5)
+    sep = st.sampled_from(["/", "/", ".", "-"])
+    time = st.one_of(st.just(""), st.tuples(st.sampled_from([" ", "  ", "T"]), st.text("0123456789", min_size=1,
+                                                                                        max_size=3),
+                                            st.text("0123456789", min_size=1, max_size=3),
+                                            st.sampled_from(["", ":07", ":60", ":5.25", ":07,5"])).map("".join))
+    space = st.sampled_from(["", "", " ", "\t"])
+    return st.tuples(space, digits, sep, digits, sep, digits, time, space).map("".join)
+
+
+@pytest.mark.parametrize("fmt", ["%d/%m/%Y", "%m/%d/%Y %H:%M", "%d.%m.%y", "%Y/%m/%d %H:%M:%S"])
+def test_text_dates_read_by_the_engines_reader_of_formats_as_by_the_layout(fmt):
+    from hypothesis import example, given, settings as hsettings, strategies as st
+    import ibis
+    import pyarrow as pa
+
+    from reportgen.engine import Engine
+    from reportgen.ingest.logdates import layout_from_format
+    from reportgen.ingest.logparse import text_dates
+
+    layout = layout_from_format(fmt)
+    con = ibis.duckdb.connect()
+
+    @hsettings(max_examples=40, deadline=None)
+    @given(st.lists(_date_texts(), min_size=1, max_size=40))
+    @example(["5/1/2024", " 05/01/2024 8:05 ", "1/1/0", "31/02/2024", "05/01/2024T08:05", "005/01/2024",
+              "05/01/2024 8:05:07.5", "12/13/2010 9:00", "05/01/68", "1/1/99999", "05/01/2024 24:00"])
+    def check(texts):
+        table = ibis.memtable(pa.table({"d": pa.array(texts, pa.string())}))
+        expected = [layout.parse(text) for text in texts]
+        for strptime in (Engine.strptime, None):  # DuckDB's reader first, and the regular expressions alone
+            out, value, _state = text_dates(table, "d", layout, strptime)
+            got = con.to_pyarrow(out.select(value=value)).column("value").to_pylist()
+            assert got == expected, (strptime, [(t, g, e) for t, g, e in zip(texts, got, expected) if g != e])
+
+    check()

@@ -267,14 +267,25 @@ def test_a_cell_the_fast_reader_refuses_late_in_the_file_is_read_by_the_tolerant
     assert rules["missing_amount"] == 1 and rules["ragged"] == 0
 
 
-def test_a_csv_log_stored_once_or_read_again_by_each_pass_gives_the_same_summary(tmp_path, monkeypatch):
+@pytest.mark.parametrize(("dates", "separator", "late"), [("%Y-%m-%d", ",", ""), ("%d/%m/%Y", ";", ""),
+                                                      ("%d/%m/%Y", ";", "#N/A")])
+def test_a_csv_log_stored_once_or_read_again_by_each_pass_gives_the_same_summary(tmp_path, monkeypatch, dates,
+                                                                                 separator, late):
     from reportgen.engine import Engine
+    from reportgen.ingest.logsample import SAMPLE_ROWS
 
-    # no invoice and no time: no duplicates are dropped, so the fast path stores the file's typed lines when
-    # they fit in half the memory limit, and streams the file again for each pass when they do not
-    lines = [f"{i % 37:05d},2025-{1 + i % 12:02d}-{1 + i % 28:02d},{(i % 9) - 1}.5" for i in range(600)]
-    lines += [",2025-03-01,4.5", "00003,2027-01-01,2.0", "00004,2025-05-05,1.0,extra", "00005,1985-02-02,3.0"]
-    (tmp_path / "log.csv").write_text("client,date,amount\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    # no invoice and no time: no duplicates are dropped, so the fast path stores the file's typed cells (ISO
+    # dates) or its judged lines (dates read from text) when they fit in half the memory limit, and streams
+    # the file again for each pass when they do not; a cell the reader refuses late in the file (`late`)
+    # sends the pass to the tolerant path (the stored table is dropped), which stores its judged lines when
+    # its dates are read from text
+    rows = [(f"{i % 37:05d}", dt.date(2025, 1 + i % 12, 1 + i % 28), f"{(i % 9) - 1}.5") for i in range(SAMPLE_ROWS + 100)]
+    rows += [("", dt.date(2025, 3, 1), "4.5"), ("00003", dt.date(2027, 1, 1), "2.0"), ("00005", dt.date(1985, 2, 2), "3.0")]
+    rows += [("00007", dt.date(2025, 6, 1), late)] if late else []
+    lines = [separator.join([client, day.strftime(dates), amount]) for client, day, amount in rows]
+    lines.insert(SAMPLE_ROWS + 50, separator.join(["00004", "2025-05-05", "1.0", "extra"]))
+    (tmp_path / "log.csv").write_text("client,date,amount\n".replace(",", separator) + "\n".join(lines) + "\n",
+                                      encoding="utf-8")
     stored = []
     cache = Engine.cache
 
@@ -285,21 +296,23 @@ def test_a_csv_log_stored_once_or_read_again_by_each_pass_gives_the_same_summary
     monkeypatch.setattr(Engine, "cache", spy)
     settings = make_settings(analysis={"as_of": "2025-12-31"})
     once = load_dataset(tmp_path / "log.csv", settings)
-    assert len(stored) == 1
+    stores = 2 if late and dates != "%Y-%m-%d" else 1
+    assert len(stored) == stores
     monkeypatch.setattr(Engine, "can_hold", lambda self, nbytes: False)
     again = load_dataset(tmp_path / "log.csv", settings)
-    assert len(stored) == 1  # nothing more was stored
+    assert len(stored) == stores  # nothing more was stored
     pd.testing.assert_frame_equal(once.frame, again.frame)
     assert once.log == again.log
-    frame = pd.DataFrame([line.split(",")[:3] for line in lines if line.count(",") == 2],
-                         columns=["client", "when", "amount"]).replace("", None)
-    frame["amount"] = frame["amount"].astype(float)
+    frame = pd.DataFrame([(c or None, d.isoformat(), a) for c, d, a in rows], columns=["client", "when", "amount"])
+    frame["amount"] = pd.to_numeric(frame["amount"], errors="coerce")
     as_of = dt.date(2025, 12, 31)  # the calibration end by default: thirteen weeks before
-    expected = per_client(kept_lines(frame, TODAY, dedup=False), as_of, as_of - dt.timedelta(weeks=13))
+    expected = per_client(kept_lines(frame.dropna(subset=["amount"]), TODAY, dedup=False), as_of,
+                          as_of - dt.timedelta(weeks=13))
     assert_same_clients(once.frame, expected)
     rules = {r["rule"]: r["lines"] for r in once.log["cleaning"]["rules"]}
     assert (rules["ragged"], rules["missing_client"], rules["future"], rules["too_old"]) == (1, 1, 1, 1)
-    assert rules["negative"] == sum(1 for i in range(600) if i % 9 == 0)
+    assert rules["missing_amount"] == (1 if late else 0)
+    assert rules["negative"] == sum(1 for i in range(SAMPLE_ROWS + 100) if i % 9 == 0)
 
 
 def test_a_memory_size_is_read_as_duckdb_reads_it():

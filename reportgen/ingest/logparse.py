@@ -9,6 +9,7 @@ CASE, GROUP BY; no engine's own functions.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
@@ -115,24 +116,28 @@ def number_value(column, kind: str, layout: NumberLayout):
 
 
 def timestamp_value(column, kind: str, layout: DateLayout):
-    """Return (timestamp, state) of a date column: parsed with `layout` when it is text, and its _state."""
+    """Return (timestamp, state) of a date column stored as a date or a timestamp, or of ISO text (other text
+    dates: text_dates), and its _state."""
     if kind in ("timestamp", "date"):
         # a date stays a date: only its day is used, and a cast to timestamp and back costs on every line
         value = column if kind == "date" else column.cast("timestamp")
         return value, ibis.ifelse(value.isnull(), 1, 0).cast("int8")
-    if layout.iso:
-        # the engines' casts refuse a trailing space: trimmed only where the first cast fails
-        value = column.try_cast("timestamp")
-        value = ibis.ifelse(value.isnull(), column.strip().try_cast("timestamp"), value)
-    else:
-        value = _fields_to_timestamp(column, layout)
+    # the engines' casts refuse a trailing space: trimmed only where the first cast fails
+    value = column.try_cast("timestamp")
+    value = ibis.ifelse(value.isnull(), column.strip().try_cast("timestamp"), value)
     return value, _state(value, column)
 
 
-def _fields_to_timestamp(column, layout: DateLayout):
-    """Return the timestamp of text dates in `layout`, null where a field is out of range (31/02, 13th month)."""
+def date_fields(column, layout: DateLayout) -> list:
+    """Return the six fields of text dates in `layout` as integers (three of the date, then hour, minute and
+    second), null where the text does not match or has no time."""
     pattern = layout.pattern()
-    f = [column.re_extract(pattern, i).try_cast("int32") for i in range(1, 7)]
+    return [column.re_extract(pattern, i).try_cast("int32") for i in range(1, 7)]
+
+
+def _fields_to_timestamp(f: list, layout: DateLayout):
+    """Return the timestamp of text dates in `layout` from their date_fields, null where a field is out of
+    range (31/02, 13th month)."""
     by_order = {"ymd": (f[0], f[1], f[2]), "dmy": (f[2], f[1], f[0]), "mdy": (f[2], f[0], f[1])}
     year, month, day = by_order[layout.order]
     if layout.short_year:
@@ -158,13 +163,43 @@ def order_proof(table, column: str, sep: str):
     return table.aggregate(day_first=(first > 12).sum(), month_first=(second > 12).sum())
 
 
-def typed_lines(table, plan: LogPlan):
+def text_dates(table, column: str, layout: DateLayout, strptime=None):
+    """Return (table, timestamp, state) of text dates in `layout` (not ISO): the table with the columns the
+    timestamp is computed from, the timestamp (null where the text is no date of the layout: DateLayout.parse
+    says what it reads) and its _state. `strptime` is an engine's reader of strptime formats
+    (Engine.strptime), or None.
+
+    The engine's reader of formats costs a thirtieth of the six regular expressions of date_fields; they
+    run only where it read nothing (a 'T' before the time, fractions of seconds, a day written '005'). Its
+    dates before year 1 are left to them: they refuse those. The fields get a projection of their own: the
+    timestamp's expression names each several times, and the engine ran the regular expression at each
+    mention (180 times a line on DuckDB: 10 million French lines took 39 s, 19.5 s with the fields
+    projected, 4.5 s with the reader of formats first)."""
+    fast = None
+    if strptime is not None:
+        bare = dataclasses.replace(layout, time="").format()
+        formats = sorted([f"{bare} %H:%M:%S", f"{bare} %H:%M", bare], key=lambda f: f != layout.format())
+        read = strptime(table[column], formats)
+        table = table.mutate(rg_fast=ibis.ifelse(read.year() >= 1, read, ibis.null("timestamp")))
+        fast = table.rg_fast
+    fields = date_fields(table[column], layout)
+    if fast is not None:
+        fields = [ibis.ifelse(fast.isnull(), f, ibis.null("int32")) for f in fields]
+    table = table.mutate(**{f"rg_field_{i}": f for i, f in enumerate(fields)})
+    value = _fields_to_timestamp([table[f"rg_field_{i}"] for i in range(6)], layout)
+    if fast is not None:
+        value = ibis.ifelse(table.rg_fast.notnull(), table.rg_fast, value)
+    return table, value, _state(value, table[column])
+
+
+def typed_lines(table, plan: LogPlan, strptime=None):
     """Return the log's lines typed and judged: rule, client, day, amount, lines and dups (with invoice and
     attributes when the log has them).
 
     A row is a line, or, when duplicates are dropped, a distinct line: `lines` counts the lines it keeps
     (1 for a line used; every copy for a line a rule catches) and `dups` its copies dropped. Values are
-    computed in one projection and the rule in the next, so that each cell is parsed once.
+    computed in one projection and the rule in the next, so that each cell is parsed once; `strptime` is
+    the engine's reader of date formats, when it has one (text_dates).
     """
     if plan.dedup:
         table = table.group_by(list(table.columns)).aggregate(rg_n=ibis._.count())
@@ -172,7 +207,10 @@ def typed_lines(table, plan: LogPlan):
         table = table.mutate(rg_n=ibis.literal(1, "int64"))
     roles, kinds = plan.roles, plan.kinds
     numeric = [role for role in ("amount", "quantity", "price") if role in roles]
-    ts, date_state = timestamp_value(table[roles["date"]], kinds["date"], plan.dates)
+    if kinds["date"] in ("timestamp", "date") or plan.dates.iso:
+        ts, date_state = timestamp_value(table[roles["date"]], kinds["date"], plan.dates)
+    else:
+        table, ts, date_state = text_dates(table, roles["date"], plan.dates, strptime)
     values = {"rg_ts": ts, "rg_date_state": date_state, "rg_n": table.rg_n,
               "rg_client": text_value(table[roles["client"]], kinds["client"], "client" in plan.padded)}
     for role in numeric:
