@@ -166,6 +166,9 @@ class SparkEngine:
     integer_keys = False
     # no typed fast path: every CSV cell is text, parsed by the passes
     typed_reader = False
+    # no reader of date formats either: text dates are read by the passes' regular expressions, which read
+    # them as DuckDB's try_strptime and its fallback do (Spark's own formats are another language)
+    strptime = None
 
     def __init__(self, settings: EngineSettings, base_dir: Path | None = None) -> None:
         import ibis

@@ -134,8 +134,8 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
     Clients are grouped by client_key(`keys`). DuckDB spills an aggregation keyed by integers to disk, but
     not one keyed by text (measured: a 2 GB log under 512MB), hence 'number' and 'hash'. A 'number' key
     is the id itself, so nothing else rides along; the rows then have `id_print` (id_print of the id given
-    back), for the caller to compare with day_counts' `id_prints`, and the key (`key`, for the caller to drop). With 'hash' the id rides along as a
-    value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
+    back), for the caller to compare with day_counts' `id_prints`, and `key`, for the caller to drop. With
+    'hash' the id rides along as a value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
     `client` only if two ids share a hash, which the caller checks; `hash` is the one day_counts took
     (hashed()), so that the prints agree. Conditional sums are CASE inside the aggregate: faster than FILTER.
     """
@@ -181,7 +181,8 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
         out = cutoff_figures(out, cutoff)
     if keys == "number":
         client = id_of_key(out.key)
-        # sorted by an integer, not by the ids' text: the same order (text_order), a tenth of the pass less
+        # sorted by an integer, not by the ids' text: the same order (text_order), 0.08 s of the pass's 2.6 s
+        # less on 10 million lines (medians of nine runs of the query)
         return out.mutate(client=client, id_print=id_print(client, hash)).order_by(text_order(out.key))
     else:
         out = out.drop("key") if by_hash else out.rename(client="key")

@@ -1,10 +1,11 @@
 """A log's lines as typed values and cleaning rules, written once in Ibis so that DuckDB and Spark run the same.
 
-Table expression in, table expression out: `cells` turns the raw lines (text cells of a CSV file, or a
-Parquet file's own types) into one row per client, day and rule (with invoice and optional attributes),
-counting lines and summing amounts. Every later pass (reportgen.analysis.logpasses) reads that much
-smaller table; the file is read once. Only plain expressions are used: try_cast, regular expressions,
-CASE, GROUP BY; no engine's own functions.
+Table expression in, table expression out: typed_lines turns the raw lines (text cells of a CSV file, or a
+Parquet file's own types) into judged lines: one row per line (per distinct line when duplicates are
+dropped) with its cleaning rule, client, day and amount (and invoice and optional attributes), which the
+passes (reportgen.analysis.logpasses) aggregate. Only plain expressions are used: try_cast, regular
+expressions, CASE, GROUP BY; an engine's own function only when the engine passes it in (DuckDB's reader of
+date formats: text_dates), with the plain expressions behind it.
 """
 
 from __future__ import annotations

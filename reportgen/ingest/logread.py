@@ -60,12 +60,11 @@ def _storage(engine: Engine, sample: LogSample, plan: LogPlan, fast: bool) -> st
     cells as the fast path's reader types them) or '' (nothing: each pass streams the file).
 
     Judged lines when duplicates are dropped (finding them takes a pass of its own), and when dates are
-    text other than ISO (dd/mm/yyyy: 10 million lines, 4.45 s against 4.9 s with the file's cells stored;
-    read by regular expressions alone, 12.0 s against 19.5 s);
-    the cells of a CSV file on the fast path, parsed once instead of once a pass (10 million lines: 4.3 s
-    against 4.7 s, medians of five alternated runs). Either only when it takes at most half the engine's
-    memory limit, else it would spill; a Parquet file's typed columns cost less to read again than to store
-    (3.15 s against 3.36 s)."""
+    text other than ISO (dd/mm/yyyy, 10 million lines: 4.45 s against 4.9 s with the file's cells stored;
+    read by regular expressions alone, 12.0 s against 19.5 s streamed); the cells of a CSV file on the fast
+    path, parsed once instead of once a pass (10 million lines: 4.3 s against 4.7 s streamed, medians of
+    five alternated runs). Either only when it takes at most half the engine's memory limit, else it would
+    spill; a Parquet file's typed columns cost less to read again than to store (3.15 s against 3.36 s)."""
     if plan.dedup:
         return "lines"
     if not engine.can_hold(_stored_bytes(sample)):
@@ -83,7 +82,7 @@ def _stored_bytes(sample: LogSample) -> int:
 
 def _count(engine: Engine, table, plan: LogPlan, store: bool):
     """Return the judged lines of `table` (stored in the engine when `store`) and their day counts."""
-    lines = typed_lines(table, plan, getattr(engine, "strptime", None))
+    lines = typed_lines(table, plan, engine.strptime)
     if store:
         lines = engine.cache(lines)
     # the id prints check a summary keyed by number: an engine keying clients by their ids needs none
