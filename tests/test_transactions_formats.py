@@ -168,14 +168,14 @@ def test_the_synthetic_log_is_deterministic_dirty_and_loads(run_cli, tmp_path):
 
 def _date_texts():
     """Return a strategy of texts near a date layout: fields of one to five digits, separators (right and
-    wrong), spaces around, times with or without seconds and fractions, a 'T' before the time."""
+    wrong), spaces around, times with or without seconds and fractions, a 'T', a tab or a line break before
+    the time."""
     from hypothesis import strategies as st
 
     digits = st.text("0123456789", min_size=1, max_size=5)
     sep = st.sampled_from(["/", "/", ".", "-"])
-    time = st.one_of(st.just(""), st.tuples(st.sampled_from([" ", "  ", "T"]), st.text("0123456789", min_size=1,
-                                                                                        max_size=3),
-                                            st.text("0123456789", min_size=1, max_size=3),
+    field = st.text("0123456789", min_size=1, max_size=3)
+    time = st.one_of(st.just(""), st.tuples(st.sampled_from([" ", "  ", "T", "\t", "\n", " \t"]), field, field,
                                             st.sampled_from(["", ":07", ":60", ":5.25", ":07,5"])).map("".join))
     space = st.sampled_from(["", "", " ", "\t"])
     return st.tuples(space, digits, sep, digits, sep, digits, time, space).map("".join)
@@ -197,7 +197,8 @@ def test_text_dates_read_by_the_engines_reader_of_formats_as_by_the_layout(fmt):
     @hsettings(max_examples=40, deadline=None)
     @given(st.lists(_date_texts(), min_size=1, max_size=40))
     @example(["5/1/2024", " 05/01/2024 8:05 ", "1/1/0", "31/02/2024", "05/01/2024T08:05", "005/01/2024",
-              "05/01/2024 8:05:07.5", "12/13/2010 9:00", "05/01/68", "1/1/99999", "05/01/2024 24:00"])
+              "05/01/2024 8:05:07.5", "12/13/2010 9:00", "05/01/68", "1/1/99999", "05/01/2024 24:00",
+              "05/01/2024\t8:05", "13.5.05\t12:00", "05/01/2024\r\n", "\t05/01/2024 8:05\t"])
     def check(texts):
         table = ibis.memtable(pa.table({"d": pa.array(texts, pa.string())}))
         expected = [layout.parse(text) for text in texts]
