@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import tomllib
 import types
 import typing
@@ -275,15 +276,25 @@ def validate(settings: Settings, problems: list[str] | None = None) -> Settings:
     return settings
 
 
-# Sizes DuckDB's memory_limit accepts: a number and a unit (512MB, 2GB, 1.5GiB)
-_MEMORY = r"\d+(\.\d+)?\s*(B|KB|MB|GB|TB|KiB|MiB|GiB|TiB)"
+# The units of a memory size as DuckDB's memory_limit reads them (512MB, 2GB, 1.5GiB): KB is a thousand
+# bytes, KiB 1024
+_UNITS = {"B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9, "TB": 10 ** 12,
+          "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30, "TIB": 2 ** 40}
+
+
+def size_in_bytes(size: str) -> float:
+    """Return the bytes of a memory size such as '512MB' or '1.5 GiB'; raise ValueError for another text."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", size)
+    if not match or match.group(2).upper() not in _UNITS:
+        raise ValueError(f"not a memory size: {size!r}")
+    return float(match.group(1)) * _UNITS[match.group(2).upper()]
+
+
 ENGINES = ("duckdb", "spark")
 
 
 def _log_problems(settings: Settings) -> list[str]:
     """Return the problems of the settings a transaction log is read with: choices, dates, the engine."""
-    import re
-
     from reportgen.ingest.logdates import layout_from_format
 
     d, a, g = settings.data, settings.analysis, settings.engine
@@ -316,7 +327,9 @@ def _log_problems(settings: Settings) -> list[str]:
     if odd:
         problems.append(_("[engine.spark_conf] {keys}: each Spark setting takes text, a number or true/false").format(
             keys=", ".join(odd)))
-    if not re.fullmatch(_MEMORY, g.memory_limit.strip(), flags=re.IGNORECASE):
+    try:
+        size_in_bytes(g.memory_limit)
+    except ValueError:
         problems.append(_("[engine] memory_limit = {value!r}: use a size such as 512MB or 4GB").format(
             value=g.memory_limit))
     return problems
@@ -359,8 +372,6 @@ def _clean_display_text(settings: Settings) -> list[str]:
 
 def _valid_period(period: str) -> bool:
     """Return True for a period of the form YYYY-Qn."""
-    import re
-
     return re.fullmatch(r"\d{4}-Q[1-4]", period) is not None
 
 
@@ -374,8 +385,6 @@ def default_period(today: dt.date | None = None) -> str:
 
 def period_end(period: str) -> dt.date | None:
     """Return the last day of a period written YYYY-Qn ('2026-Q3' -> 2026-09-30); None for other labels."""
-    import re
-
     m = re.fullmatch(r"(\d{4})-Q([1-4])", period)
     if not m:
         return None
@@ -387,8 +396,6 @@ def period_end(period: str) -> dt.date | None:
 
 def previous_period(period: str) -> str:
     """Return the quarter before `period` ('2026-Q1' -> '2025-Q4'); other labels get ' (previous)'."""
-    import re
-
     m = re.fullmatch(r"(\d{4})-Q([1-4])", period)
     if not m:
         return f"{period} (previous)"

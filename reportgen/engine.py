@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import functools
-import re
 import shutil
 import tempfile
 import warnings
@@ -151,6 +150,8 @@ class Engine:
     def can_hold(self, nbytes: int) -> bool:
         """Return whether a table of about `nbytes` takes at most half the memory limit (the passes over it
         need the other half)."""
+        from reportgen.config import size_in_bytes
+
         return nbytes <= size_in_bytes(self.memory_limit) / 2
 
     def drop(self, table) -> None:
@@ -170,20 +171,6 @@ class Engine:
 
 
 HASH_MACRO = "rg_hash"
-# The units of a memory size as DuckDB reads them: KB is a thousand bytes, KiB 1024
-_UNITS = {"B": 1, "KB": 10 ** 3, "MB": 10 ** 6, "GB": 10 ** 9, "TB": 10 ** 12,
-          "KIB": 2 ** 10, "MIB": 2 ** 20, "GIB": 2 ** 30, "TIB": 2 ** 40}
-
-
-def size_in_bytes(size: str) -> float:
-    """Return the bytes of a memory size such as '512MB' or '1.5 GiB' (as config validates it); raise
-    ValueError for another text."""
-    match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([A-Za-z]+)\s*", size)
-    if not match or match.group(2).upper() not in _UNITS:
-        raise ValueError(f"not a memory size: {size!r}")
-    return float(match.group(1)) * _UNITS[match.group(2).upper()]
-
-
 @functools.cache
 def _hash_macro():
     """Return the engine's hash macro (made when the connection opens) as an Ibis builtin scalar function."""

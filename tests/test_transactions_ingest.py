@@ -316,7 +316,7 @@ def test_a_csv_log_stored_once_or_read_again_by_each_pass_gives_the_same_summary
 
 
 def test_a_memory_size_is_read_as_duckdb_reads_it():
-    from reportgen.engine import size_in_bytes
+    from reportgen.config import size_in_bytes
 
     assert size_in_bytes("512MB") == 512e6 and size_in_bytes("2 GiB") == 2 ** 31
     assert size_in_bytes("1.5gb") == 1.5e9 and size_in_bytes("100KiB") == 102_400

@@ -51,8 +51,7 @@ def judged_lines(engine: Engine, sample: LogSample, frame: pd.DataFrame | None, 
             return lines, days
         if storage:
             engine.drop(lines if storage == "lines" else table)
-    plan_storage = _storage(engine, sample, plan, fast=False) if frame is None else ("lines" if plan.dedup else "")
-    return _count(engine, open_text(engine, sample, frame), plan, plan_storage == "lines")
+    return _count(engine, open_text(engine, sample, frame), plan, _storage(engine, sample, plan, fast=False) == "lines")
 
 
 def _storage(engine: Engine, sample: LogSample, plan: LogPlan, fast: bool) -> str:
