@@ -38,10 +38,11 @@ NUMBER_DIGITS = 17
 PRINT_MASK = (1 << 31) - 1  # id prints times lines, summed over 4 billion lines, stay within 63 bits
 
 
-def day_counts(lines, check_ids: bool = False, one_in: int = 1, hash=None):
+def day_counts(lines, check_ids: bool = False, one_in: int = 1, hash=None, dedup: bool = True):
     """Return lines, amount, zero-amount lines and duplicate copies by rule, day and `sample`; with
     `check_ids`, also `id_prints`: the sum of the lines used weighted by id_print of their client, which a
-    summary keyed by number must give back (else an id was not digits only).
+    summary keyed by number must give back (else an id was not digits only). Without `dedup` (no line has
+    copies dropped) the copies are 0, written on the counts rather than summed line by line.
 
     `sample` is 0 except for the lines used of the clients whose id hashes to 0 modulo `one_in` (every
     client for 1), where it is that hash (an id hashing to 0 itself: one chance in 2^63): their purchase days
@@ -49,15 +50,22 @@ def day_counts(lines, check_ids: bool = False, one_in: int = 1, hash=None):
     or a list of their own. Not a null: pandas would make the column floats, and hashes would lose bits.
     `hash` is the engine's hash of a column (Engine.hash; default: Ibis's, which is 32 bits wide on Spark).
     """
+    # the hash in a projection of its own: named three times below, the engine computed it three times
+    lines = lines.mutate(rg_key=hashed(lines.client, hash))
     kept = lines.lines
     used = lines.rule == OK
-    key = hashed(lines.client, hash)
+    key = lines.rg_key
     extra = {"id_prints": ibis.ifelse(used, (key & PRINT_MASK) * kept, 0).sum()} if check_ids else {}
     chosen = used if one_in == 1 else used & (key % one_in == 0)
     sample = ibis.ifelse(chosen, key, ibis.literal(0, "int64"))
-    return lines.group_by(rule=lines.rule, day=lines.day, sample=sample).aggregate(
+    if dedup:
+        extra.update(dups=lines.dups.sum(), dup_amount=(lines.amount * lines.dups).sum())
+    counts = lines.group_by(rule=lines.rule, day=lines.day, sample=sample).aggregate(
         lines=kept.sum(), amount=(lines.amount * kept).sum(), zero_lines=ibis.ifelse(lines.amount == 0, kept, 0).sum(),
-        dups=lines.dups.sum(), dup_amount=(lines.amount * lines.dups).sum(), **extra)
+        **extra)
+    if dedup:
+        return counts
+    return counts.mutate(dups=ibis.literal(0, "int64"), dup_amount=ibis.literal(0.0, "float64"))
 
 
 def used(lines, as_of: dt.date):

@@ -86,7 +86,8 @@ def _count(engine: Engine, table, plan: LogPlan, store: bool):
         lines = engine.cache(lines)
     # the id prints check a summary keyed by number: an engine keying clients by their ids needs none
     check = plan.digit_ids and engine.integer_keys
-    return lines, engine.frame(day_counts(lines, check_ids=check, one_in=plan.gap_one_in, hash=engine.hash))
+    return lines, engine.frame(day_counts(lines, check_ids=check, one_in=plan.gap_one_in, hash=engine.hash,
+                                             dedup=plan.dedup))
 
 
 def open_text(engine: Engine, sample: LogSample, frame: pd.DataFrame | None = None):

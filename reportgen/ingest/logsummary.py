@@ -163,13 +163,19 @@ def gap_table(days: pd.DataFrame, as_of: dt.date, one_in: int) -> dict:
     """Return the gaps in days between consecutive purchase days of a client, up to the analysis date, as
     plain data: count, mean and quantiles (exact, interpolated as pandas does), and the share of clients they
     come from. The purchase days are the day counts' rows with a `sample` (logpasses.day_counts)."""
-    sampled = days[(days["sample"] != 0) & (days["rule"] == OK)]
-    sampled = sampled[pd.to_datetime(sampled["day"]) <= pd.Timestamp(as_of)]
-    keys = sampled["sample"].to_numpy(dtype="int64")
-    day = pd.to_datetime(sampled["day"]).to_numpy().astype("datetime64[D]").astype("int64")
-    order = np.lexsort((day, keys))
-    keys, day = keys[order], day[order]
-    values = np.diff(day)[keys[1:] == keys[:-1]]
-    quantiles = {str(q): (float(np.quantile(values, q)) if len(values) else None) for q in GAP_QUANTILES}
+    day = days["day"].to_numpy().astype("datetime64[D]").astype("int64")
+    keys = days["sample"].to_numpy(dtype="int64")
+    keep = (keys != 0) & (days["rule"].to_numpy() == OK) & (day <= np.datetime64(as_of, "D").astype("int64"))
+    day, keys = day[keep], keys[keep]
+    values = np.array([], dtype="int64")
+    if len(day):
+        # one sort of integers (client number times the span, plus the day): a lexical sort of the 63-bit
+        # hashes and the days took twice as long (0.05 s for 200,000 purchase days)
+        span = int(day.max() - day.min()) + 1
+        pairs = np.sort(pd.factorize(keys)[0].astype("int64") * span + (day - day.min()))
+        client, offset = np.divmod(pairs, span)
+        values = np.diff(offset)[client[1:] == client[:-1]]
+    found = np.quantile(values, GAP_QUANTILES) if len(values) else [None] * len(GAP_QUANTILES)
+    quantiles = {str(q): (float(v) if v is not None else None) for q, v in zip(GAP_QUANTILES, found)}
     return {"count": int(len(values)), "mean": float(values.mean()) if len(values) else None,
             "quantiles": quantiles, "clients_sampled": 1 / one_in}
