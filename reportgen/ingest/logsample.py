@@ -24,6 +24,8 @@ from reportgen.ingest.readers import SEPARATORS, _check_duplicate_names, _check_
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 5_000
 PANDAS_INDEX = re.compile(r"__index_level_\d+__")
+CSV_SUFFIXES = (".csv", ".tsv", ".txt")
+PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass
@@ -55,11 +57,16 @@ def read_sample(path: Path, settings: DataSettings) -> LogSample | None:
     Raise DataError for a file that cannot be read as what its name says.
     """
     suffix = path.suffix.lower()
-    if suffix in (".csv", ".tsv", ".txt"):
+    if suffix in CSV_SUFFIXES:
         return _csv_sample(path, settings)
-    if suffix in (".parquet", ".pq"):
+    if suffix in PARQUET_SUFFIXES:
         return _parquet_sample(path)
     return None
+
+
+def sampled(path: Path) -> bool:
+    """Return whether read_sample reads the first lines of `path` (CSV and Parquet), not the whole file."""
+    return path.suffix.lower() in CSV_SUFFIXES + PARQUET_SUFFIXES
 
 
 def _csv_sample(path: Path, settings: DataSettings) -> LogSample:
