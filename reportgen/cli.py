@@ -117,6 +117,7 @@ def analyze(reporter: Reporter, data, config, encoding, separator, sheet, engine
     pipeline.check_output_file(output)
     dataset = pipeline.load(settings, data, reporter)
     context = pipeline.analyse(dataset, settings, reporter, previous=previous)
+    del dataset  # the table is not needed to write its context: ten million clients' columns are a gigabyte
     path = write_context(output, context)
     reporter.result(_("Context written to {path}").format(path=path))
 

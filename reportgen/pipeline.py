@@ -196,6 +196,7 @@ def build(settings: Settings, data: str | None, out: str | None, reporter: Repor
     with RenderPool(formats, len(languages) * len(formats)) as pool:
         dataset = load(settings, data, reporter)
         context = analyse(dataset, settings, reporter, previous=previous, period=period)
+        del dataset  # the renderers read the context only: ten million clients' columns are a gigabyte
         return _render(context, settings, folder, languages, reporter, pool)
 
 

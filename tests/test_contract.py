@@ -8,6 +8,9 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from reportgen.config import Settings
 from reportgen.console import Reporter
@@ -147,3 +150,38 @@ def test_a_behaviour_context_follows_its_own_contract(tmp_path):
     broken = copy.deepcopy(context) | {"meta": {**context["meta"], "kind": "stocks"}}
     with pytest.raises(ContractError, match="meta.kind"):
         validate(broken)
+
+
+CLIENT_COLUMNS = ["id", "risk", "fold", "left", "group", "segment", "cluster", "value", "value_at_risk"]
+ENTRIES = [None, "x", "at_risk", True, 1, -1, 0.5, float("nan"), [1], {"a": 1}]
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(CLIENT_COLUMNS), entry=st.sampled_from(ENTRIES), where=st.floats(0, 1),
+       second=st.booleans())
+def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context, column, entry, where, second):
+    # validate() gives pydantic a few entries of each long list (reportgen.contract.long_lists): its verdict
+    # and the place it names must be pydantic's own on the whole lists, wherever the wrong entry is
+    from pydantic import ValidationError
+
+    from reportgen.contract import MODELS
+    from reportgen.contract.long_lists import LONG
+
+    broken = copy.deepcopy(context)
+    values = broken["prediction"]["clients"][column]
+    assert len(values) > LONG  # the sample's lists are long enough to be shortened
+    index = int(where * (len(values) - 1))
+    values[index] = entry
+    if second:  # the same entry twice: the first one is named
+        values[min(len(values) - 1, index + 7)] = entry
+    try:
+        MODELS["customers"].model_validate(broken, strict=True)
+        whole = None
+    except ValidationError as exc:
+        whole = ".".join(str(p) for p in exc.errors()[0]["loc"])
+    try:
+        validate(broken)
+        ours = None
+    except ContractError as exc:
+        ours = exc.path
+    assert ours == whole

@@ -102,7 +102,10 @@ def _cluster_names(clusters: np.ndarray) -> list[str]:
 def _nullable(values: np.ndarray) -> list[float | None]:
     """Return floats with missing values as None."""
     values = np.asarray(values, dtype=float)
-    return np.where(np.isfinite(values), values.astype(object), None).tolist()
+    out = values.tolist()  # one Python float a client, no object arrays on the way (ten million: 160 MB less)
+    for index in np.flatnonzero(~np.isfinite(values)).tolist():
+        out[index] = None
+    return out
 
 
 def previous_quarter_check(before: pd.DataFrame, before_roles: Roles, frame: pd.DataFrame, roles: Roles,

@@ -21,6 +21,7 @@ from __future__ import annotations
 from pydantic import Field, ValidationError
 
 from reportgen.contract.base import Part
+from reportgen.contract.long_lists import original_place, shorten
 from reportgen.contract.behaviour import BehaviourContext
 from reportgen.contract.churn import ChurnProneInterval, Factor, Overview, Test
 from reportgen.contract.comparison import Comparison
@@ -77,11 +78,12 @@ def validate(context: dict) -> dict:
     kind = context.get("meta", {}).get("kind") if isinstance(context, dict) else None
     if not isinstance(kind, str) or kind not in MODELS:
         raise ContractError("meta.kind", f"should be one of {', '.join(MODELS)}")
+    places: dict[tuple, list[int]] = {}
     try:
-        MODELS[kind].model_validate(context, strict=True)
+        MODELS[kind].model_validate(shorten(MODELS[kind], context, (), places), strict=True)
     except ValidationError as exc:
         first = exc.errors()[0]
-        path = ".".join(str(p) for p in first["loc"]) or "(top)"
+        path = ".".join(str(p) for p in original_place(first["loc"], places)) or "(top)"
         raise ContractError(path, first["msg"]) from None
     return context
 
