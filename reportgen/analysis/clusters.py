@@ -158,7 +158,9 @@ def _describe_columns(frame: pd.DataFrame, roles: Roles) -> dict:
     columns, impute, logged, levels, dropped = [], {}, [], {}, []
     for column in [*roles.numeric, *roles.binary]:
         values = frame[column].astype(float)
-        if values.notna().sum() == 0 or values.nunique() < 2:
+        # two distinct values at least: the smallest below the largest (counting every distinct value of ten
+        # million clients took 3 s)
+        if values.notna().sum() == 0 or not values.min() < values.max():
             dropped.append(column)
             continue
         impute[column] = float(values.median())

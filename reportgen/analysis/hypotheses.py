@@ -56,8 +56,11 @@ def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: i
     if reason:
         return {**test, **_not_computable(reason)}
     welch = _welch(churned, retained)
-    mann = _mann_whitney(churned, retained)
-    boot = bootstrap_median_difference(churned, retained, resamples, rng)
+    # each group sorted once, for the rank test and the bootstrap's law of the median (ten million clients:
+    # 2 s a sort of both groups)
+    ordered = np.sort(churned), np.sort(retained)
+    mann = _mann_whitney(*ordered)
+    boot = bootstrap_median_difference(churned, retained, resamples, rng, ordered)
     skew = max(abs(skewness(churned)), abs(skewness(retained)))
     lead, why = (mann, "skewed") if skew > SKEW_LIMIT else (welch, "near_symmetric")
     if lead["status"] != "ok":  # e.g. one group constant: the rank test may still run
@@ -129,12 +132,15 @@ def _crosstab(values: pd.Series, churn: np.ndarray) -> tuple[list[str], np.ndarr
 
 
 def bootstrap_median_difference(a: np.ndarray, b: np.ndarray, resamples: int, rng: np.random.Generator,
+                                ordered: tuple[np.ndarray, np.ndarray] | None = None,
                                 confidence: float = 0.95) -> dict:
-    """Return the median difference a - b with its percentile bootstrap interval."""
+    """Return the median difference a - b with its percentile bootstrap interval; `ordered` is (a, b)
+    sorted, when the caller has them."""
     if len(a) < MIN_GROUP or len(b) < MIN_GROUP:
         return {"method": "bootstrap_median_difference", **_not_computable("group_too_small")}
-    medians_a = _bootstrap_medians(a, resamples, rng)
-    medians_b = _bootstrap_medians(b, resamples, rng)
+    sa, sb = ordered or (None, None)
+    medians_a = _bootstrap_medians(a, resamples, rng, sa)
+    medians_b = _bootstrap_medians(b, resamples, rng, sb)
     diff = medians_a - medians_b
     tail = (1 - confidence) / 2
     low, high = np.quantile(diff, [tail, 1 - tail])
@@ -149,8 +155,9 @@ def bootstrap_median_difference(a: np.ndarray, b: np.ndarray, resamples: int, rn
     }
 
 
-def _bootstrap_medians(x: np.ndarray, resamples: int, rng: np.random.Generator) -> np.ndarray:
-    """Return `resamples` bootstrap medians of x.
+def _bootstrap_medians(x: np.ndarray, resamples: int, rng: np.random.Generator,
+                       ordered: np.ndarray | None = None) -> np.ndarray:
+    """Return `resamples` bootstrap medians of x (`ordered`: x sorted, or None).
 
     Small groups are resampled directly. For large ones the median of a resample is an order statistic
     whose law is known exactly: P(M* <= x_(j)) = P(Binomial(n, j/n) >= m) with m = ceil(n/2); drawing from
@@ -164,7 +171,7 @@ def _bootstrap_medians(x: np.ndarray, resamples: int, rng: np.random.Generator) 
             size = min(chunk, resamples - start)
             out[start:start + size] = np.median(x[rng.integers(0, n, size=(size, n))], axis=1)
         return out
-    ordered = np.sort(x)
+    ordered = np.sort(x) if ordered is None else ordered
     m = math.ceil(n / 2)
     # the law is concentrated within a few sqrt(n) of the middle; outside it the probabilities are < 1e-20
     half = int(12 * math.sqrt(n)) + 10
@@ -186,13 +193,13 @@ def _welch(a: np.ndarray, b: np.ndarray) -> dict:
             "difference": {"name": "mean", "value": float(a.mean() - b.mean())}}
 
 
-def _mann_whitney(a: np.ndarray, b: np.ndarray) -> dict:
-    """Return the Mann-Whitney U test with the rank-biserial correlation; not computable when all values tie."""
-    if np.all(a == a[0]) and np.all(b == a[0]):
+def _mann_whitney(sa: np.ndarray, sb: np.ndarray) -> dict:
+    """Return the Mann-Whitney U test of two sorted groups with the rank-biserial correlation; not computable
+    when all values tie."""
+    if sa[0] == sa[-1] == sb[0] == sb[-1]:
         return {"method": "mann_whitney", **_not_computable("all_values_equal")}
-    sa, sb = np.sort(a), np.sort(b)
     u, p = mann_whitney_sorted(sa, sb)
-    r = 1 - 2 * u / (len(a) * len(b))  # rank-biserial: P(a < b) - P(a > b), here signed as a vs b
+    r = 1 - 2 * u / (len(sa) * len(sb))  # rank-biserial: P(a < b) - P(a > b), here signed as a vs b
     return {"method": "mann_whitney", "status": "ok", "statistic": float(u), "p_value": float(p),
             "effect_size": {"name": "rank_biserial", "value": float(-r)},
             "difference": {"name": "median", "value": _sorted_median(sa) - _sorted_median(sb)}}
