@@ -918,3 +918,16 @@ def test_a_text_column_shares_one_string_per_distinct_text(cells):
     assert all(v is pd.NA for v in shared if pd.isna(v))
     present = [v for v in shared if not pd.isna(v)]
     assert len({id(v) for v in present}) == len(set(present))
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(ids=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "007"]), st.text(max_size=2)), max_size=30),
+       dtype=st.sampled_from(["string", "object", "str"]))
+def test_repeated_ids_and_duplicate_rows_are_pandas_own(ids, dtype):
+    # the ids are counted from a hash table's numbering (quality._duplicate_rows), missing ones included
+    from reportgen.ingest.quality import _duplicate_rows
+
+    frame = pd.DataFrame({"id": pd.Series(ids, dtype=dtype), "x": np.arange(len(ids)) % 2})
+    duplicated, repeats = _duplicate_rows(frame, "id")
+    assert repeats.to_numpy().tolist() == frame["id"].duplicated(keep=False).to_numpy().tolist()
+    assert duplicated.to_numpy().tolist() == frame.duplicated(keep="first").to_numpy().tolist()
