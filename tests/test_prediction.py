@@ -382,3 +382,12 @@ def test_ranking_figures_from_one_sort_are_scikit_learns(rows, share):
     k = max(1, min(len(y), round(len(y) * share)))
     top = sorted(range(len(p)), key=lambda i: (-p[i], i))[:k]
     assert out["precision_at_capacity"] == sum(y[i] for i in top) / k
+
+
+@given(p=st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 1.0]) | st.floats(0, 1), max_size=80))
+def test_lowest_first_is_numpys_stable_sort_from_the_riskiest_order(p):
+    # the calibration bins read the order riskiest() made, turned back (prediction_metrics.lowest_first)
+    from reportgen.analysis.prediction_metrics import lowest_first, riskiest
+
+    p = np.array(p, dtype=float)
+    assert lowest_first(riskiest(p, len(p)), p).tolist() == np.argsort(p, kind="stable").tolist()
