@@ -13,7 +13,6 @@ import math
 
 import numpy as np
 import pandas as pd
-from sklearn.model_selection import train_test_split
 
 from reportgen.analysis.conditions import MIN_CONDITION_LIFT, candidate_conditions
 from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
@@ -36,10 +35,28 @@ def discovery_rows(churn: np.ndarray, seed: int) -> np.ndarray:
     """Return a mask of the clients the search may look at: half the table (stratified by churn), capped."""
     n = len(churn)
     take = min(n // 2, MAX_DISCOVERY)
-    picked, _rest = train_test_split(np.arange(n), train_size=take, stratify=churn, random_state=seed)
+    picked = stratified_pick(churn, take, seed)
     mask = np.zeros(n, dtype=bool)
     mask[picked] = True
     return mask
+
+
+def stratified_pick(y: np.ndarray, take: int, seed: int) -> np.ndarray:
+    """Return the rows train_test_split(np.arange(len(y)), train_size=take, stratify=y, random_state=seed)
+    puts in its first part, drawn as it draws them; each class needs two rows at least.
+
+    scikit-learn's split also builds its second part, a Python list of every other row: 4.4 s of ten
+    million clients, against 0.8 s here. A test holds the two equal, row for row (a change of scikit-learn's
+    drawing would show there)."""
+    from sklearn.model_selection._split import _approximate_mode
+
+    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+    by_class = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+    rng = np.random.RandomState(seed)
+    taken = _approximate_mode(counts, take, rng)
+    _approximate_mode(counts - taken, len(y) - take, rng)  # the second part's counts, drawn as sklearn does
+    parts = [rows.take(rng.permutation(count), mode="clip")[:k] for rows, count, k in zip(by_class, counts, taken)]
+    return rng.permutation(np.concatenate(parts))
 
 
 def find_segments(frame: pd.DataFrame, roles: Roles, settings) -> dict:
