@@ -208,3 +208,19 @@ def test_text_dates_read_by_the_engines_reader_of_formats_as_by_the_layout(fmt):
             assert got == expected, (strptime, [(t, g, e) for t, g, e in zip(texts, got, expected) if g != e])
 
     check()
+
+
+@pytest.mark.parametrize("column", ["CustomerID", "InvoiceDate"])
+def test_a_parquet_log_with_a_column_of_categories_is_found_without_data_kind(tmp_path, column):
+    # pandas writes a category column as a Parquet dictionary, which the first lines cannot type: the table
+    # read whole is judged then (a review found it read as a customer table when only the first lines judged)
+    lines = pd.DataFrame({"CustomerID": [f"C{i % 7}" for i in range(50)],
+                          "InvoiceDate": pd.date_range("2024-01-01", periods=50, freq="D").strftime("%Y-%m-%d"),
+                          "Amount": [1.0 + i for i in range(50)]})
+    lines[column] = lines[column].astype("category")
+    path = tmp_path / "log.parquet"
+    lines.to_parquet(path)
+    dataset = load_dataset(path, make_settings())
+    assert dataset.kind == "transactions"
+    assert sorted(dataset.frame["client_id"]) == [f"C{i}" for i in range(7)]
+    assert int(dataset.frame["purchase_days"].sum()) == 50

@@ -36,11 +36,11 @@ def load_dataset(path: str | Path, settings: Settings, kind: str | None = None) 
             _("Unknown input kind {kind!r}.").format(kind=kind),
             hint=_("Use one of: {kinds}.").format(kinds=", ".join(known)),
         )
-    log = _as_log(Path(path), settings, kind)
+    log, judged = _as_log(Path(path), settings, kind)
     if log is not None:
         return log
     raw = _read(Path(path), settings)
-    if _workbook_log(raw, settings, kind):
+    if not judged and _workbook_log(raw, settings, kind):
         from reportgen.ingest.logsample import frame_sample, text_frame
         from reportgen.ingest.transactions import build_transactions
 
@@ -72,35 +72,41 @@ def _read(path: Path, settings: Settings) -> RawTable:
     return read_table(path, settings.data, text_columns=lambda names: id_columns(names, settings.columns))
 
 
-def _as_log(path: Path, settings: Settings, kind: str) -> Dataset | None:
-    """Return the log's dataset when `path` is a CSV or Parquet log (by data.kind or by its first lines), else
-    None (another format is read whole first; a missing or empty file is named by the reader)."""
+def _as_log(path: Path, settings: Settings, kind: str) -> tuple[Dataset | None, bool]:
+    """Return (the log's dataset when `path` is a CSV or Parquet log, by data.kind or by its first lines, else
+    None; whether the first lines showed it is not a log). Another format is read whole first, and a
+    missing or empty file is named by the reader.
+
+    The first lines show it only when there are some and every column is of a kind a log's columns can be:
+    a Parquet column of categories (kind 'other') is judged on the table read whole, as a workbook is."""
     from reportgen.ingest.logcolumns import is_log
     from reportgen.ingest.logsample import read_sample
     from reportgen.ingest.readers import check_readable
 
     if kind not in ("customers", LOG_KIND):
-        return None
+        return None, False
     check_readable(path)
     sample = read_sample(path, settings.data)
-    if sample is None or sample.rows.empty or not (kind == LOG_KIND or is_log(sample, settings.columns)):
-        return None  # other formats, and a header without rows, are read (and refused) by the readers
+    if sample is None or sample.rows.empty:
+        return None, False  # other formats, and a header without rows, are read (and refused) by the readers
+    if not (kind == LOG_KIND or is_log(sample, settings.columns)):
+        return None, "other" not in sample.types.values()
     from reportgen.ingest.transactions import build_transactions  # the engine is imported only for a log
 
-    return build_transactions(sample, settings)
+    return build_transactions(sample, settings), False
 
 
 def _workbook_log(raw: RawTable, settings: Settings, kind: str) -> bool:
-    """Return True when a table read whole (a workbook) is a log, by data.kind or by its columns."""
+    """Return True when a table read whole (a workbook) is a log, by data.kind or by its columns; the caller
+    skips it when the first lines showed it is not (_as_log: turning 5,000 rows of a customer table into
+    text again to judge them took a tenth of a second of every build)."""
     from reportgen.ingest.logcolumns import is_log
-    from reportgen.ingest.logsample import frame_sample, sampled, text_frame
+    from reportgen.ingest.logsample import frame_sample, text_frame
 
     if kind == LOG_KIND:
         return True
-    # a CSV or Parquet file's first lines were judged by _as_log already: turning 5,000 rows of a customer
-    # table into text again to judge them took a tenth of a second of every build
-    return kind == "customers" and not sampled(Path(raw.path)) and is_log(
-        frame_sample(text_frame(raw.frame.head(5000)), raw.path, raw.file_format), settings.columns)
+    return kind == "customers" and is_log(frame_sample(text_frame(raw.frame.head(5000)), raw.path,
+                                                       raw.file_format), settings.columns)
 
 
 def _check_named_columns(raw: RawTable, settings: Settings) -> None:

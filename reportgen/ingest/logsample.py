@@ -64,11 +64,6 @@ def read_sample(path: Path, settings: DataSettings) -> LogSample | None:
     return None
 
 
-def sampled(path: Path) -> bool:
-    """Return whether read_sample reads the first lines of `path` (CSV and Parquet), not the whole file."""
-    return path.suffix.lower() in CSV_SUFFIXES + PARQUET_SUFFIXES
-
-
 def _csv_sample(path: Path, settings: DataSettings) -> LogSample:
     """Return the first records of a CSV file, decoded and split as the whole file will be."""
     shown = str(path)
