@@ -8,7 +8,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, given
+from hypothesis import HealthCheck, example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
@@ -153,15 +153,20 @@ def test_a_behaviour_context_follows_its_own_contract(tmp_path):
 
 
 CLIENT_COLUMNS = ["id", "risk", "fold", "left", "group", "segment", "cluster", "value", "value_at_risk"]
-ENTRIES = [None, "x", "at_risk", True, 1, -1, 0.5, float("nan"), [1], {"a": 1}]
+ENTRIES = [None, "x", "bogus", "at_risk", "C1", True, 1, -1, 2**1024, -(2**1100), 0.5, float("nan"), [1],
+           {"a": 1}, pd.NA]
 
 
-@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(column=st.sampled_from(CLIENT_COLUMNS), entry=st.sampled_from(ENTRIES), where=st.floats(0, 1),
-       second=st.booleans())
-def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context, column, entry, where, second):
+@hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(CLIENT_COLUMNS), entries=st.lists(st.sampled_from(ENTRIES), min_size=1, max_size=3),
+       wheres=st.lists(st.floats(0, 1), min_size=3, max_size=3))
+@example(column="risk", entries=[1, 2**1024], wheres=[0.001, 0.5, 0])  # a small int first: its type is fine
+@example(column="value", entries=[1, 2**1024], wheres=[0.001, 0.5, 0])
+@example(column="group", entries=["bogus", [1]], wheres=[0.3, 0.4, 0])  # then an unhashable entry
+@example(column="group", entries=["bogus", pd.NA], wheres=[0.3, 0.4, 0])
+def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context, column, entries, wheres):
     # validate() gives pydantic a few entries of each long list (reportgen.contract.long_lists): its verdict
-    # and the place it names must be pydantic's own on the whole lists, wherever the wrong entry is
+    # and the place it names must be pydantic's own on the whole lists, wherever the wrong entries are
     from pydantic import ValidationError
 
     from reportgen.contract import MODELS
@@ -170,10 +175,8 @@ def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context,
     broken = copy.deepcopy(context)
     values = broken["prediction"]["clients"][column]
     assert len(values) > LONG  # the sample's lists are long enough to be shortened
-    index = int(where * (len(values) - 1))
-    values[index] = entry
-    if second:  # the same entry twice: the first one is named
-        values[min(len(values) - 1, index + 7)] = entry
+    for entry, where in zip(entries, wheres):
+        values[int(where * (len(values) - 1))] = entry
     try:
         MODELS["customers"].model_validate(broken, strict=True)
         whole = None

@@ -2,9 +2,11 @@
 that stand for all the others.
 
 Validating ten million clients' lists, pydantic built a new list of every one (1 GB more at the peak of
-`analyze`). Every entry of a list of plain values is checked by its type, which a list has few of: pydantic
-checks the first entries and the first entry of each type (of each value, where the annotation names
-values, e.g. Literal['at_risk', ...]), and an error names the entry's place in the whole list.
+`analyze`). An entry of a list of plain values is valid or not by its type, but for two cases: a value a
+Literal does not name ('at_risk' is one of four), and an int too large for a float field. So pydantic checks
+the first entries, the first entry of each type, the first text a Literal does not name and the first int
+too large for a float, which include the first invalid entry if there is one; an error names its place in
+the whole list.
 """
 
 from __future__ import annotations
@@ -53,7 +55,7 @@ def _shorten_value(annotation, value, place: tuple, places: dict[tuple, list[int
         return value if all(out[k] is value[k] for k in value) else out
     if origin is list and isinstance(value, list) and len(args) == 1:
         if _plain(args[0]):
-            return _shortened(value, _names_values(args[0]), place, places) if len(value) > LONG else value
+            return _shortened(value, args[0], place, places) if len(value) > LONG else value
         out = [_shorten_value(args[0], item, (*place, i), places) for i, item in enumerate(value)]
         return value if all(a is b for a, b in zip(out, value)) else out
     return value
@@ -69,28 +71,66 @@ def _plain(annotation) -> bool:
     return annotation in (str, int, float, bool, type(None))
 
 
-def _names_values(annotation) -> bool:
-    """Return True when `annotation` names the values it allows (a Literal), so that each value is checked."""
+def _named(annotation) -> frozenset:
+    """Return the values the Literals of `annotation` name (empty when it has none)."""
     origin = get_origin(annotation)
     if origin is Literal:
-        return True
-    return origin in (Union, types.UnionType) and any(_names_values(arg) for arg in get_args(annotation))
+        return frozenset(get_args(annotation))
+    if origin in (Union, types.UnionType):
+        return frozenset().union(*(_named(arg) for arg in get_args(annotation)))
+    return frozenset()
 
 
-def _shortened(values: list, by_value: bool, place: tuple, places: dict[tuple, list[int]]) -> list:
-    """Return the first entries of `values` and the first entry of each type (or, `by_value`, of each value),
-    recording their indexes in `places`."""
-    kept = list(range(min(FIRST, len(values))))
-    firsts = {operator.indexOf(map(type, values), kind) for kind in set(map(type, values))}
-    if by_value:
-        try:
-            # the values a Literal allows are few; a value found by equality is that value (NaN is not)
-            firsts |= {operator.indexOf(values, v) for v in set(values) if v == v}
-        except TypeError:  # an unhashable entry (a list, a dict): its type is wrong, and is kept already
-            pass
-    kept += sorted(firsts - set(kept))
+def _takes_float(annotation) -> bool:
+    """Return True when `annotation` takes a float (and so an int that fits one)."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        return any(_takes_float(arg) for arg in get_args(annotation))
+    return annotation is float
+
+
+def _shortened(values: list, annotation, place: tuple, places: dict[tuple, list[int]]) -> list:
+    """Return the entries of `values` that decide its verdict (see the module), recording their indexes in
+    `places`."""
+    kinds = set(map(type, values))
+    kept = set(range(min(FIRST, len(values))))
+    kept |= {operator.indexOf(map(type, values), kind) for kind in kinds}
+    named = _named(annotation)
+    if named:
+        kept |= _first_unnamed(values, named)
+    if int in kinds and _takes_float(annotation):
+        kept |= _first_too_large(values, kinds)
+    kept = sorted(kept)
     places[place] = kept
     return [values[i] for i in kept]
+
+
+def _first_unnamed(values: list, named: frozenset) -> set[int]:
+    """Return the index of the first entry of a named value's type that is not a named value (none: empty)."""
+    kinds = tuple({type(v) for v in named})
+    try:
+        # the distinct entries first (a set, at C speed): a valid list has as few as the Literal names
+        if not any(isinstance(v, kinds) and v not in named for v in set(values)):
+            return set()
+    except TypeError:  # an unhashable entry (a list, a dict): its type is wrong; look for what comes before it
+        pass
+    return {next((i for i, v in enumerate(values) if isinstance(v, kinds) and v not in named), 0)}
+
+
+def _first_too_large(values: list, kinds: set) -> set[int]:
+    """Return the index of the first int too large for a float (none: empty)."""
+    ints = values if kinds == {int} else [v for v in values if type(v) is int]
+    if _fits_float(min(ints)) and _fits_float(max(ints)):  # every int between fits too
+        return set()
+    return {next(i for i, v in enumerate(values) if type(v) is int and not _fits_float(v))}
+
+
+def _fits_float(number: int) -> bool:
+    """Return True when an int converts to a float (pydantic's strict float takes it then)."""
+    try:
+        float(number)
+    except OverflowError:
+        return False
+    return True
 
 
 def original_place(loc: tuple, places: dict[tuple, list[int]]) -> tuple:
