@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from reportgen.i18n.catalogs import get_translations
+from reportgen.errors import DataError
 from reportgen.ingest import load_dataset
 from tests.conftest import settings as make_settings
 
@@ -224,3 +225,26 @@ def test_a_parquet_log_with_a_column_of_categories_is_found_without_data_kind(tm
     assert dataset.kind == "transactions"
     assert sorted(dataset.frame["client_id"]) == [f"C{i}" for i in range(7)]
     assert int(dataset.frame["purchase_days"].sum()) == 50
+
+
+def test_a_parquet_log_with_dates_written_as_numbers_is_refused_as_a_log_not_read_as_clients(tmp_path):
+    # the first lines type 20240105 as a number, which no date column is: the table read whole shows the text
+    lines = pd.DataFrame({"CustomerID": [f"C{i % 7}" for i in range(60)],
+                          "InvoiceDate": [20240101 + i % 28 for i in range(60)],
+                          "Amount": [1.0 + i for i in range(60)]})
+    path = tmp_path / "log.parquet"
+    lines.to_parquet(path)
+    with pytest.raises(DataError) as caught:
+        load_dataset(path, make_settings())
+    assert "InvoiceDate" in caught.value.message
+
+
+def test_a_csv_log_whose_first_megabyte_shows_fewer_lines_than_the_second_look_is_still_found(tmp_path):
+    # long lines: the first look reads 1 MB, fewer than 5,000 lines, all without a date; the table read whole
+    # is judged on 5,000 lines, as before
+    note = "x" * 400
+    rows = [f"C{i % 50},{'' if i < 3000 else '2024-01-%02d' % (1 + i % 28)},{1 + i % 9}.5,{note}" for i in range(6000)]
+    path = tmp_path / "log.csv"
+    path.write_text("CustomerID,InvoiceDate,Amount,Note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    assert path.stat().st_size > (1 << 20)
+    assert load_dataset(path, make_settings()).kind == "transactions"

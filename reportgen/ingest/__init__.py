@@ -77,10 +77,12 @@ def _as_log(path: Path, settings: Settings, kind: str) -> tuple[Dataset | None, 
     None; whether the first lines showed it is not a log). Another format is read whole first, and a
     missing or empty file is named by the reader.
 
-    The first lines show it only when there are some and every column is of a kind a log's columns can be:
-    a Parquet column of categories (kind 'other') is judged on the table read whole, as a workbook is."""
+    The first lines show it only for a CSV file, whose first lines are the text the table read whole would
+    show, and only when they are as many as that look takes (SAMPLE_ROWS, or the whole file). A Parquet
+    file's types hide what the text shows (dates written as numbers, columns of categories): it is judged
+    again on the table read whole, as a workbook is."""
     from reportgen.ingest.logcolumns import is_log
-    from reportgen.ingest.logsample import read_sample
+    from reportgen.ingest.logsample import SAMPLE_BYTES, SAMPLE_ROWS, read_sample
     from reportgen.ingest.readers import check_readable
 
     if kind not in ("customers", LOG_KIND):
@@ -90,7 +92,8 @@ def _as_log(path: Path, settings: Settings, kind: str) -> tuple[Dataset | None, 
     if sample is None or sample.rows.empty:
         return None, False  # other formats, and a header without rows, are read (and refused) by the readers
     if not (kind == LOG_KIND or is_log(sample, settings.columns)):
-        return None, "other" not in sample.types.values()
+        whole = len(sample.rows) >= SAMPLE_ROWS or path.stat().st_size <= SAMPLE_BYTES
+        return None, sample.file_format == "csv" and whole
     from reportgen.ingest.transactions import build_transactions  # the engine is imported only for a log
 
     return build_transactions(sample, settings), False
@@ -98,8 +101,8 @@ def _as_log(path: Path, settings: Settings, kind: str) -> tuple[Dataset | None, 
 
 def _workbook_log(raw: RawTable, settings: Settings, kind: str) -> bool:
     """Return True when a table read whole (a workbook) is a log, by data.kind or by its columns; the caller
-    skips it when the first lines showed it is not (_as_log: turning 5,000 rows of a customer table into
-    text again to judge them took a tenth of a second of every build)."""
+    skips it when a CSV file's first lines showed it is not (_as_log: turning 5,000 rows of a customer table
+    into text again to judge them took a tenth of a second of every build)."""
     from reportgen.ingest.logcolumns import is_log
     from reportgen.ingest.logsample import frame_sample, text_frame
 
