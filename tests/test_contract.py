@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import copy
 import json
+from decimal import Decimal
+from fractions import Fraction
 
 import numpy as np
 import pandas as pd
@@ -153,8 +155,13 @@ def test_a_behaviour_context_follows_its_own_contract(tmp_path):
 
 
 CLIENT_COLUMNS = ["id", "risk", "fold", "left", "group", "segment", "cluster", "value", "value_at_risk"]
-ENTRIES = [None, "x", "bogus", "at_risk", "C1", True, 1, -1, 2**1024, -(2**1100), 0.5, float("nan"), [1],
-           {"a": 1}, pd.NA]
+class _Int(int):
+    """An int subclass: pydantic checks its value, not only its type."""
+
+
+ENTRIES = [None, "x", "bogus", "at_risk", "C1", "\ud800", np.str_("a"), np.str_("\ud800"), True, 1, -1, 2**1024,
+           -(2**1100), _Int(1), _Int(2**1024), Fraction(1, 2), Fraction(10**400), Decimal("sNaN"), 0.5,
+           float("nan"), [1], {"a": 1}, pd.NA]
 
 
 @hypothesis_settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -164,6 +171,10 @@ ENTRIES = [None, "x", "bogus", "at_risk", "C1", True, 1, -1, 2**1024, -(2**1100)
 @example(column="value", entries=[1, 2**1024], wheres=[0.001, 0.5, 0])
 @example(column="group", entries=["bogus", [1]], wheres=[0.3, 0.4, 0])  # then an unhashable entry
 @example(column="group", entries=["bogus", pd.NA], wheres=[0.3, 0.4, 0])
+@example(column="id", entries=[np.str_("a"), np.str_("\ud800")], wheres=[0.01, 0.5, 0])  # the same type, valid
+@example(column="risk", entries=[_Int(1), _Int(2**1024)], wheres=[0.01, 0.5, 0])      # first, then invalid
+@example(column="value", entries=[Fraction(1, 2), Fraction(10**400)], wheres=[0.01, 0.5, 0])
+@example(column="segment", entries=["\ud800"], wheres=[0.5, 0, 0])  # a lone surrogate: valid in a str
 def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context, column, entries, wheres):
     # validate() gives pydantic a few entries of each long list (reportgen.contract.long_lists): its verdict
     # and the place it names must be pydantic's own on the whole lists, wherever the wrong entries are

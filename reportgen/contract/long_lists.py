@@ -2,11 +2,12 @@
 that stand for all the others.
 
 Validating ten million clients' lists, pydantic built a new list of every one (1 GB more at the peak of
-`analyze`). An entry of a list of plain values is valid or not by its type, but for two cases: a value a
-Literal does not name ('at_risk' is one of four), and an int too large for a float field. So pydantic checks
-the first entries, the first entry of each type, the first text a Literal does not name and the first int
-too large for a float, which include the first invalid entry if there is one; an error names its place in
-the whole list.
+`analyze`). When every entry is exactly a str, int, float, bool or None, its verdict follows from its type
+alone but for two cases, each checked over the whole list at C speed: a text a Literal does not name, and an
+int too large for a float field (a subclass of str or int, a Fraction, is checked by its value). Then
+pydantic checks the first entries and the first entry of each type, which include the first invalid entry
+if there is one, and an error names its place in the whole list; otherwise (another type, or one of the
+two cases) it is given the whole list, as before.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pydantic import BaseModel
 # Lists at most this long are validated entry by entry, as they are
 LONG = 1_000
 FIRST = 64  # the first entries of a long list are validated as they are, beside one of each type
+EXACT = {str, int, float, bool, type(None)}  # the types whose entries may stand for others of their type
 
 
 def shorten(model: type[BaseModel], data, place: tuple, places: dict[tuple, list[int]]):
@@ -90,38 +92,31 @@ def _takes_float(annotation) -> bool:
 
 def _shortened(values: list, annotation, place: tuple, places: dict[tuple, list[int]]) -> list:
     """Return the entries of `values` that decide its verdict (see the module), recording their indexes in
-    `places`."""
+    `places`; or `values` itself when an entry's verdict may depend on more than its type."""
     kinds = set(map(type, values))
+    if not kinds <= EXACT or not _by_type(values, kinds, annotation):
+        return values
     kept = set(range(min(FIRST, len(values))))
     kept |= {operator.indexOf(map(type, values), kind) for kind in kinds}
-    named = _named(annotation)
-    if named:
-        kept |= _first_unnamed(values, named)
-    if int in kinds and _takes_float(annotation):
-        kept |= _first_too_large(values, kinds)
     kept = sorted(kept)
     places[place] = kept
     return [values[i] for i in kept]
 
 
-def _first_unnamed(values: list, named: frozenset) -> set[int]:
-    """Return the index of the first entry of a named value's type that is not a named value (none: empty)."""
-    kinds = tuple({type(v) for v in named})
-    try:
-        # the distinct entries first (a set, at C speed): a valid list has as few as the Literal names
-        if not any(isinstance(v, kinds) and v not in named for v in set(values)):
-            return set()
-    except TypeError:  # an unhashable entry (a list, a dict): its type is wrong; look for what comes before it
-        pass
-    return {next((i for i, v in enumerate(values) if isinstance(v, kinds) and v not in named), 0)}
-
-
-def _first_too_large(values: list, kinds: set) -> set[int]:
-    """Return the index of the first int too large for a float (none: empty)."""
-    ints = values if kinds == {int} else [v for v in values if type(v) is int]
-    if _fits_float(min(ints)) and _fits_float(max(ints)):  # every int between fits too
-        return set()
-    return {next(i for i, v in enumerate(values) if type(v) is int and not _fits_float(v))}
+def _by_type(values: list, kinds: set, annotation) -> bool:
+    """Return True when each entry's verdict follows from its type: every value of a Literal's type is one
+    it names, and every int fits a float where floats are taken."""
+    named = _named(annotation)
+    if named:
+        named_kinds = tuple({type(v) for v in named})
+        # the distinct entries (a set, at C speed): a valid list has as few as the Literal names
+        if any(isinstance(v, named_kinds) and v not in named for v in set(values)):
+            return False
+    if int in kinds and _takes_float(annotation):
+        ints = values if kinds == {int} else [v for v in values if type(v) is int]
+        if not (_fits_float(min(ints)) and _fits_float(max(ints))):  # every int between them fits too
+            return False
+    return True
 
 
 def _fits_float(number: int) -> bool:
