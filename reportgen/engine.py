@@ -171,6 +171,8 @@ class Engine:
 
 
 HASH_MACRO = "rg_hash"
+
+
 @functools.cache
 def _hash_macro():
     """Return the engine's hash macro (made when the connection opens) as an Ibis builtin scalar function."""

@@ -24,8 +24,6 @@ from reportgen.ingest.readers import SEPARATORS, _check_duplicate_names, _check_
 SAMPLE_BYTES = 1 << 20
 SAMPLE_ROWS = 5_000
 PANDAS_INDEX = re.compile(r"__index_level_\d+__")
-CSV_SUFFIXES = (".csv", ".tsv", ".txt")
-PARQUET_SUFFIXES = (".parquet", ".pq")
 
 
 @dataclass
@@ -57,9 +55,9 @@ def read_sample(path: Path, settings: DataSettings) -> LogSample | None:
     Raise DataError for a file that cannot be read as what its name says.
     """
     suffix = path.suffix.lower()
-    if suffix in CSV_SUFFIXES:
+    if suffix in (".csv", ".tsv", ".txt"):
         return _csv_sample(path, settings)
-    if suffix in PARQUET_SUFFIXES:
+    if suffix in (".parquet", ".pq"):
         return _parquet_sample(path)
     return None
 
