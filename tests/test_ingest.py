@@ -922,12 +922,15 @@ def test_a_text_column_shares_one_string_per_distinct_text(cells):
 
 @hsettings(max_examples=300, deadline=None)
 @given(ids=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "007"]), st.text(max_size=2)), max_size=30),
-       dtype=st.sampled_from(["string", "object", "str"]))
-def test_repeated_ids_and_duplicate_rows_are_pandas_own(ids, dtype):
-    # the ids are counted from a hash table's numbering (quality._duplicate_rows), missing ones included
+       dtype=st.sampled_from(["string", "string[pyarrow]", "string[python]", "object", "str"]),
+       split=st.integers(0, 30))
+def test_repeated_ids_and_duplicate_rows_are_pandas_own(ids, dtype, split):
+    # the ids are counted from a hash table's numbering (quality._duplicate_rows: Arrow's for Arrow text, in
+    # one piece or in chunks, as a concatenated column holds them), missing ones included
     from reportgen.ingest.quality import _duplicate_rows
 
-    frame = pd.DataFrame({"id": pd.Series(ids, dtype=dtype), "x": np.arange(len(ids)) % 2})
+    column = pd.concat([pd.Series(ids[:split], dtype=dtype), pd.Series(ids[split:], dtype=dtype)], ignore_index=True)
+    frame = pd.DataFrame({"id": column, "x": np.arange(len(ids)) % 2})
     duplicated, repeats = _duplicate_rows(frame, "id")
     assert repeats.to_numpy().tolist() == frame["id"].duplicated(keep=False).to_numpy().tolist()
     assert duplicated.to_numpy().tolist() == frame.duplicated(keep="first").to_numpy().tolist()
