@@ -1,4 +1,5 @@
-"""Assemble the context: the one JSON-serialisable contract between the analysis and the renderers."""
+"""Assemble the context: the one JSON-serialisable contract between the analysis and the renderers (its
+per-client columns held as arrays until written: contract.column)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ import orjson
 from reportgen import __version__
 from reportgen.analysis.playbook import playbook_texts
 from reportgen.contract import SCHEMA_VERSION, ContractError, validate
+from reportgen.contract.column import Column
 
 
 def assemble(dataset, results: dict, settings, playbook: dict, period: str, groups: list[dict],
@@ -89,7 +91,10 @@ LONG_LIST = 64  # a list of plain values longer than this (one entry per client)
 
 
 def to_plain(value):
-    """Return `value` with numpy scalars and arrays made Python, NaN and inf made None, tuples made lists."""
+    """Return `value` with numpy scalars and arrays made Python, NaN and inf made None, tuples made lists
+    (a Column stays as it is: it reads and writes as such a list)."""
+    if isinstance(value, Column):
+        return value
     if isinstance(value, dict):
         return {str(k): to_plain(v) for k, v in value.items()}
     if isinstance(value, list) and len(value) > LONG_LIST and _already_plain(value):
@@ -141,9 +146,14 @@ def dump_parts(context: dict) -> Iterator[bytes]:
     Yielded a list at a time, so that ten million clients are never one string in memory.
     """
     token = f"\x00{uuid.uuid4().hex}:"
-    long_lists: list[list] = []
+    long_lists: list[list | Column] = []
 
     def shrink(value):
+        if isinstance(value, Column):
+            if len(value) <= LONG_LIST:
+                return list(value)
+            long_lists.append(value)
+            return f"{token}{len(long_lists) - 1}"
         if isinstance(value, dict):
             return {k: shrink(v) for k, v in value.items()}
         if isinstance(value, list):
@@ -163,8 +173,10 @@ def dump_parts(context: dict) -> Iterator[bytes]:
     yield text[start:].encode("utf-8")
 
 
-def _long_list(values: list) -> bytes:
-    """Return a list of plain, finite values as one line of JSON, in UTF-8."""
+def _long_list(values: list | Column) -> bytes:
+    """Return a list of plain, finite values (or a Column) as one line of JSON, in UTF-8."""
+    if isinstance(values, Column):
+        return values.to_json()
     try:
         return orjson.dumps(values)  # bytes, written as they are: no text copy of ten million values
     except orjson.JSONEncodeError:  # an integer beyond 64 bits, which orjson refuses and json writes

@@ -255,14 +255,15 @@ def roles_for(frame: pd.DataFrame) -> Roles:
 def run_engine(frame: pd.DataFrame, **analysis) -> dict:
     settings = AnalysisSettings(**analysis)
     result = analyse_customers(frame, roles_for(frame), settings, playbook_for(Settings()))
-    json.dumps(dumps_safe(result), allow_nan=False)  # plain data, no NaN
+    dumps_safe(result)  # plain data, no NaN
     return result
 
 
-def dumps_safe(result: dict) -> dict:
-    from reportgen.context import to_plain
+def dumps_safe(result: dict) -> str:
+    """Return the result as the context's writer writes it (NaN refused; per-client Columns as lists)."""
+    from reportgen.context import dumps, to_plain
 
-    return to_plain(result)
+    return dumps(to_plain(result))
 
 
 def test_no_churned_client():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import math
 from decimal import Decimal
 from fractions import Fraction
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 
 from reportgen.config import Settings
 from reportgen.console import Reporter
+from reportgen.context import dumps  # the context as written: its columns are arrays
 from reportgen.contract import SCHEMA_VERSION, ContractError, validate
 from reportgen.ingest import load_dataset
 from reportgen.pipeline import analyse
@@ -27,7 +29,7 @@ def context():
     """Return the bundled sample's context as JSON would give it back."""
     settings = Settings()
     built = analyse(load_dataset(SAMPLE_DATA, settings), settings, Reporter(-1), period="2026-Q3")
-    return json.loads(json.dumps(built))
+    return json.loads(dumps(built))
 
 
 def test_the_sample_context_follows_the_contract(context):
@@ -96,7 +98,7 @@ def test_degenerate_tables_give_valid_contexts(tmp_path):
         path = tmp_path / f"{name}.csv"
         frame.to_csv(path, index=False)
         context = analyse(load_dataset(path, settings), settings, Reporter(-1), period="2026-Q3")
-        validate(json.loads(json.dumps(context)))
+        validate(json.loads(dumps(context)))
         assert context["segments"] == [] and context["segment_search"]["reason"]
 
 
@@ -199,3 +201,78 @@ def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context,
     except ContractError as exc:
         ours = exc.path
     assert ours == whole
+
+
+FLOAT_COLUMNS, INT_COLUMNS = ["risk", "value", "value_at_risk"], ["fold", "left"]
+CODED_COLUMNS = ["group", "segment", "cluster"]
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(column=st.sampled_from(FLOAT_COLUMNS + INT_COLUMNS + CODED_COLUMNS),
+       changes=st.lists(st.tuples(st.floats(0, 1), st.sampled_from([float("nan"), float("inf"), -float("inf"), 0.25,
+                                                                     -1, 7, "bogus", None, "at_risk", "C1"])),
+                        max_size=3))
+@example(column="risk", changes=[(0.5, float("nan"))])  # missing where the contract takes no None
+@example(column="group", changes=[(0.5, "bogus")])     # a name the Literal does not know, far down the list
+@example(column="value", changes=[(0.9, float("inf")), (0.2, 0.25)])
+def test_a_column_held_as_an_array_reads_writes_and_validates_as_its_list(context, column, changes):
+    # the analysis hands per-client columns over as arrays (contract.column.Column): what reads them, the
+    # context's writer and validate() must see exactly the plain list they stand for
+    from pydantic import ValidationError
+
+    from reportgen.contract import MODELS
+    from reportgen.contract.column import Column
+
+    plain = list(context["prediction"]["clients"][column])
+    if column in CODED_COLUMNS:
+        names = list(dict.fromkeys(plain + [v for _, v in changes if v is None or isinstance(v, str)]))
+        codes = np.array([names.index(v) for v in plain])
+        for where, v in changes:
+            if v is None or isinstance(v, str):
+                codes[int(where * (len(plain) - 1))] = names.index(v)
+        array = Column(codes, names=names)
+        expected = [names[c] for c in codes]
+    else:
+        kind = float if column in FLOAT_COLUMNS else np.int64
+        values = np.array([np.nan if v is None else v for v in plain], dtype=kind)
+        for where, v in changes:
+            if isinstance(v, (int, float)) and (kind is float or (isinstance(v, int))):
+                values[int(where * (len(plain) - 1))] = v
+        array = Column(values)
+        expected = [None if isinstance(v, float) and not math.isfinite(v) else v for v in values.tolist()]
+    assert list(array) == expected and len(array) == len(expected)
+    assert [array[i] for i in range(0, len(expected), 97)] == expected[::97]
+    as_list = copy.deepcopy(context)
+    as_list["prediction"]["clients"][column] = expected
+    as_array = copy.deepcopy(context)
+    as_array["prediction"]["clients"][column] = array
+    assert dumps(as_array) == dumps(as_list)
+    try:
+        MODELS["customers"].model_validate(as_list, strict=True)
+        whole = None
+    except ValidationError as exc:
+        whole = ".".join(str(p) for p in exc.errors()[0]["loc"])
+    try:
+        validate(as_array)
+        ours = None
+    except ContractError as exc:
+        ours = exc.path
+    assert ours == whole
+
+
+def test_a_short_column_reads_as_a_list_and_refuses_what_it_cannot_hold():
+    from reportgen.contract.column import Column
+
+    floats = Column(np.array([0.5, np.nan, np.inf, 2.0]))
+    assert floats == [0.5, None, None, 2.0] and floats[-1] == 2.0 and floats[1:3] == [None, None]
+    assert floats.to_json() == b"[0.5,null,null,2.0]" and np.isnan(np.asarray(floats)[1])
+    assert floats.deciding(1) == ([0, 1], [0.5, None])
+    coded = Column(np.array([1, 0, 1]), names=["a", None])
+    assert list(coded) == [None, "a", None] and coded.to_json() == b'[null,"a",null]'
+    assert Column(np.array([True, False])) == [1, 0] and Column.missing(2) == [None, None]
+    with pytest.raises(IndexError):
+        floats[4]
+    with pytest.raises(ValueError):
+        Column(np.array([0, 2]), names=["a", "b"])
+    with pytest.raises(TypeError):
+        Column(np.array(["a"], dtype=object))

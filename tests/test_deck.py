@@ -9,6 +9,7 @@ from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE, PP_PLACEHOLDER
 from pptx.util import Inches
 
+from reportgen.context import dumps  # the context as written: its columns are arrays
 from reportgen.errors import TemplateError
 from reportgen.render.deck import render_deck
 from tests.conftest import LANGS, build_all  # noqa: F401  (build_all: re-exported for tests/test_pdf.py)
@@ -172,7 +173,7 @@ def test_potx_and_broken_templates_are_refused(tmp_path, context):
 
 
 def test_control_characters_in_data_never_reach_a_slide(tmp_path, context):
-    dirty = json.loads(json.dumps(context))
+    dirty = json.loads(dumps(context))
     dirty["meta"]["organisation"] = "Bank\x07 of\x0b Tests\ufffe\ufffftm"
     dirty["value_labels"] = {"city": {"en": {v: f"{v}\x00\x1f" for v in ("Ярославль", "Рыбинск", "Ростов")}}}
     out = render_deck(dirty, "en", tmp_path / "deck.pptx")
@@ -184,7 +185,7 @@ def test_control_characters_in_data_never_reach_a_slide(tmp_path, context):
 
 
 def test_long_lists_are_split_across_slides(tmp_path, context):
-    crowded = json.loads(json.dumps(context))
+    crowded = json.loads(dumps(context))
     rule = crowded["segments"][0]
     crowded["segments"] = crowded["segments"][:1]
     long_text = "Offer a very long, very detailed retention action " * 12

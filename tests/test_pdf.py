@@ -8,6 +8,7 @@ import pandas as pd
 import pytest
 from pypdf import PdfReader
 
+from reportgen.context import dumps  # the context as written: its columns are arrays
 from reportgen.errors import TemplateError
 from reportgen.render import pdf as pdf_module
 from reportgen.render.pdf import render_pdf
@@ -97,7 +98,7 @@ def test_user_html_template_is_used(tmp_path, context):
 
 
 def test_data_is_escaped_not_run(tmp_path, context):
-    hostile = json.loads(json.dumps(context))
+    hostile = json.loads(dumps(context))
     hostile["meta"]["title"] = "<b>{{ 7*7 }}</b><script>x</script>"
     out = render_pdf(hostile, "en", tmp_path / "s.pdf", tmp_path / "charts")
     text = pdf_text(out)
@@ -160,7 +161,7 @@ def test_missing_font_is_a_clear_error(tmp_path, context, monkeypatch):
 
 
 def test_long_tables_are_capped(tmp_path, context):
-    crowded = json.loads(json.dumps(context))
+    crowded = json.loads(dumps(context))
     crowded["tests"] = crowded["tests"] * 40  # hundreds of rows
     out = render_pdf(crowded, "en", tmp_path / "s.pdf", tmp_path / "charts")
     assert len(PdfReader(str(out)).pages) <= 6
@@ -177,7 +178,7 @@ def test_charts_are_vector_and_closed(tmp_path, context):
 
 
 def test_a_glyph_no_font_has_fails_the_chart(tmp_path, context):
-    odd = json.loads(json.dumps(context))
+    odd = json.loads(dumps(context))
     odd["value_labels"] = {"city": {"en": {"Ярославль": "東京"}}}
     # the city becomes part of a persona's name, which labels a bar of the personas chart
     odd["segments"][0]["rule"].append({"feature": "city", "op": "==", "value": "Ярославль"})

@@ -35,6 +35,7 @@ from reportgen.analysis.prediction import FOLDS, Fitted, predict_churn
 from reportgen.analysis.prediction_metrics import contacts, score_metrics
 from reportgen.analysis.prediction_models import CALIBRATION_METHOD, CALIBRATION_SHARE, encode, fit_calibrated
 from reportgen.analysis.rfm import SEGMENTS
+from reportgen.contract.column import Column
 
 DENSITY_FLOOR = 0.01  # quantile of the positive lifetime values below which a client is left out of the picture
 
@@ -81,18 +82,24 @@ def predict_log(frame: pd.DataFrame, log: dict, groups: pd.DataFrame, per_client
     group, thresholds = draw_groups(risk, value, lapsed, share, settings.high_value_share)
     stake = at_stake(value, risk)
     left = lapsed.astype(int)
-    prediction["clients"] = {
-        "id": ids.tolist(), "risk": risk.tolist(), "fold": [-1] * len(ids), "left": left.tolist(),
-        "group": [GROUPS[g] for g in group], "segment": groups["segment"].astype(str).tolist(),
-        "cluster": [None if c is None else str(c) for c in groups["cluster"]],
-        "value": value.tolist() if value is not None else [None] * len(ids),
-        "value_at_risk": stake.tolist() if stake is not None else [None] * len(ids), "extra": {}}
+    prediction["clients"] = {  # arrays, not lists of Python objects (see Column)
+        "id": ids.tolist(), "risk": Column(risk), "fold": Column(np.full(len(ids), -1, dtype=np.int8)),
+        "left": Column(left), "group": Column(group, names=GROUPS), "segment": _coded(groups["segment"].astype(str)),
+        "cluster": _coded(groups["cluster"].map(lambda c: None if c is None else str(c))),
+        "value": Column(value) if value is not None else Column.missing(len(ids)),
+        "value_at_risk": Column(stake) if stake is not None else Column.missing(len(ids)), "extra": {}}
     return {"prediction": prediction,
             "value_at_risk": value_at_risk(groups, left, risk, value, stake),
             "action_groups": {"contact_share": share, "high_value_share": settings.high_value_share, "activity": None,
                               "retention_uplift": settings.retention_uplift, "inactivity_days": int(lapse_days),
                               **thresholds, "groups": group_entries(group, left, risk, value, stake, playbook, {},
                                                                     settings.retention_uplift)}}
+
+
+def _coded(labels: pd.Series) -> Column:
+    """Return texts (or None) as a Column of codes into the distinct ones."""
+    codes, names = pd.factorize(labels)  # None: -1, made the last name
+    return Column(np.where(codes < 0, len(names), codes), names=[*names.tolist(), None])
 
 
 def baseline_risks(frame: pd.DataFrame, rows: np.ndarray, cutoff: str, horizon_days: int) -> tuple[dict, dict]:

@@ -7,7 +7,8 @@ alone but for two cases, each checked over the whole list at C speed: a text a L
 int too large for a float field (a subclass of str or int, a Fraction, is checked by its value). Then
 pydantic checks the first entries and the first entry of each type, which include the first invalid entry
 if there is one, and an error names its place in the whole list; otherwise (another type, or one of the
-two cases) it is given the whole list, as before.
+two cases) it is given the whole list, as before. A Column (an array the analysis hands over) is given the
+same way: its array's type decides its entries' (see Column.deciding).
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ import types
 from typing import Literal, Union, get_args, get_origin
 
 from pydantic import BaseModel
+
+from reportgen.contract.column import Column
 
 # Lists at most this long are validated entry by entry, as they are
 LONG = 1_000
@@ -55,6 +58,8 @@ def _shorten_value(annotation, value, place: tuple, places: dict[tuple, list[int
     if origin is dict and isinstance(value, dict) and len(args) == 2:
         out = {key: _shorten_value(args[1], item, (*place, key), places) for key, item in value.items()}
         return value if all(out[k] is value[k] for k in value) else out
+    if origin is list and isinstance(value, Column):
+        return _column_entries(value, place, places)
     if origin is list and isinstance(value, list) and len(args) == 1:
         if _plain(args[0]):
             return _shortened(value, args[0], place, places) if len(value) > LONG else value
@@ -101,6 +106,16 @@ def _shortened(values: list, annotation, place: tuple, places: dict[tuple, list[
     kept = sorted(kept)
     places[place] = kept
     return [values[i] for i in kept]
+
+
+def _column_entries(column: Column, place: tuple, places: dict[tuple, list[int]]) -> list:
+    """Return a Column's entries for pydantic: all of a short one, the deciding ones of a long one (its
+    array's type makes every other entry of the same Python type as one of them, or the same name)."""
+    if len(column) <= LONG:
+        return list(column)
+    kept, entries = column.deciding(FIRST)
+    places[place] = kept
+    return entries
 
 
 def _by_type(values: list, kinds: set, annotation) -> bool:

@@ -42,13 +42,14 @@ def client_rows(context: dict) -> list[dict]:
     table = context["prediction"]["clients"]
     firsts = {g["key"]: (g["recommendations"][0]["id"] if g["recommendations"] else None)
               for g in context["action_groups"]["groups"]}
-    names = list(table["extra"])
+    # each column read whole once: an analysis hands over arrays that read as lists (contract.column)
+    columns = {key: list(table[key]) for key in ("group", "segment", "cluster", "risk", "value", "value_at_risk",
+                                                 "left")}
+    extra = [list(values) for values in table["extra"].values()]
     rows = []
     for i, client in enumerate(table["id"]):
-        rows.append({"id": client, "group": table["group"][i], "segment": table["segment"][i],
-                     "cluster": table["cluster"][i], "risk": table["risk"][i], "value": table["value"][i],
-                     "value_at_risk": table["value_at_risk"][i], "action": firsts.get(table["group"][i]),
-                     "left": table["left"][i], "extra": [table["extra"][n][i] for n in names]})
+        row = {key: values[i] for key, values in columns.items()}
+        rows.append({"id": client, **row, "action": firsts.get(row["group"]), "extra": [e[i] for e in extra]})
     rows.sort(key=lambda r: (-(r["value_at_risk"] if r["value_at_risk"] is not None else -1.0), -r["risk"]))
     return rows
 
