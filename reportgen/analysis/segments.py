@@ -41,6 +41,9 @@ def discovery_rows(churn: np.ndarray, seed: int) -> np.ndarray:
     return mask
 
 
+SMALL_LABELS = 64  # integer labels below this are counted, not sorted (stratified_pick)
+
+
 def stratified_pick(y: np.ndarray, take: int, seed: int) -> np.ndarray:
     """Return the rows train_test_split(np.arange(len(y)), train_size=take, stratify=y, random_state=seed)
     puts in its first part, drawn as it draws them, for what it accepts: each class two rows at least,
@@ -52,8 +55,17 @@ def stratified_pick(y: np.ndarray, take: int, seed: int) -> np.ndarray:
     drawing would show there)."""
     from sklearn.model_selection._split import _approximate_mode
 
-    classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
-    by_class = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
+    y = np.asarray(y)
+    if y.dtype.kind in "iub" and len(y) and 0 <= y.min() and y.max() < SMALL_LABELS:
+        # a churn flag: classes counted and their rows found without np.unique's sort (2 s of ten million);
+        # the same classes in the same order, each class's rows in the table's order, as the stable sort gives
+        counts = np.bincount(y)
+        classes = np.flatnonzero(counts)
+        counts = counts[classes]
+        by_class = [np.flatnonzero(y == label) for label in classes]
+    else:
+        classes, inverse, counts = np.unique(y, return_inverse=True, return_counts=True)
+        by_class = np.split(np.argsort(inverse, kind="stable"), np.cumsum(counts)[:-1])
     rng = np.random.RandomState(seed)
     taken = _approximate_mode(counts, take, rng)
     _approximate_mode(counts - taken, len(y) - take, rng)  # the second part's counts, drawn as sklearn does
