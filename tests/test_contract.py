@@ -276,3 +276,37 @@ def test_a_short_column_reads_as_a_list_and_refuses_what_it_cannot_hold():
         Column(np.array([0, 2]), names=["a", "b"])
     with pytest.raises(TypeError):
         Column(np.array(["a"], dtype=object))
+    with pytest.raises(ValueError):
+        Column(np.zeros((2, 2)))
+    assert Column(np.array([1, 2], dtype=">i4")).to_json() == b"[1,2]"  # big-endian numbers written too
+    assert Column(np.array([1, 2])) != (1, 2) and Column(np.array([1, 2])) == [1, 2]  # as a list compares
+
+
+def test_a_column_is_judged_whole_where_its_type_does_not_decide_its_entries():
+    # a review's cases: numbers under a Literal, a constrained float, a field with a length constraint
+    from typing import Annotated, Literal
+
+    from pydantic import BaseModel, Field, ValidationError
+
+    from reportgen.contract.column import Column
+    from reportgen.contract.long_lists import original_place, shorten
+
+    class Model(BaseModel):
+        left: list[Literal[0, 1]]
+        share: list[Annotated[float, Field(ge=0, le=1)]] = []
+        some: list[float] = Field(default_factory=list, min_length=1)
+
+    def first_error(data: dict):
+        try:
+            Model.model_validate(data, strict=True)
+        except ValidationError as exc:
+            return exc.errors()[0]["loc"]
+        return None
+
+    flags, shares = np.zeros(2000, dtype=int), np.zeros(2000)
+    flags[1500], shares[1500] = 2, 1.5
+    for data in ({"left": Column(flags)}, {"left": Column(flags * 0), "share": Column(shares)},
+                 {"left": Column(flags * 0), "some": Column(np.zeros(5))}):
+        places: dict = {}
+        ours = first_error(shorten(Model, data, (), places))
+        assert (ours and original_place(ours, places)) == first_error({k: list(v) for k, v in data.items()})

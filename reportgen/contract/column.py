@@ -25,6 +25,10 @@ class Column(Sequence):
 
     def __init__(self, values, names: Sequence | None = None) -> None:
         values = np.asarray(values)
+        if values.ndim != 1:
+            raise ValueError(f"a Column is one entry per client, not an array of {values.ndim} dimensions")
+        if not values.dtype.isnative:
+            values = values.astype(values.dtype.newbyteorder("="))  # orjson writes native numbers only
         if values.base is not None:
             values = values.copy()  # a view would keep its whole base alive: a table's block of columns
         if names is None and values.dtype.kind not in "fiub":
@@ -58,7 +62,7 @@ class Column(Sequence):
             yield from self._plain(self.values[start:start + CHUNK])
 
     def __eq__(self, other) -> bool:
-        if not isinstance(other, (Sequence, np.ndarray)) or isinstance(other, str):
+        if not isinstance(other, (list, Column)):  # as a list: never equal to a tuple or a text
             return NotImplemented
         return len(self) == len(other) and list(self) == list(other)
 
@@ -69,7 +73,10 @@ class Column(Sequence):
         return f"Column([{head}{', ...' if len(self) > 5 else ''}], {len(self)} entries)"
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        """Return the entries as an array: floats with NaN for None, ints, or an object array of names."""
+        """Return the entries as an array: floats with NaN for None, ints, or an object array of names (a
+        new array each time: copy=False cannot be honoured)."""
+        if copy is False:
+            raise ValueError("a Column's entries are always copied into a new array")
         if self.names is not None:
             out = np.array(self.names, dtype=object)[self.values]
         else:
@@ -95,7 +102,8 @@ class Column(Sequence):
         uses (every other entry is of the same Python type as one of them, or the same name)."""
         kept = set(range(min(first, len(self))))
         if self.names is not None:
-            kept |= set(np.unique(self.values, return_index=True)[1].tolist())
+            # each used code's first place, without sorting every entry (np.unique: 0.75 s of ten million)
+            kept |= {int(np.argmax(self.values == code)) for code in np.flatnonzero(np.bincount(self.values))}
         elif self.values.dtype.kind == "f":
             bad = np.flatnonzero(~np.isfinite(self.values))
             if len(bad):

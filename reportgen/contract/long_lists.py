@@ -35,7 +35,12 @@ def shorten(model: type[BaseModel], data, place: tuple, places: dict[tuple, list
         return data
     out = data
     for name, field in model.model_fields.items():
-        if name not in data or field.metadata:  # a length constraint sees the whole list
+        if name not in data:
+            continue
+        if field.metadata:  # a length constraint sees the whole list
+            if isinstance(data[name], Column):
+                out = dict(out) if out is data else out
+                out[name] = list(data[name])
             continue
         new = _shorten_value(field.annotation, data[name], (*place, name), places)
         if new is not data[name]:
@@ -59,7 +64,7 @@ def _shorten_value(annotation, value, place: tuple, places: dict[tuple, list[int
         out = {key: _shorten_value(args[1], item, (*place, key), places) for key, item in value.items()}
         return value if all(out[k] is value[k] for k in value) else out
     if origin is list and isinstance(value, Column):
-        return _column_entries(value, place, places)
+        return _column_entries(value, args[0] if len(args) == 1 else None, place, places)
     if origin is list and isinstance(value, list) and len(args) == 1:
         if _plain(args[0]):
             return _shortened(value, args[0], place, places) if len(value) > LONG else value
@@ -108,10 +113,13 @@ def _shortened(values: list, annotation, place: tuple, places: dict[tuple, list[
     return [values[i] for i in kept]
 
 
-def _column_entries(column: Column, place: tuple, places: dict[tuple, list[int]]) -> list:
+def _column_entries(column: Column, annotation, place: tuple, places: dict[tuple, list[int]]) -> list:
     """Return a Column's entries for pydantic: all of a short one, the deciding ones of a long one (its
-    array's type makes every other entry of the same Python type as one of them, or the same name)."""
-    if len(column) <= LONG:
+    array's type makes every other entry of the same Python type as one of them, or the same name); all of
+    them when its entries' type does not decide their verdict: numbers where a Literal takes some, or a
+    field whose entries are constrained or not plain values."""
+    numbers_in_literal = column.names is None and any(not isinstance(v, str) for v in _named(annotation))
+    if len(column) <= LONG or annotation is None or not _plain(annotation) or numbers_in_literal:
         return list(column)
     kept, entries = column.deciding(FIRST)
     places[place] = kept
