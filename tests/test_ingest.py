@@ -921,7 +921,11 @@ def test_a_text_column_shares_one_string_per_distinct_text(cells):
 
 
 @hsettings(max_examples=300, deadline=None)
-@given(ids=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "007"]), st.text(max_size=2)), max_size=30),
+@given(ids=st.one_of(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "007"]), st.text(max_size=2)), max_size=30),
+                    # plain whole numbers (counted as integers when all are) and their near misses
+                    st.lists(st.one_of(st.none(), st.integers(0, 30).map(str),
+                                       st.sampled_from(["0", "999999999999999999", "07", "7", "+7", " 7", "-1"])),
+                             max_size=30)),
        dtype=st.sampled_from(["string", "string[pyarrow]", "string[python]", "object", "str"]),
        split=st.integers(0, 30))
 def test_repeated_ids_and_duplicate_rows_are_pandas_own(ids, dtype, split):

@@ -100,12 +100,7 @@ def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> tuple[pd.Seri
     # two equal rows share their id: only rows whose id repeats (or is missing) are compared whole, which on
     # a table of distinct ids costs one pass over one column instead of hashing every cell
     ids = frame[id_column]
-    # ids numbered by a hash table, then counted: a fraction of ids.duplicated(keep=False)'s time; missing ids
-    # repeat when two are missing, as duplicated() counts them
-    codes = _id_codes(ids)
-    missing = codes < 0
-    repeated = np.bincount(codes[~missing], minlength=1)[np.where(missing, 0, codes)] > 1
-    repeated[missing] = missing.sum() > 1
+    repeated = _repeated_ids(ids)
     repeats = pd.Series(repeated, index=frame.index)
     candidates = ids.isna() | repeats
     duplicated = pd.Series(False, index=frame.index)
@@ -114,16 +109,54 @@ def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> tuple[pd.Seri
     return duplicated, repeats
 
 
+DIGIT_ID = r"^(0|[1-9][0-9]{0,17})$"  # a whole number below 10**18, written without a leading zero or sign
+
+
+def _repeated_ids(ids: pd.Series) -> np.ndarray:
+    """Return the mask of ids that occur more than once (as ids.duplicated(keep=False)): missing ids repeat
+    when two are missing."""
+    numbers = _digit_ids(ids)
+    if numbers is not None:
+        # ids written as plain numbers ('007' and '7' stay two ids: no leading zero is taken): the repeated
+        # values found by one sort and looked up in a hash set of them alone (few); ten million ids take 300 MB
+        # less than a hash table of their text, which was the peak of reading the table
+        missing = numbers < 0
+        ordered = np.sort(numbers[~missing])
+        repeats = np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
+        repeated = np.array(pd.Series(numbers, copy=False).isin(repeats))
+    else:
+        # ids numbered by a hash table, then counted: a fraction of ids.duplicated(keep=False)'s time
+        codes = _id_codes(ids)
+        missing = codes < 0
+        repeated = np.bincount(codes[~missing], minlength=1)[np.where(missing, 0, codes)] > 1
+    repeated[missing] = missing.sum() > 1
+    return repeated
+
+
+def _digit_ids(ids: pd.Series) -> np.ndarray | None:
+    """Return Arrow text ids that are all plain whole numbers as integers (-1: missing), else None."""
+    if not isinstance(ids.array, pd.arrays.ArrowStringArray):
+        return None
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cells = pa.array(ids.array)
+    cells = pa.chunked_array([cells]) if isinstance(cells, pa.Array) else cells
+    if not pc.all(pc.match_substring_regex(cells, DIGIT_ID)).as_py():  # None: no id present
+        return None
+    numbers = [pc.fill_null(chunk, -1).to_numpy() for chunk in pc.cast(cells, pa.int64()).chunks]
+    return np.concatenate(numbers) if numbers else np.zeros(0, dtype=np.int64)
+
+
 def _id_codes(ids: pd.Series) -> np.ndarray:
     """Return each id's number among the distinct ids (-1: missing)."""
     if isinstance(ids.array, pd.arrays.ArrowStringArray):
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        # Arrow's own hash table: ten million text ids in 1.9 s and 90 MB, against pandas' factorize of the
-        # same Arrow column in 3.7 s and 870 MB (the peak of reading a table)
-        # one hash table numbers every chunk alike (the chunks' dictionaries are the same); the chunks are not
-        # joined first, which copies every id (a CSV's column comes in about 150 chunks)
+        # Arrow's own hash table: ten million text ids in 1.9 s, against pandas' factorize of the same Arrow
+        # column in 3.7 s and 870 MB; one hash table numbers every chunk alike (the chunks' dictionaries are
+        # the same), the chunks not joined first, which copies every id (a CSV's column comes in ~150 chunks)
         cells = pa.array(ids.array)
         cells = pa.chunked_array([cells]) if isinstance(cells, pa.Array) else cells
         numbers = [pc.fill_null(chunk.indices, -1).to_numpy() for chunk in cells.dictionary_encode().chunks]
