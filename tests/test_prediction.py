@@ -391,3 +391,28 @@ def test_lowest_first_is_numpys_stable_sort_from_the_riskiest_order(p):
 
     p = np.array(p, dtype=float)
     assert lowest_first(riskiest(p, len(p)), p).tolist() == np.argsort(p, kind="stable").tolist()
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "nan", " a", "1"]), st.just(1), st.just(np.nan),
+                                st.text(max_size=2)), min_size=1, max_size=80),
+       shared=st.sampled_from(["object", "shared", "category", "string"]))
+def test_a_categorys_levels_are_those_of_its_text_counted(cells, shared):
+    # fit_encoding counts a column of texts as it is: the same levels in the same order (ties included) as
+    # counting every cell made text
+    from reportgen.analysis.prediction_models import MAX_LEVELS, OTHER, fit_encoding
+    from reportgen.ingest.values import shared_text
+
+    column = pd.Series(cells, dtype=object)
+    texts = pd.Series([c if isinstance(c, str) else None for c in cells], dtype="string")
+    if shared == "shared":  # as the reader hands a category over: one object per distinct text, missing as NA
+        column = shared_text(texts)
+    elif shared == "category":  # unused categories are not levels
+        column = texts.astype(pd.CategoricalDtype(["zz", *texts.dropna().unique()]))
+    elif shared == "string":
+        column = texts
+    frame = pd.DataFrame({"city": column, "age": np.arange(len(cells), dtype=float)})
+    counts = frame["city"].astype("string").dropna().value_counts()
+    kept = [str(v) for v in counts.index[:MAX_LEVELS - 1]]
+    expected = kept + ([OTHER] if len(counts) > len(kept) else [])
+    assert fit_encoding(frame).levels["city"] == expected

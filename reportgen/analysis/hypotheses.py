@@ -44,21 +44,21 @@ def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: i
     x = values.to_numpy(dtype=float)
     present = ~np.isnan(x)
     churned, retained = x[present & (churn == 1)], x[present & (churn == 0)]
+    # each group sorted once, for its quartiles, the rank test and the bootstrap's law of the median (ten
+    # million clients: 2 s a sort of both groups; quartiles of a sorted group cost a seventh)
+    ordered = np.sort(churned), np.sort(retained)
     test = {
         "id": f"numeric:{column}",
         "question": QUESTION_NUMERIC,
         "feature": column,
         "type": "numeric",
         "dropped_missing": int((~present).sum()),
-        "groups": {"churned": _describe(churned), "retained": _describe(retained)},
+        "groups": {"churned": _describe(churned, ordered[0]), "retained": _describe(retained, ordered[1])},
     }
     reason = _cannot_compare(churned, retained)
     if reason:
         return {**test, **_not_computable(reason)}
     welch = _welch(churned, retained)
-    # each group sorted once, for the rank test and the bootstrap's law of the median (ten million clients:
-    # 2 s a sort of both groups)
-    ordered = np.sort(churned), np.sort(retained)
     mann = _mann_whitney(*ordered)
     boot = bootstrap_median_difference(churned, retained, resamples, rng, ordered)
     skew = max(abs(skewness(churned)), abs(skewness(retained)))
@@ -265,11 +265,12 @@ def _cannot_compare(a: np.ndarray, b: np.ndarray) -> str | None:
     return None
 
 
-def _describe(x: np.ndarray) -> dict:
-    """Return n, mean, median, standard deviation and quartiles of a group (None when empty)."""
+def _describe(x: np.ndarray, ordered: np.ndarray) -> dict:
+    """Return n, mean, median, standard deviation and quartiles of a group (None when empty); `ordered` is
+    the group sorted (the same quartiles, found faster; the mean and deviation summed in the group's order)."""
     if len(x) == 0:
         return {"n": 0, "mean": None, "median": None, "std": None, "q1": None, "q3": None}
-    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    q1, median, q3 = np.quantile(ordered, [0.25, 0.5, 0.75])
     return {"n": int(len(x)), "mean": float(x.mean()), "median": float(median),
             "std": float(x.std(ddof=1)) if len(x) > 1 else None, "q1": float(q1), "q3": float(q3)}
 
