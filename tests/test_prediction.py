@@ -416,3 +416,25 @@ def test_a_categorys_levels_are_those_of_its_text_counted(cells, shared):
     kept = [str(v) for v in counts.index[:MAX_LEVELS - 1]]
     expected = kept + ([OTHER] if len(counts) > len(kept) else [])
     assert fit_encoding(frame).levels["city"] == expected
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(risk=st.lists(st.one_of(st.floats(-0.5, 1.5), st.sampled_from([0.0, 0.1, 0.5, 1.0])), min_size=1, max_size=60),
+       values=st.lists(st.one_of(st.floats(1e-3, 1e7), st.sampled_from([1.0, 10.0, 100.0, 1e3])), min_size=1,
+                       max_size=60),
+       bins=st.integers(1, 12), value_range=st.tuples(st.floats(-2, 4), st.floats(0, 3)))
+def test_the_value_by_risk_grid_counts_as_numpys_histogram2d(risk, values, bins, value_range):
+    # grid_counts replaces np.histogram2d: the same bins (the last closed above), values outside left out
+    from reportgen.analysis.action_groups import grid_counts
+
+    n = min(len(risk), len(values))
+    x, y = np.array(risk[:n]), np.array(values[:n])
+    x_edges = np.linspace(0, 1, bins + 1)
+    low = value_range[0]
+    y_edges = np.logspace(low, low + value_range[1] + 1e-6, bins + 1)
+    expected, _, _ = np.histogram2d(x, y, [x_edges, y_edges])
+    assert grid_counts(x, y, x_edges, y_edges).tolist() == expected.astype(int).tolist()
+    # edges themselves: the first and last of each axis, and an inner one
+    corners = np.array([0.0, 1.0, x_edges[bins // 2]]), np.array([y_edges[0], y_edges[-1], y_edges[bins // 2]])
+    expected, _, _ = np.histogram2d(*corners, [x_edges, y_edges])
+    assert grid_counts(*corners, x_edges, y_edges).tolist() == expected.astype(int).tolist()

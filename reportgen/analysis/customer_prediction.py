@@ -11,19 +11,19 @@ import pandas as pd
 from reportgen.analysis.action_groups import GROUPS, assign_groups, at_stake, density, group_entries, summarise
 from reportgen.analysis.importance import key_factors
 from reportgen.analysis.prediction import out_of_time, predict_churn
-from reportgen.analysis.rules import rule_mask
 from reportgen.contract.column import Column
 from reportgen.roles import Roles
 
 VALUE_ROLES = ("value", "balance", "income")  # the configured value column, else a money role as a proxy
 
 
-def predict_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dict, segments: list[dict],
+def predict_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dict, members: dict[str, np.ndarray],
                       clusters: np.ndarray | None, step: Callable[[str], None]) -> dict:
     """Return {prediction, value_at_risk, action_groups} for a customer table with a churn flag.
 
-    `segments` are the rule segments and `clusters` each client's KMeans cluster (or None). When the model
-    cannot run, prediction says why and the other two are None.
+    `members` holds each rule segment's clients (a mask by segment id, riskiest segment first) and `clusters`
+    each client's KMeans cluster (or None). When the model cannot run, prediction says why and the other two
+    are None.
     """
     y = frame[roles.churn].to_numpy(dtype=int)
     excluded = [{"column": roles.id, "reason": "id", "auc": None}] if roles.id else []
@@ -42,7 +42,6 @@ def predict_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
     active = frame[activity].to_numpy(dtype=float) if activity else None
     group, thresholds = assign_groups(risk, value, active, settings.contact_share, settings.high_value_share)
     stake = at_stake(value, risk)
-    members = {s["id"]: rule_mask(frame, s["rule"]) for s in segments}
     first_segment = np.zeros(len(y), dtype=np.int32)  # codes into [None, *segment ids]
     for code, mask in reversed(list(enumerate(members.values(), start=1))):  # the riskiest last, so it wins
         first_segment[mask] = code
