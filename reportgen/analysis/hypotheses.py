@@ -7,7 +7,6 @@ not computable with a reason, never as NaN or as the false p = 0 of a t-test on 
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 import pandas as pd
@@ -245,8 +244,9 @@ def _fisher(observed: np.ndarray) -> tuple[float, float] | None:
     """Return (statistic, p) of Fisher's exact test, or None when the table is too large for it."""
     if observed.shape[0] > 2 and observed.sum() > 2_000:
         return None  # the r x c network algorithm grows too slow; chi-square is reported instead
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
+    # numpy's floating-point flags (an odds ratio over zero), set for this thread only: the tests run beside
+    # other stages (analysis.engine), and warnings.catch_warnings changes every thread's filters
+    with np.errstate(all="ignore"):
         result = stats.fisher_exact(observed)
     # scipy returns one-element arrays for a table of more than two rows: a category of three levels
     # with few clients made the whole analysis fail here
