@@ -465,3 +465,45 @@ def test_a_function_of_each_distinct_value_reaches_every_cell(cells):
     series = pd.Series(cells, dtype=object)
     got = per_distinct(series, lambda value: f"<{value}>", "?", object)
     assert got.tolist() == ["?" if cell is None else f"<{cell}>" for cell in cells]
+
+
+def test_the_stages_on_the_second_core_give_the_serial_results_and_report_their_errors(monkeypatch):
+    # tests, base profile and profiles run on a worker thread beside the other stages (analysis.engine): the
+    # results must be those of running every stage in turn, and an error there must reach the caller with
+    # no thread left behind
+    import threading
+
+    import reportgen.analysis.engine as engine
+
+    frame = small_frame(n=400, seed=3)
+    threaded = run_engine(frame)
+
+    class InTurn:
+        """An executor that runs each task when it is submitted."""
+
+        def __init__(self, max_workers: int) -> None:
+            pass
+
+        def submit(self, function, *args):
+            from concurrent.futures import Future
+
+            future = Future()
+            future.set_result(function(*args))
+            return future
+
+        def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+            pass
+
+    with monkeypatch.context() as patch:
+        patch.setattr(engine, "ThreadPoolExecutor", InTurn)
+        assert dumps(run_engine(frame)) == dumps(threaded)
+
+    before = threading.active_count()
+
+    def broken(*_args, **_kwargs):
+        raise RuntimeError("profile failed")
+
+    monkeypatch.setattr(engine, "profile", broken)
+    with pytest.raises(RuntimeError, match="profile failed"):
+        run_engine(frame)
+    assert threading.active_count() == before

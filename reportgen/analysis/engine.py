@@ -27,10 +27,12 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
     overview = rate_summary(int(churn.sum()), len(churn))
     overall = overview["churn_rate"] or 0.0
 
-    # the tests and the base profile read the table alone (the tests draw from their own seeded generator):
-    # they run on the second core while churn by factor and the segment search run on this one; numpy's sorts
-    # and searches, most of their time, let both run at once (ten million clients: 10 s hidden behind 14 s)
-    with ThreadPoolExecutor(max_workers=1) as pool:
+    # the tests, the base profile and the segments' and clusters' profiles read the table alone (the tests
+    # draw from their own seeded generator): they run on the second core while churn by factor, the segment
+    # search, the clustering and the model run on this one; numpy's sorts and searches, most of their time,
+    # let both run at once (ten million clients: about 15 s of the one hidden behind the other)
+    pool = ThreadPoolExecutor(max_workers=1)
+    try:
         testing = pool.submit(run_tests, frame, roles, settings.alpha, settings.bootstrap_resamples,
                               settings.random_state)
         summarising = pool.submit(base_summary, frame, roles)
@@ -40,36 +42,44 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
         search = find_segments(frame, roles, settings)
         step("tests")
         tests, base = testing.result(), summarising.result()
-    segments, members = [], {}
-    for segment in search.pop("segments"):
-        members[segment["id"]] = mask = rule_mask(frame, segment["rule"])  # kept: the value at risk reads them
-        segments.append(_finish(segment, frame, mask, roles, base, playbook))
-    step("clusters")
-    clusters = find_clusters(frame, roles, settings)
-    labels = clusters.pop("labels", None)
-    clusters["groups"] = []
-    if clusters["status"] == "ok":
-        for index in range(clusters["k"]):
-            mask = labels == index
-            group = {"id": f"C{index + 1}", "cluster": index,
-                     **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
-                     "size": int(mask.sum()), "share": float(mask.mean())}
-            clusters["groups"].append(_finish(group, frame, mask, roles, base, playbook))
-    results = {
-        "overview": overview,
-        "churn_by_factor": factors,
-        "churn_prone_intervals": churn_prone_intervals(factors),
-        "tests": tests,
-        "segment_search": search,
-        "segments": segments,
-        "clusters": clusters,
-        "base_profile": base,
-    }
-    results.update(prediction=None, value_at_risk=None, action_groups=None)
-    if getattr(settings, "predict", False):
-        from reportgen.analysis.customer_prediction import predict_customers
+        segments, members, profiling = [], {}, []
+        for segment in search.pop("segments"):
+            members[segment["id"]] = mask = rule_mask(frame, segment["rule"])  # the value at risk reads them too
+            segments.append(segment)
+            profiling.append(pool.submit(_finish, segment, frame, mask, roles, base, playbook))
+        step("clusters")
+        clusters = find_clusters(frame, roles, settings)
+        labels = clusters.pop("labels", None)
+        clusters["groups"] = []
+        if clusters["status"] == "ok":
+            for index in range(clusters["k"]):
+                mask = labels == index
+                group = {"id": f"C{index + 1}", "cluster": index,
+                         **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
+                         "size": int(mask.sum()), "share": float(mask.mean())}
+                clusters["groups"].append(group)
+                profiling.append(pool.submit(_finish, group, frame, mask, roles, base, playbook))
+        results = {
+            "overview": overview,
+            "churn_by_factor": factors,
+            "churn_prone_intervals": churn_prone_intervals(factors),
+            "tests": tests,
+            "segment_search": search,
+            "segments": segments,
+            "clusters": clusters,
+            "base_profile": base,
+        }
+        results.update(prediction=None, value_at_risk=None, action_groups=None)
+        if getattr(settings, "predict", False):
+            from reportgen.analysis.customer_prediction import predict_customers
 
-        results.update(predict_customers(frame, roles, settings, playbook, members, labels, step))
+            results.update(predict_customers(frame, roles, settings, playbook, members, labels, step))
+        for finished in profiling:
+            finished.result()  # each segment and cluster has its profile and recommendations (or raises here)
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will; nothing left running
+        raise
+    pool.shutdown()
     return results
 
 

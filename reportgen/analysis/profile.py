@@ -23,12 +23,12 @@ def base_summary(frame: pd.DataFrame, roles: Roles) -> dict:
 
 def profile(frame: pd.DataFrame, mask: np.ndarray, roles: Roles, base: dict) -> dict:
     """Return the segment's summary of every feature next to the base's, and its most distinctive features."""
-    part = frame[mask]
     features = {}
     scores = []
     for column in roles.features:
         kind = roles.kind(column)
-        seg = _summarise(part[column], kind)
+        # one column of the segment at a time: five million clients' whole rows (ids included) were 0.6 GB
+        seg = _summarise(frame[column][mask], kind)
         ref = base[column]
         entry = {"type": kind, "role": roles.role_of(column), **seg, "base": ref}
         if kind == "categorical":
