@@ -507,3 +507,15 @@ def test_the_stages_on_the_second_core_give_the_serial_results_and_report_their_
     with pytest.raises(RuntimeError, match="profile failed"):
         run_engine(frame)
     assert threading.active_count() == before
+
+
+def test_a_groups_quartiles_keep_the_sign_of_a_zero_as_numpy_gives_it():
+    # the quartiles are read from the sorted group, where -0.0 and 0.0 may have swapped places: a review's case
+    from reportgen.analysis.hypotheses import _describe
+
+    x = np.array([-0.0, 0.0, 1, 1, 1, -0.0, -0.0, -0.0, -0.0, -1, 1, -1, 0.0, -1, -1, 0.0, 1, 2.5, 2.5, 2.5, 0.0, -1])
+    described = _describe(x, np.sort(x))
+    q1, median, q3 = np.quantile(x, [0.25, 0.5, 0.75])
+    assert [math.copysign(1, v) for v in (described["q1"], described["median"], described["q3"])] == \
+        [math.copysign(1, v) for v in (q1, median, q3)]
+    assert (described["q1"], described["median"], described["q3"]) == (q1, median, q3)

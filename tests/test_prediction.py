@@ -438,3 +438,24 @@ def test_the_value_by_risk_grid_counts_as_numpys_histogram2d(risk, values, bins,
     corners = np.array([0.0, 1.0, x_edges[bins // 2]]), np.array([y_edges[0], y_edges[-1], y_edges[bins // 2]])
     expected, _, _ = np.histogram2d(*corners, [x_edges, y_edges])
     assert grid_counts(*corners, x_edges, y_edges).tolist() == expected.astype(int).tolist()
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(values=st.lists(st.one_of(st.floats(-10, 1e13, allow_nan=False), st.just(float("nan")),
+                                 st.sampled_from([5e12, 0.1, 3.0, 1e-3, 0.0])), min_size=1, max_size=60),
+       seed=st.integers(0, 1000))
+def test_the_value_by_risk_grid_counts_every_client_once(values, seed):
+    # every client with a positive value is in one cell (the smallest and the largest included: 10 ** log10(v)
+    # may miss v by a hair), every other one is counted outside
+    from reportgen.analysis.action_groups import density
+
+    value = np.array(values)
+    risk = np.random.default_rng(seed).random(len(value))
+    grid = density(risk, value)
+    positive = np.isfinite(value) & (value > 0)
+    if not positive.any():
+        assert grid is None
+        return
+    assert np.sum(grid["counts"]) == positive.sum() and grid["outside"] == (~positive).sum()
+    expected, _, _ = np.histogram2d(risk[positive], value[positive], [grid["risk_edges"], grid["value_edges"]])
+    assert grid["counts"] == expected.astype(int).tolist()

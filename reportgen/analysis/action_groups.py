@@ -94,11 +94,15 @@ def density(risk: np.ndarray, value: np.ndarray, bins: int = DENSITY_BINS) -> di
     positive = np.isfinite(value) & (value > 0)
     if not positive.any():
         return None
-    low, high = np.log10(value[positive].min()), np.log10(value[positive].max())
+    smallest, largest = value[positive].min(), value[positive].max()
+    low, high = np.log10(smallest), np.log10(largest)
     if high - low < 1e-9:
         high = low + 1
     risk_edges = np.linspace(0, 1, bins + 1)
     value_edges = np.logspace(low, high, bins + 1)
+    # the outer edges are the values themselves: 10 ** log10(v) may miss v by a hair, and the client with the
+    # smallest or largest value fell outside the grid, counted nowhere
+    value_edges[0], value_edges[-1] = smallest, max(value_edges[-1], largest)
     counts = grid_counts(np.clip(risk[positive], 0, 1), value[positive], risk_edges, value_edges)
     return {"risk_edges": risk_edges.tolist(), "value_edges": value_edges.tolist(),
             "counts": counts.tolist(), "outside": int((~positive).sum())}

@@ -270,7 +270,10 @@ def _describe(x: np.ndarray, ordered: np.ndarray) -> dict:
     the group sorted (the same quartiles, found faster; the mean and deviation summed in the group's order)."""
     if len(x) == 0:
         return {"n": 0, "mean": None, "median": None, "std": None, "q1": None, "q3": None}
-    q1, median, q3 = np.quantile(ordered, [0.25, 0.5, 0.75])
+    quartiles = np.quantile(ordered, [0.25, 0.5, 0.75])
+    if not quartiles.all():  # a zero may be -0.0 in the group's order and 0.0 in the sorted one: taken there
+        quartiles = np.quantile(x, [0.25, 0.5, 0.75])
+    q1, median, q3 = quartiles
     return {"n": int(len(x)), "mean": float(x.mean()), "median": float(median),
             "std": float(x.std(ddof=1)) if len(x) > 1 else None, "q1": float(q1), "q3": float(q3)}
 
