@@ -156,6 +156,26 @@ def test_a_behaviour_context_follows_its_own_contract(tmp_path):
         validate(broken)
 
 
+def verdicts(ours_of: dict, whole_of: dict) -> tuple[str | None, str | None]:
+    """Return the path validate() names for `ours_of` and the one pydantic names validating `whole_of` whole
+    (None: valid)."""
+    from pydantic import ValidationError
+
+    from reportgen.contract import MODELS
+
+    try:
+        MODELS["customers"].model_validate(whole_of, strict=True)
+        whole = None
+    except ValidationError as exc:
+        whole = ".".join(str(p) for p in exc.errors()[0]["loc"])
+    try:
+        validate(ours_of)
+        ours = None
+    except ContractError as exc:
+        ours = exc.path
+    return ours, whole
+
+
 CLIENT_COLUMNS = ["id", "risk", "fold", "left", "group", "segment", "cluster", "value", "value_at_risk"]
 class _Int(int):
     """An int subclass: pydantic checks its value, not only its type."""
@@ -180,9 +200,6 @@ ENTRIES = [None, "x", "bogus", "at_risk", "C1", "\ud800", np.str_("a"), np.str_(
 def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context, column, entries, wheres):
     # validate() gives pydantic a few entries of each long list (reportgen.contract.long_lists): its verdict
     # and the place it names must be pydantic's own on the whole lists, wherever the wrong entries are
-    from pydantic import ValidationError
-
-    from reportgen.contract import MODELS
     from reportgen.contract.long_lists import LONG
 
     broken = copy.deepcopy(context)
@@ -190,16 +207,7 @@ def test_long_per_client_lists_are_judged_as_pydantic_judges_them_whole(context,
     assert len(values) > LONG  # the sample's lists are long enough to be shortened
     for entry, where in zip(entries, wheres):
         values[int(where * (len(values) - 1))] = entry
-    try:
-        MODELS["customers"].model_validate(broken, strict=True)
-        whole = None
-    except ValidationError as exc:
-        whole = ".".join(str(p) for p in exc.errors()[0]["loc"])
-    try:
-        validate(broken)
-        ours = None
-    except ContractError as exc:
-        ours = exc.path
+    ours, whole = verdicts(broken, broken)
     assert ours == whole
 
 
@@ -218,9 +226,6 @@ CODED_COLUMNS = ["group", "segment", "cluster"]
 def test_a_column_held_as_an_array_reads_writes_and_validates_as_its_list(context, column, changes):
     # the analysis hands per-client columns over as arrays (contract.column.Column): what reads them, the
     # context's writer and validate() must see exactly the plain list they stand for
-    from pydantic import ValidationError
-
-    from reportgen.contract import MODELS
     from reportgen.contract.column import Column
 
     plain = list(context["prediction"]["clients"][column])
@@ -247,16 +252,7 @@ def test_a_column_held_as_an_array_reads_writes_and_validates_as_its_list(contex
     as_array = copy.deepcopy(context)
     as_array["prediction"]["clients"][column] = array
     assert dumps(as_array) == dumps(as_list)
-    try:
-        MODELS["customers"].model_validate(as_list, strict=True)
-        whole = None
-    except ValidationError as exc:
-        whole = ".".join(str(p) for p in exc.errors()[0]["loc"])
-    try:
-        validate(as_array)
-        ours = None
-    except ContractError as exc:
-        ours = exc.path
+    ours, whole = verdicts(as_array, as_list)
     assert ours == whole
 
 
