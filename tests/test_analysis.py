@@ -467,46 +467,104 @@ def test_a_function_of_each_distinct_value_reaches_every_cell(cells):
     assert got.tolist() == ["?" if cell is None else f"<{cell}>" for cell in cells]
 
 
-def test_the_stages_on_the_second_core_give_the_serial_results_and_report_their_errors(monkeypatch):
-    # tests, base profile and profiles run on a worker thread beside the other stages (analysis.engine): the
-    # results must be those of running every stage in turn, and an error there must reach the caller with
-    # no thread left behind
+class _Deferred:
+    """An executor whose tasks run only when their result is asked for, or at shutdown: a stage that read a
+    task's output before waiting for it would find it missing."""
+
+    def __init__(self, max_workers: int) -> None:
+        self.pending: list = []
+
+    def submit(self, function, *args):
+        from concurrent.futures import Future
+
+        class Lazy(Future):
+            def run(self) -> None:
+                if not self.done():
+                    try:
+                        self.set_result(function(*args))
+                    except BaseException as exc:  # noqa: BLE001 - handed over as the task's outcome
+                        self.set_exception(exc)
+
+            def result(self, timeout=None):
+                self.run()
+                return super().result(timeout)
+
+        self.pending.append(Lazy())
+        return self.pending[-1]
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        for task in self.pending:
+            task.cancel() if cancel_futures else task.run()
+
+
+class _InTurn(_Deferred):
+    """An executor that runs each task as it is submitted."""
+
+    def submit(self, function, *args):
+        task = super().submit(function, *args)
+        task.run()
+        return task
+
+
+def segmented_frame() -> pd.DataFrame:
+    """Return a table with churn-prone segments and clusters (older clients of city A leave more)."""
+    frame = small_frame(n=3000, seed=4)
+    rng = np.random.default_rng(4)
+    prone = (frame["age"] > 50) & (frame["city"] == frame["city"].iloc[0])
+    frame["churn"] = (rng.random(len(frame)) < 0.1 + 0.5 * prone).astype("int8")
+    return frame
+
+
+def test_the_stages_on_the_second_core_give_the_results_of_running_in_turn(monkeypatch):
+    # tests, base profile and profiles run on a worker thread beside the other stages (analysis.second_core):
+    # the results must be those of every task run at once, or only when waited for
+    import reportgen.analysis.second_core as second_core
+
+    frame = segmented_frame()
+    threaded = run_engine(frame, predict=True)
+    assert threaded["segments"] and threaded["clusters"]["groups"] and threaded["prediction"]["status"] == "ok"
+    for executor in (_InTurn, _Deferred):
+        with monkeypatch.context() as patch:
+            patch.setattr(second_core, "ThreadPoolExecutor", executor)
+            assert dumps(run_engine(frame, predict=True)) == dumps(threaded)
+
+
+def test_a_failure_on_the_second_core_stops_the_analysis_at_the_next_stage(monkeypatch):
     import threading
 
     import reportgen.analysis.engine as engine
-
-    frame = small_frame(n=400, seed=3)
-    threaded = run_engine(frame)
-
-    class InTurn:
-        """An executor that runs each task when it is submitted."""
-
-        def __init__(self, max_workers: int) -> None:
-            pass
-
-        def submit(self, function, *args):
-            from concurrent.futures import Future
-
-            future = Future()
-            future.set_result(function(*args))
-            return future
-
-        def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
-            pass
-
-    with monkeypatch.context() as patch:
-        patch.setattr(engine, "ThreadPoolExecutor", InTurn)
-        assert dumps(run_engine(frame)) == dumps(threaded)
-
-    before = threading.active_count()
+    import reportgen.analysis.second_core as second_core
 
     def broken(*_args, **_kwargs):
         raise RuntimeError("profile failed")
 
+    frame, steps = segmented_frame(), []
+    before = threading.active_count()
     monkeypatch.setattr(engine, "profile", broken)
-    with pytest.raises(RuntimeError, match="profile failed"):
-        run_engine(frame)
+    with monkeypatch.context() as patch:
+        patch.setattr(second_core, "ThreadPoolExecutor", _InTurn)
+        with pytest.raises(RuntimeError, match="profile failed"):
+            analyse_customers(frame, roles_for(frame), AnalysisSettings(predict=True), playbook_for(Settings()),
+                              steps.append)
+    assert steps == ["factors", "segments", "tests"]  # the segment's profile failed: no clustering, no model
+    with pytest.raises(RuntimeError, match="profile failed"):  # on a real thread too, with none left behind
+        run_engine(frame, predict=True)
     assert threading.active_count() == before
+
+
+def test_a_failure_on_both_cores_raises_the_first_and_tells_the_other():
+    from reportgen.analysis.second_core import SecondCore
+
+    def fails():
+        raise ValueError("on the second core")
+
+    with pytest.raises(KeyError) as caught:
+        with SecondCore() as second:
+            task = second.submit(fails)
+            while not task.done():
+                pass
+            raise KeyError("on the first core")
+    assert any("on the second core" in note for note in caught.value.__notes__)
 
 
 def test_a_groups_quartiles_keep_the_sign_of_a_zero_as_numpy_gives_it():
@@ -519,3 +577,15 @@ def test_a_groups_quartiles_keep_the_sign_of_a_zero_as_numpy_gives_it():
     assert [math.copysign(1, v) for v in (described["q1"], described["median"], described["q3"])] == \
         [math.copysign(1, v) for v in (q1, median, q3)]
     assert (described["q1"], described["median"], described["q3"]) == (q1, median, q3)
+
+
+def test_fishers_test_of_three_levels_gives_the_same_p_on_every_run():
+    # scipy draws an r x c table's p at random; unseeded, one table gave 0.138 to 0.150 over five runs
+    from reportgen.analysis.hypotheses import categorical_test
+
+    levels = pd.Series(["A"] * 6 + ["B"] * 9 + ["C"] * 6)
+    churn = np.array([1, 1, 1, 0, 0, 0] + [1, 1, 1, 0, 0, 0, 0, 0, 0] + [1, 1, 1, 1, 0, 0])
+    assert len({stats.fisher_exact(crosstab_of(list(levels), churn)).pvalue for _ in range(5)}) > 1  # scipy's own
+    runs = [categorical_test(levels, churn, "plan", seed=7) for _ in range(4)]
+    assert {run["method"] for run in runs} == {"fisher_exact"}
+    assert len({run["p_value"] for run in runs}) == 1 and 0.05 < runs[0]["p_value"] < 1

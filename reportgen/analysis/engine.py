@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -15,6 +14,7 @@ from reportgen.analysis.playbook import recommend
 from reportgen.analysis.profile import base_summary, profile
 from reportgen.analysis.rates import rate_summary
 from reportgen.analysis.rules import rule_mask
+from reportgen.analysis.second_core import SecondCore
 from reportgen.analysis.segments import find_segments
 from reportgen.roles import Roles
 
@@ -31,23 +31,26 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
     # draw from their own seeded generator): they run on the second core while churn by factor, the segment
     # search, the clustering and the model run on this one; numpy's sorts and searches, most of their time,
     # let both run at once (ten million clients: about 15 s of the one hidden behind the other)
-    pool = ThreadPoolExecutor(max_workers=1)
-    try:
-        testing = pool.submit(run_tests, frame, roles, settings.alpha, settings.bootstrap_resamples,
-                              settings.random_state)
-        summarising = pool.submit(base_summary, frame, roles)
-        step("factors")
+    with SecondCore() as second:
+        def stage(name: str) -> None:
+            second.check()  # a task that failed stops the analysis at the next stage, not after the model
+            step(name)
+
+        testing = second.submit(run_tests, frame, roles, settings.alpha, settings.bootstrap_resamples,
+                                settings.random_state)
+        summarising = second.submit(base_summary, frame, roles)
+        stage("factors")
         factors = churn_by_factor(frame, roles, settings.alpha)
-        step("segments")
+        stage("segments")
         search = find_segments(frame, roles, settings)
-        step("tests")
+        stage("tests")
         tests, base = testing.result(), summarising.result()
         segments, members, profiling = [], {}, []
         for segment in search.pop("segments"):
             members[segment["id"]] = mask = rule_mask(frame, segment["rule"])  # the value at risk reads them too
             segments.append(segment)
-            profiling.append(pool.submit(_finish, segment, frame, mask, roles, base, playbook))
-        step("clusters")
+            profiling.append(second.submit(_finish, segment, frame, mask, roles, base, playbook))
+        stage("clusters")
         clusters = find_clusters(frame, roles, settings)
         labels = clusters.pop("labels", None)
         clusters["groups"] = []
@@ -58,7 +61,7 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
                          **rate_summary(int(churn[mask].sum()), int(mask.sum()), overall),
                          "size": int(mask.sum()), "share": float(mask.mean())}
                 clusters["groups"].append(group)
-                profiling.append(pool.submit(_finish, group, frame, mask, roles, base, playbook))
+                profiling.append(second.submit(_finish, group, frame, mask, roles, base, playbook))
         results = {
             "overview": overview,
             "churn_by_factor": factors,
@@ -73,13 +76,9 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
         if getattr(settings, "predict", False):
             from reportgen.analysis.customer_prediction import predict_customers
 
-            results.update(predict_customers(frame, roles, settings, playbook, members, labels, step))
+            results.update(predict_customers(frame, roles, settings, playbook, members, labels, stage))
         for finished in profiling:
             finished.result()  # each segment and cluster has its profile and recommendations (or raises here)
-    except BaseException:
-        pool.shutdown(wait=True, cancel_futures=True)  # what has not started never will; nothing left running
-        raise
-    pool.shutdown()
     return results
 
 
