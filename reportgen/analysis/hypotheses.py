@@ -33,7 +33,7 @@ def run_tests(frame: pd.DataFrame, roles: Roles, alpha: float, resamples: int, s
     for column in roles.numeric:
         tests.append(numeric_test(frame[column], churn, column, resamples, rng))
     for column in [*roles.binary, *roles.categorical]:
-        tests.append(categorical_test(frame[column], churn, column))
+        tests.append(categorical_test(frame[column], churn, column, seed))
     _adjust(tests, alpha)
     return tests
 
@@ -79,7 +79,7 @@ def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: i
     }
 
 
-def categorical_test(values: pd.Series, churn: np.ndarray, column: str) -> dict:
+def categorical_test(values: pd.Series, churn: np.ndarray, column: str, seed: int = 0) -> dict:
     """Return chi-square (or Fisher's exact test when expected counts are small) with Cramér's V."""
     present = values.notna().to_numpy()
     levels, counts = _crosstab(values[present], churn[present])
@@ -103,7 +103,7 @@ def categorical_test(values: pd.Series, churn: np.ndarray, column: str) -> dict:
     effect = {"name": "cramers_v", "value": cramers_v}
     small = bool(expected.min() < SMALL_EXPECTED)
     if small:
-        fisher = _fisher(observed)
+        fisher = _fisher(observed, seed)
         if fisher is not None:
             return {**test, "status": "ok", "method": "fisher_exact", "lead_reason": "small_expected_counts",
                     "min_expected": float(expected.min()), "statistic": fisher[0], "p_value": fisher[1],
@@ -240,14 +240,17 @@ def _sorted_median(sorted_values: np.ndarray) -> float:
     return float((sorted_values[(n - 1) // 2] + sorted_values[n // 2]) / 2)
 
 
-def _fisher(observed: np.ndarray) -> tuple[float, float] | None:
-    """Return (statistic, p) of Fisher's exact test, or None when the table is too large for it."""
+def _fisher(observed: np.ndarray, seed: int = 0) -> tuple[float, float] | None:
+    """Return (statistic, p) of Fisher's exact test, or None when the table is too large for it; a table of
+    more than two rows gets scipy's Monte Carlo p-value, drawn from a generator seeded with `seed`."""
     if observed.shape[0] > 2 and observed.sum() > 2_000:
         return None  # the r x c network algorithm grows too slow; chi-square is reported instead
+    # an r x c table's p is drawn at random: unseeded, two runs on the same table gave 0.138 and 0.150
+    method = stats.MonteCarloMethod(rng=np.random.default_rng(seed)) if observed.shape != (2, 2) else None
     # numpy's floating-point flags (an odds ratio over zero), set for this thread only: the tests run beside
     # other stages (analysis.engine), and warnings.catch_warnings changes every thread's filters
     with np.errstate(all="ignore"):
-        result = stats.fisher_exact(observed)
+        result = stats.fisher_exact(observed, method=method)
     # scipy returns one-element arrays for a table of more than two rows: a category of three levels
     # with few clients made the whole analysis fail here
     statistic, p = float(np.ravel(result.statistic)[0]), float(np.ravel(result.pvalue)[0])
