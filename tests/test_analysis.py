@@ -361,7 +361,7 @@ def test_small_expected_counts_in_a_2x2_table_use_fisher():
     churn = np.array([1, 1, 1, 1, 0, 0] + [1] * 6 + [0] * 28)
     table = crosstab_of(levels, churn)
     assert expected_freq(table).min() < 5  # 6 clients x 10 churned / 40 = 1.5
-    test = categorical_test(pd.Series(levels), churn, "tier")
+    test = categorical_test(pd.Series(levels), churn, "tier", 0)
     assert test["method"] == "fisher_exact" and test["lead_reason"] == "small_expected_counts"
     assert test["p_value"] == pytest.approx(stats.fisher_exact(table).pvalue)
     assert test["min_expected"] == pytest.approx(expected_freq(table).min())
@@ -380,7 +380,7 @@ def test_a_large_table_keeps_chi_square_and_says_when_its_counts_are_small(rare,
     churn = (rng.random(n) < 0.2).astype(int)
     table = crosstab_of(levels, churn)
     assert (expected_freq(table).min() < 5) == (reason == "expected_counts_small")
-    test = categorical_test(pd.Series(levels), churn, "plan")
+    test = categorical_test(pd.Series(levels), churn, "plan", 0)
     assert test["method"] == "chi_square" and test["lead_reason"] == reason
     chi2, p, dof, _expected = stats.chi2_contingency(table, correction=False)
     assert test["p_value"] == pytest.approx(p) and test["dof"] == dof == 2
@@ -397,7 +397,7 @@ def test_categorical_counts_match_a_crosstab(cells):
     values = pd.Series([v for v, _c in cells], dtype=object)
     churn = np.array([c for _v, c in cells])
     present = values.notna().to_numpy()
-    test = categorical_test(values, churn, "plan")
+    test = categorical_test(values, churn, "plan", 0)
     if not present.any():
         assert test["groups"] == {}
         return
@@ -552,6 +552,37 @@ def test_a_failure_on_the_second_core_stops_the_analysis_at_the_next_stage(monke
     assert threading.active_count() == before
 
 
+def test_a_failure_cancels_the_tasks_not_started_and_one_nobody_waited_for_is_raised():
+    import threading
+    import time
+
+    from reportgen.analysis.second_core import SecondCore
+
+    def fails():
+        raise ValueError("on the second core")
+
+    release, ran = threading.Event(), []
+
+    def release_once_cancelled(task) -> None:
+        # the blocked task is let go once the last one is cancelled (or after 5 s, when it never is)
+        deadline = time.monotonic() + 5
+        while not task.cancelled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        release.set()
+
+    with pytest.raises(KeyError):
+        with SecondCore() as second:
+            second.submit(fails)
+            second.submit(release.wait)
+            later = second.submit(ran.append, "ran")
+            threading.Thread(target=release_once_cancelled, args=(later,)).start()
+            raise KeyError("on the first core")
+    assert later.cancelled() and ran == []
+    with pytest.raises(ValueError, match="on the second core"):  # no error on this core: the task's is raised
+        with SecondCore() as second:
+            second.submit(fails)
+
+
 def test_a_failure_on_both_cores_raises_the_first_and_tells_the_other():
     from reportgen.analysis.second_core import SecondCore
 
@@ -589,3 +620,9 @@ def test_fishers_test_of_three_levels_gives_the_same_p_on_every_run():
     runs = [categorical_test(levels, churn, "plan", seed=7) for _ in range(4)]
     assert {run["method"] for run in runs} == {"fisher_exact"}
     assert len({run["p_value"] for run in runs}) == 1 and 0.05 < runs[0]["p_value"] < 1
+    # the analysis' seed is the one used: run_tests with seed 7 reports the same p
+    from reportgen.analysis.hypotheses import run_tests
+
+    frame = pd.DataFrame({"plan": levels, "churn": churn})
+    roles = Roles(churn="churn", id=None, semantic={}, numeric=[], categorical=["plan"], binary=[])
+    assert run_tests(frame, roles, 0.05, 100, 7)[0]["p_value"] == runs[0]["p_value"]

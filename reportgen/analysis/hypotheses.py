@@ -79,7 +79,7 @@ def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: i
     }
 
 
-def categorical_test(values: pd.Series, churn: np.ndarray, column: str, seed: int = 0) -> dict:
+def categorical_test(values: pd.Series, churn: np.ndarray, column: str, seed: int) -> dict:
     """Return chi-square (or Fisher's exact test when expected counts are small) with Cramér's V."""
     present = values.notna().to_numpy()
     levels, counts = _crosstab(values[present], churn[present])
@@ -240,7 +240,7 @@ def _sorted_median(sorted_values: np.ndarray) -> float:
     return float((sorted_values[(n - 1) // 2] + sorted_values[n // 2]) / 2)
 
 
-def _fisher(observed: np.ndarray, seed: int = 0) -> tuple[float, float] | None:
+def _fisher(observed: np.ndarray, seed: int) -> tuple[float, float] | None:
     """Return (statistic, p) of Fisher's exact test, or None when the table is too large for it; a table of
     more than two rows gets scipy's Monte Carlo p-value, drawn from a generator seeded with `seed`."""
     if observed.shape[0] > 2 and observed.sum() > 2_000:

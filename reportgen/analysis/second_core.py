@@ -9,8 +9,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 class SecondCore:
     """Tasks run in turn on one worker thread; the first that failed is raised at the caller's next check().
 
-    Leaving the `with` block waits for the tasks (none is left running); leaving it with an error cancels the
-    tasks not started and notes every other task's failure on that error, so none is lost.
+    Leaving the `with` block waits for the tasks (none is left running) and raises a failure nobody waited for;
+    leaving it with an error cancels the tasks not started and notes every other task's failure on that error,
+    so none is lost.
     """
 
     def __init__(self) -> None:
@@ -36,8 +37,15 @@ class SecondCore:
 
     def __exit__(self, kind, error, traceback) -> bool:
         self._pool.shutdown(wait=True, cancel_futures=error is not None)
-        if error is not None:
-            for task in self._failed():
-                if task.exception() is not error:
-                    error.add_note(f"Also failed on the second core: {task.exception()!r}")
+        if error is None:
+            self.check()  # a task nobody waited for: its failure is raised, not lost
+            return False
+        told = set()
+        cause = error
+        while cause is not None:  # what the error already carries as its cause or context is not told again
+            told.add(id(cause))
+            cause = cause.__cause__ or cause.__context__
+        for task in self._failed():
+            if id(task.exception()) not in told:
+                error.add_note(f"Also failed on the second core: {task.exception()!r}")
         return False
