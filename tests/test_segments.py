@@ -36,6 +36,8 @@ def rule_rows(frame: pd.DataFrame, rule: list[dict]) -> pd.Series:
         col = frame[cond["feature"]]
         if cond["op"] == "==":
             mask &= col == cond["value"]
+        elif cond["op"] == "other":  # the levels not named, a missing value never
+            mask &= col.notna() & ~col.isin(cond["values"])
         else:
             mask &= col.notna()
             if cond.get("low") is not None:
@@ -96,7 +98,9 @@ def test_sample_segments_are_measured_on_clients_the_search_did_not_see(sample):
         assert seg["p_adjusted"] < context["method"]["alpha"]
     for a, b in itertools.combinations(segments, 2):
         ra, rb = rule_rows(frame, a["rule"]), rule_rows(frame, b["rule"])
-        assert (ra & rb).sum() / (ra | rb).sum() < context["method"]["max_overlap"]
+        jaccard = (ra & rb).sum() / (ra | rb).sum()
+        assert jaccard < context["method"]["max_overlap"]
+        assert a["overlap"][b["id"]] == b["overlap"][a["id"]] == pytest.approx(jaccard, abs=1e-15)
 
 
 def test_sample_segment_profiles_match_pandas(sample):
@@ -350,3 +354,79 @@ def test_stratified_pick_is_scikit_learns_first_part_row_for_row(y, share, seed,
     take = min(len(y) - classes, max(classes, int(share * len(y))))
     expected, _rest = train_test_split(np.arange(len(y)), train_size=take, stratify=y, random_state=seed)
     assert stratified_pick(y, take, seed).tolist() == expected.tolist()
+
+
+CONDITIONS = [{"feature": "x", "op": "range", "low": 0.0, "high": 5.0}, {"feature": "x", "op": "range", "low": 3.0,
+                                                                        "high": None},
+              {"feature": "x", "op": "range", "low": None, "high": 2.0}, {"feature": "t", "op": "==", "value": "a"},
+              {"feature": "t", "op": "other", "values": ["a", "b"]}, {"feature": "f", "op": "==", "value": 1}]
+
+
+def _table(xs: list, ts: list, fs: list, n: int) -> pd.DataFrame:
+    """Return a table of `n` rows cycling through the drawn cells (x numbers or NaN, t texts or None, f 0/1)."""
+    return pd.DataFrame({"x": [xs[i % len(xs)] for i in range(n)], "t": [ts[i % len(ts)] for i in range(n)],
+                         "f": [fs[i % len(fs)] for i in range(n)]})
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(xs=st.lists(st.one_of(st.floats(-2, 8), st.just(float("nan"))), min_size=1, max_size=30),
+       ts=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1, max_size=30),
+       fs=st.lists(st.integers(0, 1), min_size=1, max_size=30),
+       rules=st.lists(st.lists(st.sampled_from(CONDITIONS), min_size=1, max_size=3), min_size=1, max_size=4))
+def test_rule_masks_are_the_rules_rows_however_often_asked_and_whatever_is_forgotten(xs, ts, fs, rules):
+    """RuleMasks (each condition computed once, shared by the search's steps) gives every rule's rows as pandas
+    finds them, as a fresh array a caller may change without changing the next answer, before and after
+    keep() forgets the conditions of the other rules."""
+    from reportgen.analysis.rules import RuleMasks
+
+    frame = _table(xs, ts, fs, 97)
+    masks = RuleMasks(frame)
+    for rule in rules + rules:
+        got = masks.rule(rule)
+        assert got.tolist() == rule_rows(frame, rule).tolist()
+        got[:] = ~got  # the caller's own array: the cache must not see this
+    masks.keep(rules[:1])
+    for rule in rules:
+        assert masks.rule(rule).tolist() == rule_rows(frame, rule).tolist()
+    assert masks.rule([]).all()
+
+
+@hsettings(max_examples=60, deadline=None)
+@given(xs=st.lists(st.one_of(st.floats(-2, 8), st.just(float("nan"))), min_size=1, max_size=30),
+       ts=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1, max_size=30),
+       fs=st.lists(st.integers(0, 1), min_size=1, max_size=30),
+       churn=st.lists(st.integers(0, 1), min_size=2, max_size=40),
+       rule=st.lists(st.sampled_from(CONDITIONS), min_size=2, max_size=3, unique_by=lambda c: str(c)),
+       alpha=st.sampled_from([0.05, 0.5, 0.99]))
+def test_pruning_on_the_holdout_drops_the_conditions_a_direct_count_finds_adding_nothing(xs, ts, fs, churn, rule,
+                                                                                         alpha):
+    """The holdout's pruning (counts by difference, masks shared) removes the conditions, in the order, that
+    the documented procedure finds with pandas masks and a one-sided two-proportion z-test from scipy:
+    among holdout clients meeting the other conditions, those meeting it must churn significantly more."""
+    from reportgen.analysis.rules import RuleMasks
+    from reportgen.analysis.segments import _prune
+
+    n = 301
+    frame = _table(xs, ts, fs, n)
+    y = np.array([churn[i % len(churn)] ^ (i % 7 == 0) for i in range(n)], dtype=int)
+    held = np.arange(n) % 3 != 0
+    expected_rule, expected_removed = list(rule), []
+    while len(expected_rule) > 1:
+        worst, worst_p = None, alpha
+        for i, condition in enumerate(expected_rule):
+            others = rule_rows(frame, expected_rule[:i] + expected_rule[i + 1:]).to_numpy() & held
+            meets = others & rule_rows(frame, [condition]).to_numpy()
+            rest = others & ~meets
+            k1, n1, k2, n2 = y[meets].sum(), meets.sum(), y[rest].sum(), rest.sum()
+            pooled = (k1 + k2) / (n1 + n2) if n1 and n2 else 0.0
+            p = 1.0
+            if n1 and n2 and 0 < pooled < 1:
+                z = (k1 / n1 - k2 / n2) / np.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2))
+                p = stats.norm.sf(z) if z > 0 else 1.0
+            if p >= worst_p:
+                worst, worst_p = i, p
+        if worst is None:
+            break
+        expected_removed.append(expected_rule.pop(worst))
+    got_rule, got_removed = _prune(RuleMasks(frame), y.astype(bool), held, rule, alpha)
+    assert (got_rule, got_removed) == (expected_rule, expected_removed)

@@ -13,7 +13,7 @@ from reportgen.analysis.hypotheses import run_tests
 from reportgen.analysis.playbook import recommend
 from reportgen.analysis.profile import base_summary, profile
 from reportgen.analysis.rates import rate_summary
-from reportgen.analysis.rules import rule_mask
+from reportgen.analysis.rules import RuleMasks
 from reportgen.analysis.second_core import SecondCore
 from reportgen.analysis.segments import find_segments
 from reportgen.roles import Roles
@@ -42,14 +42,16 @@ def analyse_customers(frame: pd.DataFrame, roles: Roles, settings, playbook: dic
         stage("factors")
         factors = churn_by_factor(frame, roles, settings.alpha)
         stage("segments")
-        search = find_segments(frame, roles, settings)
+        masks = RuleMasks(frame)
+        search = find_segments(frame, roles, settings, masks)
         stage("tests")
         tests, base = testing.result(), summarising.result()
         segments, members, profiling = [], {}, []
         for segment in search.pop("segments"):
-            members[segment["id"]] = mask = rule_mask(frame, segment["rule"])  # the value at risk reads them too
+            members[segment["id"]] = mask = masks.rule(segment["rule"])  # the value at risk reads them too
             segments.append(segment)
             profiling.append(second.submit(_finish, segment, frame, mask, roles, base, playbook))
+        del masks  # the members are made: the conditions' masks go back (ten megabytes each, ten million clients)
         stage("clusters")
         clusters = find_clusters(frame, roles, settings)
         labels = clusters.pop("labels", None)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 
@@ -40,6 +42,45 @@ def rule_mask(frame: pd.DataFrame, rule: list[dict]) -> np.ndarray:
     for condition in rule:
         mask &= condition_mask(frame, condition)
     return mask
+
+
+class RuleMasks:
+    """The rows of one table meeting conditions and rules, each condition computed once: a segment search asks
+    for the same conditions again and again (shortlist, pruning on the holdout, overlaps, members), and on ten
+    million clients each costs 0.1-0.3 s. Holds one boolean per row for each condition asked for until
+    keep() forgets it."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._known: dict[str, np.ndarray] = {}
+
+    @staticmethod
+    def _key(condition: dict) -> str:
+        """Return the key of a condition: its JSON, so that equal conditions share one mask."""
+        return json.dumps(condition, sort_keys=True, default=str)
+
+    def condition(self, condition: dict) -> np.ndarray:
+        """Return the rows meeting `condition` (condition_mask), read-only: it is shared."""
+        key = self._key(condition)
+        if key not in self._known:
+            mask = condition_mask(self.frame, condition)
+            mask.flags.writeable = False
+            self._known[key] = mask
+        return self._known[key]
+
+    def rule(self, rule: list[dict]) -> np.ndarray:
+        """Return the rows meeting every condition of `rule` (rule_mask), as a new array of the caller's."""
+        if not rule:
+            return np.ones(len(self.frame), dtype=bool)
+        mask = self.condition(rule[0]).copy()
+        for condition in rule[1:]:
+            mask &= self.condition(condition)
+        return mask
+
+    def keep(self, rules: list[list[dict]]) -> None:
+        """Forget every condition that none of `rules` uses (their memory goes back)."""
+        used = {self._key(c) for rule in rules for c in rule}
+        self._known = {k: v for k, v in self._known.items() if k in used}
 
 
 def missing_features(frame: pd.DataFrame, rule: list[dict]) -> list[str]:

@@ -8,7 +8,6 @@ significantly above the average, and each of its conditions must still add to it
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
@@ -16,7 +15,7 @@ import pandas as pd
 
 from reportgen.analysis.conditions import MIN_CONDITION_LIFT, candidate_conditions
 from reportgen.analysis.rates import holm, rate_summary, two_proportion_test
-from reportgen.analysis.rules import condition_mask, rule_mask
+from reportgen.analysis.rules import RuleMasks, rule_mask
 from reportgen.roles import Roles
 
 MIN_STEP_GAIN = 0.01  # each added condition must raise the combination's churn by at least 1 point
@@ -73,8 +72,10 @@ def stratified_pick(y: np.ndarray, take: int, seed: int) -> np.ndarray:
     return rng.permutation(np.concatenate(parts))
 
 
-def find_segments(frame: pd.DataFrame, roles: Roles, settings) -> dict:
-    """Return the segment search: segments measured on unseen clients, what was dropped, and how."""
+def find_segments(frame: pd.DataFrame, roles: Roles, settings, masks: RuleMasks | None = None) -> dict:
+    """Return the segment search: segments measured on unseen clients, what was dropped, and how. `masks`
+    (over `frame`) keeps the kept segments' conditions for the caller, who reads their members."""
+    masks = masks if masks is not None else RuleMasks(frame)
     churn = frame[roles.churn].to_numpy(dtype=int)
     n, churned = len(churn), int(churn.sum())
     min_size = min_segment_size(n, settings.min_segment_size, settings.min_segment_share)
@@ -94,18 +95,21 @@ def find_segments(frame: pd.DataFrame, roles: Roles, settings) -> dict:
     }
     search = _search(frame[found], churn[found], roles, settings, math.ceil(min_size * found.mean()))
     result["searched"], result["conditions_tested"] = search["searched"], search["conditions_tested"]
-    shortlist = _shortlist(frame, search, min_size, settings)
+    shortlist = _shortlist(masks, search, min_size, settings)
     if not shortlist:
         result["reason"] = "no_churn_prone_condition"
         return result
-    kept, dropped = _validate(frame, churn, found, shortlist, settings, min_size)
+    masks.keep([entry["rule"] for entry in shortlist])
+    kept, dropped = _validate(masks, churn, found, shortlist, settings, min_size)
+    masks.keep([segment["rule"] for segment in kept])
     result["dropped"] = dropped
     kept.sort(key=lambda s: -s["churn_rate"])
-    full = {i: rule_mask(frame, s["rule"]) for i, s in enumerate(kept)}
+    full = {i: masks.rule(s["rule"]) for i, s in enumerate(kept)}
     for number, segment in enumerate(kept, start=1):
         segment["id"] = f"S{number}"
     for i, segment in enumerate(kept):
-        segment["overlap"] = {kept[j]["id"]: _jaccard(full[i], full[j]) for j in full if j != i}
+        segment["overlap"] = {kept[j]["id"]: _jaccard(full[i], full[j], segment["size"], kept[j]["size"])
+                              for j in full if j != i}
     result["segments"] = kept
     if not kept:
         result["reason"] = "none_held"
@@ -153,25 +157,20 @@ def _search(frame: pd.DataFrame, churn: np.ndarray, roles: Roles, settings, min_
     return out
 
 
-def _shortlist(frame: pd.DataFrame, search: dict, min_size: int, settings) -> list[dict]:
+def _shortlist(masks: RuleMasks, search: dict, min_size: int, settings) -> list[dict]:
     """Return the best discovery combinations that are large enough in the whole table and overlap little.
 
     Sizes and overlaps are counted on every client: they say nothing of churn, so the holdout's churn
     figures stay unbiased.
     """
-    chosen, masks, cache = [], [], {}
-
-    def condition(c: dict) -> np.ndarray:
-        key = json.dumps(c, sort_keys=True, default=str)
-        if key not in cache:
-            cache[key] = condition_mask(frame, c)
-        return cache[key]
-
+    chosen, taken = [], []
     for rule, hits, size in search["ranked"]:
-        mask = np.logical_and.reduce([condition(c) for c in rule])
-        if mask.sum() < min_size or any(_jaccard(mask, other) >= settings.max_overlap for other in masks):
+        mask = masks.rule(rule)
+        whole = int(np.count_nonzero(mask))
+        if whole < min_size or any(_jaccard(mask, other, whole, other_size) >= settings.max_overlap
+                                   for other, other_size in taken):
             continue
-        masks.append(mask)
+        taken.append((mask, whole))
         chosen.append({"rule": rule, "discovery": rate_summary(hits, size, search["overall"])})
         if len(chosen) == SHORTLIST_FACTOR * settings.segments_max:
             break
@@ -232,7 +231,7 @@ def _adds_up(key: tuple[int, ...], counts: _Counts) -> bool:
     return all(rate >= counts.rate(key[:i] + key[i + 1:]) + MIN_STEP_GAIN for i in range(len(key)))
 
 
-def _validate(frame: pd.DataFrame, churn: np.ndarray, found: np.ndarray, shortlist: list[dict], settings,
+def _validate(masks: RuleMasks, churn: np.ndarray, found: np.ndarray, shortlist: list[dict], settings,
               min_size: int) -> tuple[list[dict], list[dict]]:
     """Return (segments that hold on the holdout clients, those dropped with the reason).
 
@@ -241,13 +240,15 @@ def _validate(frame: pd.DataFrame, churn: np.ndarray, found: np.ndarray, shortli
     significantly above the holdout's average (one-sided, Holm over the shortlist).
     """
     held = ~found
+    churned = churn.astype(bool)  # a 0/1 flag: churners are counted, not summed (ten million clients)
     base_churned, base_size = int(churn[held].sum()), int(held.sum())
     base = base_churned / base_size
     measured = []
     for entry in shortlist:
-        rule, pruned = _prune(frame, churn, held, entry["rule"], settings.alpha)
-        mask = rule_mask(frame, rule)
-        k, m = int(churn[mask & held].sum()), int((mask & held).sum())
+        rule, pruned = _prune(masks, churned, held, entry["rule"], settings.alpha)
+        mask = masks.rule(rule)
+        inside = mask & held
+        k, m = int(np.count_nonzero(inside & churned)), int(np.count_nonzero(inside))
         test = two_proportion_test(k, m, base_churned - k, base_size - m)
         p_value = None
         if test["status"] == "ok":
@@ -259,27 +260,27 @@ def _validate(frame: pd.DataFrame, churn: np.ndarray, found: np.ndarray, shortli
     for segment, p_adj in zip(measured, adjusted):
         segment["p_adjusted"] = p_adj
         mask = segment.pop("mask")
-        size = int(mask.sum())
+        size = int(np.count_nonzero(mask))
         reason = None
         if size < min_size:
             reason = "too_small"
         elif p_adj >= settings.alpha or (segment["lift_pp"] or 0) <= 0:
             reason = "not_significant_on_unseen"
-        elif any(_jaccard(mask, other["_mask"]) >= settings.max_overlap for other in kept):
+        elif any(_jaccard(mask, other["_mask"], size, other["size"]) >= settings.max_overlap for other in kept):
             reason = "overlaps_a_kept_segment"
         elif len(kept) == settings.segments_max:
             reason = "beyond_segments_max"
         if reason:
             dropped.append({**segment, "size": size, "reason": reason})
             continue
-        kept.append({**segment, "size": size, "share": size / len(frame), "measured_on": "holdout",
+        kept.append({**segment, "size": size, "share": size / len(churn), "measured_on": "holdout",
                      "_mask": mask})
     for segment in kept:
         del segment["_mask"]
     return kept, dropped
 
 
-def _prune(frame: pd.DataFrame, churn: np.ndarray, held: np.ndarray, rule: list[dict], alpha: float
+def _prune(masks: RuleMasks, churned: np.ndarray, held: np.ndarray, rule: list[dict], alpha: float
            ) -> tuple[list[dict], list[dict]]:
     """Return (the rule without the conditions that add nothing on the holdout, the conditions removed).
 
@@ -290,11 +291,13 @@ def _prune(frame: pd.DataFrame, churn: np.ndarray, held: np.ndarray, rule: list[
     while len(rule) > 1:
         worst, worst_p = None, alpha
         for i, condition in enumerate(rule):
-            others = rule_mask(frame, rule[:i] + rule[i + 1:]) & held
-            meets = rule_mask(frame, [condition]) & others
-            rest = others & ~meets
-            test = two_proportion_test(int(churn[meets].sum()), int(meets.sum()), int(churn[rest].sum()),
-                                       int(rest.sum()))
+            others = masks.rule(rule[:i] + rule[i + 1:])
+            others &= held
+            meets = masks.condition(condition) & others
+            # the rest are the others less those meeting the condition: counted by difference
+            size, hits = int(np.count_nonzero(others)), int(np.count_nonzero(others & churned))
+            k, m = int(np.count_nonzero(meets & churned)), int(np.count_nonzero(meets))
+            test = two_proportion_test(k, m, hits - k, size - m)
             p = 1.0 if test["status"] != "ok" or test["statistic"] <= 0 else test["p_value"] / 2
             if p >= worst_p:
                 worst, worst_p = i, p
@@ -304,7 +307,8 @@ def _prune(frame: pd.DataFrame, churn: np.ndarray, held: np.ndarray, rule: list[
     return rule, removed
 
 
-def _jaccard(a: np.ndarray, b: np.ndarray) -> float:
-    """Return |a ∩ b| / |a ∪ b| of two segments' masks."""
-    union = int(np.count_nonzero(a | b))
-    return int(np.count_nonzero(a & b)) / union if union else 0.0
+def _jaccard(a: np.ndarray, b: np.ndarray, size_a: int, size_b: int) -> float:
+    """Return |a ∩ b| / |a ∪ b| of two segments' masks, whose sizes (|a|, |b|) the caller counted."""
+    both = int(np.count_nonzero(a & b))
+    union = size_a + size_b - both
+    return both / union if union else 0.0
