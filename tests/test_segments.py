@@ -116,6 +116,13 @@ def test_sample_segment_profiles_match_pandas(sample):
     assert features["city"]["majority"] == shares.index[0]
     assert features["city"]["majority_share"] == pytest.approx(shares.iloc[0])
     assert features["age"]["base"]["mean"] == pytest.approx(frame["age"].mean())
+    for column in ("balance", "age", "credit_card", "city"):  # numbers, a flag and levels, each with gaps
+        assert features[column]["n"] == part[column].notna().sum()
+        assert features[column]["missing"] == part[column].isna().sum()
+        assert features[column]["base"]["missing"] == frame[column].isna().sum()
+    assert features["balance"]["base"]["missing"] > 0 and features["balance"]["base"]["q3"] == pytest.approx(
+        frame["balance"].quantile(0.75))
+    assert features["balance"]["q3"] == pytest.approx(part["balance"].quantile(0.75))
 
 
 def nearest_centroid(frame: pd.DataFrame, clusters: dict) -> np.ndarray:

@@ -14,7 +14,7 @@ from scipy import special, stats
 
 from reportgen.analysis.rates import holm
 from reportgen.roles import Roles
-from reportgen.analysis.moments import skewness
+from reportgen.analysis.moments import skewness, sorted_quantiles
 
 MIN_GROUP = 3  # smallest group a two-sample test is run on
 SKEW_LIMIT = 1.0  # |skewness| above which means mislead and the rank test leads
@@ -146,12 +146,22 @@ def bootstrap_median_difference(a: np.ndarray, b: np.ndarray, resamples: int, rn
     return {
         "method": "bootstrap_median_difference",
         "status": "ok",
-        "estimate": float(np.median(a) - np.median(b)),
+        "estimate": _median_difference(a, b, ordered),
         "ci": [float(low), float(high)],
         "confidence": confidence,
         "resamples": resamples,
         "excludes_zero": bool(low > 0 or high < 0),
     }
+
+
+def _median_difference(a: np.ndarray, b: np.ndarray, ordered: tuple[np.ndarray, np.ndarray] | None) -> float:
+    """Return np.median(a) - np.median(b), from the sorted groups when the caller has them (the same value
+    without np.median's partition of each group: ten million clients, 0.7 s over the features)."""
+    if ordered is not None:
+        estimate = _sorted_median(ordered[0]) - _sorted_median(ordered[1])
+        if estimate != 0:  # a zero's sign follows np.median's partition, not the sort: taken from it
+            return estimate
+    return float(np.median(a) - np.median(b))
 
 
 def _bootstrap_medians(x: np.ndarray, resamples: int, rng: np.random.Generator,
@@ -273,7 +283,7 @@ def _describe(x: np.ndarray, ordered: np.ndarray) -> dict:
     the group sorted (the same quartiles, found faster; the mean and deviation summed in the group's order)."""
     if len(x) == 0:
         return {"n": 0, "mean": None, "median": None, "std": None, "q1": None, "q3": None}
-    quartiles = np.quantile(ordered, [0.25, 0.5, 0.75])
+    quartiles = sorted_quantiles(ordered, [0.25, 0.5, 0.75])
     if not quartiles.all():  # a zero may be -0.0 in the group's order and 0.0 in the sorted one: taken there
         quartiles = np.quantile(x, [0.25, 0.5, 0.75])
     q1, median, q3 = quartiles
