@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 from scipy import stats
@@ -183,6 +183,33 @@ def test_bands_are_readable(sample_frame):
         assert round(mantissa, 6) in (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
     products = make_bands(sample_frame["products"])
     assert products["discrete"] and products["edges"] == sorted(products["edges"])
+
+
+@hsettings(max_examples=300, deadline=None)
+@given(x=st.lists(st.integers(0, 30), min_size=1, max_size=200),
+       edges=st.lists(st.integers(1, 30), max_size=12, unique=True),
+       min_share=st.sampled_from([0.01, 0.05, 0.2, 0.5]))
+def test_small_bands_merge_as_when_counted_again_after_each_merge(x, edges, min_share):
+    """Bands smaller than min_share merge into their smaller neighbour, the first counts added up as edges
+    go: the same edges as the rule applied step by step, the values counted again after each merge."""
+    from reportgen.analysis.bands import _merge_small
+
+    values = np.array(x, dtype=float)
+    expected, minimum = sorted(float(e) for e in edges), max(1, math.ceil(min_share * len(values)))
+    while expected:
+        counts = [int(((values >= (expected[i - 1] if i else -np.inf)) &
+                       (values < (expected[i] if i < len(expected) else np.inf))).sum())
+                  for i in range(len(expected) + 1)]
+        small = counts.index(min(counts))
+        if counts[small] >= minimum:
+            break
+        if small == 0:
+            expected.pop(0)
+        elif small == len(expected):
+            expected.pop()
+        else:
+            expected.pop(small - 1 if counts[small - 1] <= counts[small + 1] else small)
+    assert _merge_small(values, sorted(float(e) for e in edges), min_share) == expected
 
 
 def test_every_test_has_holm_adjusted_p_and_effect(sample_context):
@@ -621,6 +648,7 @@ def _bits(values) -> list[str]:
 @hsettings(max_examples=300, deadline=None)
 @given(x=st.lists(FLOATS, min_size=1, max_size=60), y=st.lists(FLOATS, min_size=1, max_size=60),
        qs=st.lists(st.floats(0, 1), min_size=1, max_size=5))
+@example(x=[0.0], y=[8.98846567431158e+307], qs=[0.0])  # a middle value added to itself overflowed
 def test_quartiles_and_medians_read_from_sorted_groups_are_numpys_bit_for_bit(x, y, qs):
     """sorted_quantiles() steps through numpy's linear quantile itself on a sorted array (no partition): the
     same bits as np.quantile wherever its value is not a zero (whose sign the partition may swap); a group's

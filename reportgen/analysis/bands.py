@@ -107,18 +107,24 @@ def _merge_small(x: np.ndarray, edges: list[float], min_share: float) -> list[fl
     """Return edges with every band smaller than `min_share` of the values merged into a neighbour."""
     edges = list(edges)
     minimum = max(1, math.ceil(min_share * len(x)))
+    if not edges:
+        return edges
+    # the values are counted into the first bands once: dropping edge j makes one band of bands j and j + 1,
+    # whose counts add up (counted again after each merge, ten million values took 0.25 s a merge)
+    counts = np.bincount(np.searchsorted(np.asarray(edges), x, side="right"), minlength=len(edges) + 1).tolist()
     while edges:
-        counts = np.bincount(np.searchsorted(np.asarray(edges), x, side="right"), minlength=len(edges) + 1)
         small = int(np.argmin(counts))
         if counts[small] >= minimum:
             break
         # merge with the smaller neighbour, which keeps band sizes even; ends have one neighbour only
         if small == 0:
-            edges.pop(0)
+            dropped = 0
         elif small == len(edges):
-            edges.pop()
+            dropped = len(edges) - 1
         elif counts[small - 1] <= counts[small + 1]:
-            edges.pop(small - 1)
+            dropped = small - 1
         else:
-            edges.pop(small)
+            dropped = small
+        edges.pop(dropped)
+        counts[dropped:dropped + 2] = [counts[dropped] + counts[dropped + 1]]
     return edges

@@ -245,9 +245,12 @@ def _runs(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray
 
 
 def _sorted_median(sorted_values: np.ndarray) -> float:
-    """Return the median of a sorted, non-empty array (the mean of the two middle values when even)."""
+    """Return the median of a sorted, non-empty array as np.median gives it: the middle value, or the mean
+    of the two middle values when even (a middle value added to itself overflowed above 9e307)."""
     n = len(sorted_values)
-    return float((sorted_values[(n - 1) // 2] + sorted_values[n // 2]) / 2)
+    if n % 2:
+        return float(sorted_values[n // 2])
+    return float((sorted_values[n // 2 - 1] + sorted_values[n // 2]) / 2)
 
 
 def _fisher(observed: np.ndarray, seed: int) -> tuple[float, float] | None:
