@@ -398,6 +398,22 @@ def test_rule_masks_are_the_rules_rows_however_often_asked_and_whatever_is_forgo
     assert masks.rule([]).all()
 
 
+def test_rule_masks_keep_a_number_and_its_text_apart():
+    """A level written as a numpy number and the same digits as text are two conditions with their own rows
+    (a review's case: keyed by their text, the second was given the first one's rows)."""
+    from reportgen.analysis.rules import RuleMasks, condition_mask
+
+    frame = pd.DataFrame({"t": pd.Series([np.int64(5), "5", "5", np.int64(5), "x", np.True_, "True"],
+                                         dtype=object)})
+    masks = RuleMasks(frame)
+    for value in ("5", np.int64(5), "True", np.True_, 5):
+        condition = {"feature": "t", "op": "==", "value": value}
+        assert masks.condition(condition).tolist() == condition_mask(frame, condition).tolist(), value
+    for values in (["5"], [np.int64(5)]):
+        condition = {"feature": "t", "op": "other", "values": values}
+        assert masks.condition(condition).tolist() == condition_mask(frame, condition).tolist(), values
+
+
 @hsettings(max_examples=60, deadline=None)
 @given(xs=st.lists(st.one_of(st.floats(-2, 8), st.just(float("nan"))), min_size=1, max_size=30),
        ts=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), min_size=1, max_size=30),

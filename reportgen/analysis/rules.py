@@ -56,8 +56,10 @@ class RuleMasks:
 
     @staticmethod
     def _key(condition: dict) -> str:
-        """Return the key of a condition: its JSON, so that equal conditions share one mask."""
-        return json.dumps(condition, sort_keys=True, default=str)
+        """Return the key of a condition: its JSON, so that equal conditions share one mask; a value JSON does
+        not know (a numpy integer) is written with its type, or np.int64(5) and '5' would share one (a review's
+        case: the rows of the text '5' taken for those of the number)."""
+        return json.dumps(condition, sort_keys=True, default=lambda value: f"{type(value).__qualname__}:{value!r}")
 
     def condition(self, condition: dict) -> np.ndarray:
         """Return the rows meeting `condition` (condition_mask), read-only: it is shared."""
