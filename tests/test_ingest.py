@@ -935,6 +935,8 @@ def test_repeated_ids_and_duplicate_rows_are_pandas_own(ids, dtype, split):
 
     column = pd.concat([pd.Series(ids[:split], dtype=dtype), pd.Series(ids[split:], dtype=dtype)], ignore_index=True)
     frame = pd.DataFrame({"id": column, "x": np.arange(len(ids)) % 2})
+    frame.index = pd.Index(np.arange(len(ids)) * 3 + 2, name="row")  # file lines, as a read table has them
     duplicated, repeats = _duplicate_rows(frame, "id")
+    assert duplicated.index.equals(frame.index) and repeats.index.equals(frame.index)
     assert repeats.to_numpy().tolist() == frame["id"].duplicated(keep=False).to_numpy().tolist()
     assert duplicated.to_numpy().tolist() == frame.duplicated(keep="first").to_numpy().tolist()

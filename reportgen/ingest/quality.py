@@ -102,11 +102,12 @@ def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> tuple[pd.Seri
     ids = frame[id_column]
     repeated = _repeated_ids(ids)
     repeats = pd.Series(repeated, index=frame.index)
-    candidates = ids.isna() | repeats
-    duplicated = pd.Series(False, index=frame.index)
-    if candidates.any():
-        duplicated[candidates] = frame[candidates].duplicated(keep="first")
-    return duplicated, repeats
+    candidates = np.flatnonzero(ids.isna().to_numpy() | repeated)
+    duplicated = np.zeros(len(frame), dtype=bool)
+    if len(candidates):
+        # set by position in numpy: a boolean Series assignment aligned ten million labels (0.5 s)
+        duplicated[candidates] = frame.iloc[candidates].duplicated(keep="first").to_numpy()
+    return pd.Series(duplicated, index=frame.index), repeats
 
 
 DIGIT_ID = r"^(0|[1-9][0-9]{0,17})$"  # a whole number below 10**18, written without a leading zero or sign

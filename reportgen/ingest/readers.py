@@ -95,7 +95,7 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
     _check_text_bytes(data, shown, settings.encoding)
     decoded = decode(data, shown, settings.encoding)
     text = decoded.text
-    if not text.strip():
+    if not text or text.isspace():  # as `not text.strip()`, without a stripped copy of the file (0.8 s of 677 MB)
         raise DataError(_("The data file is empty."), hint=_("Export the table again, with its header and rows."),
                         location=Location(file=shown))
     if "\r" in text and "\n" not in text:
