@@ -403,10 +403,11 @@ def test_rule_masks_keep_a_number_and_its_text_apart():
     (a review's case: keyed by their text, the second was given the first one's rows)."""
     from reportgen.analysis.rules import RuleMasks, condition_mask
 
-    frame = pd.DataFrame({"t": pd.Series([np.int64(5), "5", "5", np.int64(5), "x", np.True_, "True"],
-                                         dtype=object)})
+    frame = pd.DataFrame({"t": pd.Series([np.int64(5), "5", "5", np.int64(5), "x", np.True_, "True",
+                                          "int64:np.int64(5)", 5.0, pd.Timestamp("2020-01-01")], dtype=object)})
     masks = RuleMasks(frame)
-    for value in ("5", np.int64(5), "True", np.True_, 5):
+    for value in ("5", np.int64(5), "True", np.True_, 5, "int64:np.int64(5)", np.int64(5), 5.0, True,
+                  pd.Timestamp("2020-01-01"), "Timestamp:Timestamp('2020-01-01 00:00:00')"):
         condition = {"feature": "t", "op": "==", "value": value}
         assert masks.condition(condition).tolist() == condition_mask(frame, condition).tolist(), value
     for values in (["5"], [np.int64(5)]):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pandas as pd
 
@@ -52,14 +50,18 @@ class RuleMasks:
 
     def __init__(self, frame: pd.DataFrame) -> None:
         self.frame = frame
-        self._known: dict[str, np.ndarray] = {}
+        self._known: dict[tuple, np.ndarray] = {}
 
     @staticmethod
-    def _key(condition: dict) -> str:
-        """Return the key of a condition: its JSON, so that equal conditions share one mask; a value JSON does
-        not know (a numpy integer) is written with its type, or np.int64(5) and '5' would share one (a review's
-        case: the rows of the text '5' taken for those of the number)."""
-        return json.dumps(condition, sort_keys=True, default=lambda value: f"{type(value).__qualname__}:{value!r}")
+    def _key(condition):
+        """Return a key equal only for conditions equal in structure, and in type and value throughout: each
+        value keyed with its type. Keyed by text, np.int64(5) and '5' shared one (the text's rows taken for
+        the number's), and a text spelling a key's own form shared another (two reviews' cases)."""
+        if isinstance(condition, dict):
+            return "dict", tuple(sorted((name, RuleMasks._key(value)) for name, value in condition.items()))
+        if isinstance(condition, (list, tuple, np.ndarray, pd.Index)):
+            return "sequence", tuple(RuleMasks._key(value) for value in condition)
+        return type(condition), condition
 
     def condition(self, condition: dict) -> np.ndarray:
         """Return the rows meeting `condition` (condition_mask), read-only: it is shared."""
