@@ -36,10 +36,7 @@ def condition_mask(frame: pd.DataFrame, condition: dict) -> np.ndarray:
 
 def rule_mask(frame: pd.DataFrame, rule: list[dict]) -> np.ndarray:
     """Return the rows meeting every condition of `rule`."""
-    mask = np.ones(len(frame), dtype=bool)
-    for condition in rule:
-        mask &= condition_mask(frame, condition)
-    return mask
+    return RuleMasks(frame).rule(rule)
 
 
 class RuleMasks:
