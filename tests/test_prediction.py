@@ -347,6 +347,20 @@ def test_riskiest_is_the_head_of_a_stable_sort(values, share):
     assert riskiest(p, k).tolist() == sorted(range(len(p)), key=lambda i: (-p[i], i))[:k]
 
 
+@hsettings(max_examples=300, deadline=None)
+@given(values=st.lists(st.sampled_from([0.0, -0.0, 0.5, 1.0, np.inf, -np.inf, 5e-324]) | st.floats(allow_nan=False),
+                       max_size=120),
+       nan=st.booleans())
+def test_the_falling_order_is_numpys_stable_argsort(values, nan):
+    """Positions from the highest value down, ties (signed zeros too) by position, as numpy's stable argsort of
+    the negated values gives them; with a NaN, numpy's own order."""
+    from reportgen.analysis.prediction_metrics import falling
+
+    p = np.array(values + ([np.nan] if nan else []), dtype=float)
+    np.random.default_rng(len(values)).shuffle(p)
+    assert falling(p).tolist() == np.argsort(-p, kind="stable").tolist()
+
+
 @hsettings(max_examples=100, deadline=None)
 @given(cells=st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c", "d", "new"])), min_size=1, max_size=40),
        pooled=st.booleans())
