@@ -21,6 +21,7 @@ from hypothesis import given
 from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
+from reportgen.config import DataSettings
 from reportgen.errors import DataError
 from reportgen.ingest import load_dataset
 from reportgen.ingest.roles import detect_roles
@@ -876,6 +877,30 @@ def test_line_scan_counts_fields_as_a_split_would(lines, final_feed):
     assert header == expected_header
     assert list(good) == [n for n, line in numbered if line.count(",") == width]
     assert bad == [n for n, line in numbered if line.count(",") != width and line.strip()]
+
+
+def test_a_parse_begun_beside_the_line_scan_fails_after_the_scans_checks(monkeypatch, tmp_path):
+    """pandas parses while the lines are scanned: a file the scan refuses gets the scan's message even when that
+    parse failed, and a failure of the parse on a file the scan accepts is raised as it was."""
+    from reportgen.ingest import readers
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the parser broke")
+
+    monkeypatch.setattr(readers, "_read_plain", broken)
+    twice = tmp_path / "twice.csv"
+    twice.write_text("id,age,age\n1,2,3\n4,5,6\n", encoding="utf-8")
+    with pytest.raises(DataError, match="more than once"):
+        readers.read_table(twice, DataSettings(), lambda names: [])
+    ragged = tmp_path / "ragged.csv"
+    ragged.write_text("id,age\n1,2\n3,4,5\n6,7,8\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        readers.read_table(ragged, DataSettings(), lambda names: [])
+    assert error.value.location.rows == [3, 4]
+    fine = tmp_path / "fine.csv"
+    fine.write_text("id,age\n1,2\n", encoding="utf-8")
+    with pytest.raises(RuntimeError, match="the parser broke"):
+        readers.read_table(fine, DataSettings(), lambda names: [])
 
 
 def test_line_scan_across_chunks(monkeypatch):
