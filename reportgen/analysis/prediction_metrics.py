@@ -4,9 +4,11 @@ the contact capacity, lift, gains and calibration. Plain numbers out; no languag
 from __future__ import annotations
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from threadpoolctl import threadpool_limits
 
 GAIN_POINTS = 20  # the cumulative-gains curve at every 5 % of clients contacted
 CALIBRATION_BINS = 10  # deciles of predicted risk
@@ -97,11 +99,17 @@ def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
     n, churned = len(y), int(y.sum())
     base = churned / n if n else None
     k = contacts(n, contact_share)
-    order = riskiest(p, n)  # sorted once: a million clients take a tenth of a second a sort
-    top = order[:k]
-    tp = int(y[top].sum())
-    decile = order[:contacts(n, 0.1)]
-    out = score_metrics(y, p, contact_share, order)
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        # the calibration's logistic fit runs on the other core while the sorts and sums below run on this one
+        # (ten million clients: the fit 2.5 s, the rest 3 s; numpy and the fit's loss let go of the GIL)
+        fitting = pool.submit(_fit_on_one_thread, y, p)
+        order = riskiest(p, n)  # sorted once: a million clients take a tenth of a second a sort
+        top = order[:k]
+        tp = int(y[top].sum())
+        decile = order[:contacts(n, 0.1)]
+        out = score_metrics(y, p, contact_share, order)
+        calibration = calibration_bins(y, p, lowest_first(order, p))
+        fit = fitting.result()
     out.update({
         "clients": n,
         "churned": churned,
@@ -114,10 +122,17 @@ def evaluate(y: np.ndarray, p: np.ndarray, contact_share: float) -> dict:
                       "true_negative": n - k - (churned - tp)},
         "lift_top_decile": (float(y[decile].mean()) / base) if base else None,
         "gains": gains_curve(y, order),
-        "calibration": calibration_bins(y, p, lowest_first(order, p)),
-        **calibration_fit(y, p),
+        "calibration": calibration,
+        **fit,
     })
     return out
+
+
+def _fit_on_one_thread(y: np.ndarray, p: np.ndarray) -> dict:
+    """Return calibration_fit(y, p), computed on one OpenMP thread (a thread's own limit: the caller's does
+    not reach a worker thread)."""
+    with threadpool_limits(limits=1, user_api="openmp"):
+        return calibration_fit(y, p)
 
 
 def gains_curve(y: np.ndarray, order: np.ndarray, points: int = GAIN_POINTS) -> list[dict]:
