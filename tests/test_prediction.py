@@ -455,6 +455,35 @@ def test_the_value_by_risk_grid_counts_as_numpys_histogram2d(risk, values, bins,
 
 
 @hsettings(max_examples=200, deadline=None)
+@given(rows=st.lists(st.tuples(st.booleans(), st.booleans(), st.floats(0, 1),
+                               st.one_of(st.floats(-1e6, 1e12), st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0]))),
+                     max_size=80),
+       valued=st.booleans())
+def test_a_groups_figures_are_its_clients_counted_and_averaged(rows, valued):
+    # the figures of the value at risk and the action groups, against pandas over the group's own rows
+    from reportgen.analysis.action_groups import at_stake, summarise
+
+    table = pd.DataFrame(rows, columns=["inside", "left", "risk", "value"]).astype(
+        {"inside": bool, "left": int, "risk": float, "value": float})
+    mask, y, risk, value = (table[c].to_numpy() for c in ("inside", "left", "risk", "value"))
+    stake = at_stake(value, risk) if valued else None
+    out = summarise(mask, y, risk, value if valued else None, stake)
+    group = table[table["inside"]]
+    assert out["clients"] == len(group) and out["churned"] == group["left"].sum()
+    assert out["churn_rate"] == (group["left"].mean() if len(group) else None)
+    assert out["mean_risk"] == (group["risk"].mean() if len(group) else None)
+    assert out["expected_leavers"] == group["risk"].sum()
+    if not valued:
+        assert (out["value"], out["value_at_risk"], out["mean_value"], out["valued"]) == (None, None, None, 0)
+        return
+    known = group[np.isfinite(group["value"])]
+    assert out["valued"] == len(known)
+    assert out["value"] == known["value"].clip(lower=0).sum()
+    assert out["value_at_risk"] == (known["risk"] * known["value"].clip(lower=0)).sum()
+    assert out["mean_value"] == (known["value"].mean() if len(known) else None)
+
+
+@hsettings(max_examples=200, deadline=None)
 @given(values=st.lists(st.one_of(st.floats(-10, 1e13, allow_nan=False), st.just(float("nan")),
                                  st.sampled_from([5e12, 0.1, 3.0, 1e-3, 0.0])), min_size=1, max_size=60),
        seed=st.integers(0, 1000))

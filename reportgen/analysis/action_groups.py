@@ -50,14 +50,19 @@ def summarise(mask: np.ndarray, y: np.ndarray, risk: np.ndarray, value: np.ndarr
               stake: np.ndarray | None) -> dict:
     """Return a group's clients, who left, the churn rate, mean risk, expected leavers, value and value at risk
     (over clients with a known value, `valued` of them)."""
-    n = int(mask.sum())
-    out = {"clients": n, "churned": int(y[mask].sum()), "churn_rate": float(y[mask].mean()) if n else None,
-           "mean_risk": float(risk[mask].mean()) if n else None, "expected_leavers": float(risk[mask].sum()),
+    # the group's positions found once and each column read there once; a mean is numpy's sum over the count,
+    # the same float as .mean()
+    rows = np.flatnonzero(mask)
+    n = len(rows)
+    churned, expected = y[rows].sum(), risk[rows].sum()
+    out = {"clients": n, "churned": int(churned), "churn_rate": float(churned / n) if n else None,
+           "mean_risk": float(expected / n) if n else None, "expected_leavers": float(expected),
            "value": None, "value_at_risk": None, "mean_value": None, "valued": 0}
     if value is not None:
-        known = mask & np.isfinite(value)
-        out.update({"value": float(np.clip(value[known], 0, None).sum()), "value_at_risk": float(stake[known].sum()),
-                    "mean_value": float(value[known].mean()) if known.any() else None, "valued": int(known.sum())})
+        known = rows[np.isfinite(value[rows])]
+        values, valued = value[known], len(known)
+        out.update({"value": float(np.clip(values, 0, None).sum()), "value_at_risk": float(stake[known].sum()),
+                    "mean_value": float(values.sum() / valued) if valued else None, "valued": valued})
     return out
 
 
