@@ -456,11 +456,12 @@ def test_the_value_by_risk_grid_counts_as_numpys_histogram2d(risk, values, bins,
 
 @hsettings(max_examples=200, deadline=None)
 @given(rows=st.lists(st.tuples(st.booleans(), st.booleans(), st.floats(0, 1),
-                               st.one_of(st.floats(-1e6, 1e12), st.sampled_from([np.nan, np.inf, -np.inf, 0.0, -0.0]))),
+                               st.one_of(st.floats(-1e6, 1e12), st.sampled_from([np.nan, 0.0, -0.0]))),
                      max_size=80),
        valued=st.booleans())
 def test_a_groups_figures_are_its_clients_counted_and_averaged(rows, valued):
-    # the figures of the value at risk and the action groups, against pandas over the group's own rows
+    # the figures of the value at risk and the action groups, against pandas over the group's own rows; values
+    # are finite or missing, as ingest leaves them (an infinite cell is a parse failure: ingest.numbers)
     from reportgen.analysis.action_groups import at_stake, summarise
 
     table = pd.DataFrame(rows, columns=["inside", "left", "risk", "value"]).astype(
