@@ -81,8 +81,11 @@ def numeric_test(values: pd.Series, churn: np.ndarray, column: str, resamples: i
 
 def categorical_test(values: pd.Series, churn: np.ndarray, column: str, seed: int) -> dict:
     """Return chi-square (or Fisher's exact test when expected counts are small) with Cramér's V."""
-    present = values.notna().to_numpy()
-    levels, counts = _crosstab(values[present], churn[present])
+    # numbered once, missing cells -1: no mask of the cells and no copy of the present ones (ten million
+    # clients: 0.8 s a column)
+    codes, uniques = pd.factorize(values, sort=False)
+    present = codes >= 0
+    levels, counts = _crosstab(codes[present], uniques, churn[present])
     test = {
         "id": f"categorical:{column}",
         "question": QUESTION_CATEGORICAL,
@@ -115,13 +118,13 @@ def categorical_test(values: pd.Series, churn: np.ndarray, column: str, seed: in
             "statistic": float(chi2), "p_value": float(p), "effect_size": effect, "dof": int(dof)}
 
 
-def _crosstab(values: pd.Series, churn: np.ndarray) -> tuple[list[str], np.ndarray]:
-    """Return the levels as text, sorted, and the stayers and leavers of each (a row per level).
+def _crosstab(codes: np.ndarray, uniques, churn: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """Return the levels as text, sorted, and the stayers and leavers of each (a row per level), from the
+    cells' codes into their distinct values (pd.factorize's, none missing).
 
     The distinct values are turned into text, not every cell: pd.crosstab over a million cells' text took
     half a second per feature.
     """
-    codes, uniques = pd.factorize(values, sort=False)
     names = [str(u) for u in uniques]
     levels = sorted(set(names))
     position = {name: i for i, name in enumerate(levels)}
