@@ -226,12 +226,19 @@ def mann_whitney_sorted(sa: np.ndarray, sb: np.ndarray) -> tuple[float, float]:
     """
     n1, n2 = len(sa), len(sb)
     va, starts_a, ca = _runs(sa)
-    less_b = np.searchsorted(sb, va, side="left")
-    equal_b = np.searchsorted(sb, va, side="right") - less_b
+    vb, starts_b, cb = _runs(sb)
+    # each distinct value of a looked up once among b's distinct values: where b's run of it starts (or the
+    # next value's), and how long it is (0 when b has not got it); four searches of ten million reduced to one
+    at = np.searchsorted(vb, va, side="left")
+    same = np.zeros(len(va), dtype=bool)
+    inside = np.flatnonzero(at < len(vb))
+    same[inside] = vb[at[inside]] == va[inside]
+    less_b = np.r_[starts_b, n2][at]
+    equal_b = np.where(same, np.r_[cb, 0][at], 0)
     mean_rank = starts_a + less_b + (ca + equal_b + 1) / 2  # average rank of each of a's values in the pool
     u1 = float(np.sum(ca * mean_rank)) - n1 * (n1 + 1) / 2
-    vb, _starts_b, cb = _runs(sb)
-    only_b = np.searchsorted(sa, vb, side="right") == np.searchsorted(sa, vb, side="left")
+    only_b = np.ones(len(vb), dtype=bool)
+    only_b[at[same]] = False  # b's values that a has too
     tied = np.concatenate([ca + equal_b, cb[only_b]]).astype(float)
     tie_term = float(np.sum(tied ** 3 - tied))
     n = n1 + n2
