@@ -687,3 +687,32 @@ def test_fishers_test_of_three_levels_gives_the_same_p_on_every_run():
     frame = pd.DataFrame({"plan": levels, "churn": churn})
     roles = Roles(churn="churn", id=None, semantic={}, numeric=[], categorical=["plan"], binary=[])
     assert run_tests(frame, roles, 0.05, 100, 7)[0]["p_value"] == runs[0]["p_value"]
+
+
+def test_on_both_cores_keeps_the_order_and_raises_the_first_error():
+    import threading
+
+    from threadpoolctl import threadpool_info
+
+    from reportgen.analysis.both_cores import on_both_cores
+    import sklearn.cluster  # noqa: F401  (loads scikit-learn's OpenMP runtime)
+
+    before = threading.active_count()
+    assert on_both_cores(lambda i: i * i, range(9)) == [i * i for i in range(9)]
+    assert on_both_cores(lambda i: -i, [4]) == [-4]
+    # each worker on one OpenMP thread: scikit-learn's busy-waiting threads must not fight over two cores
+    limits = on_both_cores(lambda _i: {p["num_threads"] for p in threadpool_info() if p["user_api"] == "openmp"},
+                           range(4))
+    assert all(found <= {1} for found in limits)
+    ran = []
+
+    def fails_on_three(i):
+        ran.append(i)
+        if i in (3, 5):
+            raise ValueError(f"item {i}")
+        return i
+
+    with pytest.raises(ValueError, match="item 3"):  # the first in the items' order, whichever failed first
+        on_both_cores(fails_on_three, range(8))
+    assert set(range(4)) <= set(ran)
+    assert threading.active_count() == before  # no thread left running

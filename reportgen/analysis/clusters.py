@@ -18,6 +18,7 @@ from reportgen.roles import Roles
 from reportgen.analysis.matrix import stack_columns
 from reportgen.distinct import per_distinct
 from reportgen.analysis.moments import skewness
+from reportgen.analysis.both_cores import on_both_cores
 
 SILHOUETTE_SAMPLE = 2_000  # silhouette is quadratic in rows: 5.6 s on 10,000 rows, 0.25 s on 2,000
 CHOICE_SAMPLE = 20_000  # k is chosen on at most this many rows (fitting every k on a million takes minutes)
@@ -54,8 +55,9 @@ def _find_clusters(frame: pd.DataFrame, roles: Roles, settings, min_size: int, f
     if not transform["columns"]:
         return {"status": "not_computable", "reason": "no_usable_feature", "labels": None}
     if len(frame) > LAZY_ROWS:
-        # each column's mean and spread as it is encoded, one column in memory at a time
-        moments = [(column.mean(), column.std()) for column in map(np.asarray, _encoded_columns(frame, transform))]
+        # each column's mean and spread as it is encoded, a column or two in memory at a time
+        moments = [m for part in on_both_cores(lambda name: _moments(frame, transform, name), _sources(transform))
+                   for m in part]
         _set_scaling(transform, [m for m, _ in moments], [s for _, s in moments])
         x = EncodedRows(frame, transform)
     else:
@@ -80,9 +82,10 @@ class EncodedRows:
         return apply_transform(self.frame.iloc[rows], self.transform)
 
     def assign(self, model: KMeans) -> np.ndarray:
-        """Return every row's cluster under the fitted model."""
-        return np.concatenate([model.predict(self.take(np.arange(start, min(start + ASSIGN_BLOCK, len(self)))))
-                               for start in range(0, len(self), ASSIGN_BLOCK)])
+        """Return every row's cluster under the fitted model, blocks of rows encoded and assigned on both cores."""
+        return np.concatenate(on_both_cores(
+            lambda start: model.predict(self.take(np.arange(start, min(start + ASSIGN_BLOCK, len(self))))),
+            range(0, len(self), ASSIGN_BLOCK)))
 
 
 def kmeans_by_silhouette(x: np.ndarray | EncodedRows, settings, min_size: int = 1, fallback: bool = True,
@@ -156,15 +159,13 @@ def _describe_columns(frame: pd.DataFrame, roles: Roles) -> dict:
     """Return the feature transform as plain data (medians, logged columns, one-hot levels, weights), its
     scaling still empty (_set_scaling)."""
     columns, impute, logged, levels, dropped = [], {}, [], {}, []
-    for column in [*roles.numeric, *roles.binary]:
-        values = frame[column].astype(float)
-        # two distinct values at least: the smallest below the largest (counting every distinct value of ten
-        # million clients took 3 s)
-        if values.notna().sum() == 0 or not values.min() < values.max():
+    numbers = [*roles.numeric, *roles.binary]
+    for column, described in zip(numbers, on_both_cores(lambda name: _describe_number(frame[name]), numbers)):
+        if described is None:
             dropped.append(column)
             continue
-        impute[column] = float(values.median())
-        if heavy_tailed(values.fillna(impute[column]).to_numpy()):
+        impute[column], tailed = described
+        if tailed:
             logged.append(column)  # money columns: a few millionaires would otherwise make their own cluster
         columns.append(column)
     for column in roles.categorical:
@@ -179,6 +180,18 @@ def _describe_columns(frame: pd.DataFrame, roles: Roles) -> dict:
         weights.extend([FLAG_WEIGHT / np.sqrt(len(kept))] * len(kept))
     return {"columns": columns, "impute": impute, "log": logged, "levels": levels, "dropped": dropped,
             "mean": [], "scale": [], "weights": weights}
+
+
+def _describe_number(series: pd.Series) -> tuple[float, bool] | None:
+    """Return a number column's median and whether it is heavy-tailed once imputed with it, or None when it
+    has not two distinct values."""
+    values = series.astype(float)
+    # two distinct values at least: the smallest below the largest (counting every distinct value of ten
+    # million clients took 3 s)
+    if values.notna().sum() == 0 or not values.min() < values.max():
+        return None
+    median = float(values.median())
+    return median, heavy_tailed(values.fillna(median).to_numpy())
 
 
 def _set_scaling(spec: dict, means, deviations) -> None:
@@ -228,12 +241,30 @@ def _encode(frame: pd.DataFrame, spec: dict) -> np.ndarray:
 
 def _encoded_columns(frame: pd.DataFrame, spec: dict) -> Iterator[np.ndarray]:
     """Yield the unscaled matrix's columns one at a time (see _encode)."""
-    for column, median in spec["impute"].items():
-        values = frame[column].astype(float).fillna(median).to_numpy()
+    for source in _sources(spec):
+        yield from _encoded_source(frame, spec, source)
+
+
+def _sources(spec: dict) -> list[str]:
+    """Return the table's columns the matrix is encoded from, in the matrix's order."""
+    return [*spec["impute"], *spec["levels"]]
+
+
+def _encoded_source(frame: pd.DataFrame, spec: dict, column: str) -> Iterator[np.ndarray]:
+    """Yield the matrix's columns made from one of the table's: its imputed (and logged) numbers, or one 0/1
+    column per kept level."""
+    if column in spec["impute"]:
+        values = frame[column].astype(float).fillna(spec["impute"][column]).to_numpy()
         yield np.log1p(np.clip(values, 0, None)) if column in spec["log"] else values
-    for column, kept in spec["levels"].items():
-        # each cell's level (-1: none kept, or missing), then one 0/1 column per kept level
-        level = per_distinct(frame[column].astype(object),
-                             lambda value: next((i for i, name in enumerate(kept) if value == name), -1), -1, int)
-        for index in range(len(kept)):
-            yield level == index
+        return
+    kept = spec["levels"][column]
+    # each cell's level (-1: none kept, or missing), then one 0/1 column per kept level
+    level = per_distinct(frame[column].astype(object),
+                         lambda value: next((i for i, name in enumerate(kept) if value == name), -1), -1, int)
+    for index in range(len(kept)):
+        yield level == index
+
+
+def _moments(frame: pd.DataFrame, spec: dict, column: str) -> list[tuple[float, float]]:
+    """Return the mean and standard deviation of each matrix column made from one of the table's."""
+    return [(encoded.mean(), encoded.std()) for encoded in map(np.asarray, _encoded_source(frame, spec, column))]

@@ -1,0 +1,25 @@
+"""A stage's columns or blocks of rows computed on both cores of the machine at once."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
+
+from threadpoolctl import threadpool_limits
+
+
+def on_both_cores(function: Callable, items: Iterable) -> list:
+    """Return [function(item) for item in items], computed two at a time on two threads (numpy's passes and
+    scikit-learn's Cython let go of the GIL), each on one OpenMP thread. The error of the first item (in the
+    items' order) that failed is raised once the items begun have finished; those not begun are dropped."""
+    items = list(items)
+    if len(items) < 2:
+        return [function(item) for item in items]
+
+    def one(item):
+        # OpenMP's thread count is set per thread: a worker does not inherit its caller's limit
+        with threadpool_limits(limits=1, user_api="openmp"):
+            return function(item)
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return list(pool.map(one, items))
