@@ -276,9 +276,8 @@ def packed_counts(counts: list) -> tuple[dict, Callable]:
         sums[key].append((condition, used))
         fields.append((name, key, used, width))
         used += width
-    # a condition as 0.0 or 1.0 times its weight, not a CASE: 0.08 s less of the per-client pass's 1.2 s at
-    # the client level on 10 million lines (medians of seven alternated runs), the same sums
-    aggregates = {key: functools.reduce(operator.add, (c.cast("float64") * ibis.literal(float(1 << shift), "float64")
+    zero = ibis.literal(0.0, "float64")
+    aggregates = {key: functools.reduce(operator.add, (ibis.ifelse(c, ibis.literal(float(1 << shift), "float64"), zero)
                                                        for c, shift in parts)).sum() for key, parts in sums.items()}
 
     def unpack(out) -> dict:
