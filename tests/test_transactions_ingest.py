@@ -461,3 +461,28 @@ def test_packed_counts_give_each_count_as_a_sum_of_its_own(values, fields):
     for i, (low, high, _) in enumerate(fields):
         expected = frame.assign(hit=frame["v"].between(low, high)).groupby("g")["hit"].sum()
         assert got[f"c{i}"].tolist() == expected.sort_index().tolist(), (i, low, high)
+
+
+@hsettings(max_examples=40, deadline=None)
+@given(days=st.lists(st.tuples(st.integers(0, 3), st.one_of(st.none(), st.dates(dt.date(2024, 1, 1), dt.date(2024, 3, 31)))),
+                     min_size=1, max_size=30))
+def test_packed_counts_count_the_rows_meeting_each_condition(days):
+    # several counts share one sum (logpasses.packed_counts): a row whose condition is NULL meets none of them
+    # and leaves the others of its sum as they are (a condition cast to a number once made the whole sum NULL)
+    import ibis
+    import pyarrow as pa
+
+    from reportgen.analysis.logpasses import packed_counts
+
+    table = ibis.memtable(pa.table({"key": pa.array([k for k, _ in days], pa.int64()),
+                                    "day": pa.array([d for _, d in days], pa.date32())}))
+    cut = dt.date(2024, 2, 15)
+    sums, unpack = packed_counts([("before", table.day <= ibis.date(cut), 100), ("after", table.day > ibis.date(cut), 100),
+                                  ("known", table.day.notnull(), 100)])
+    out = table.group_by("key").aggregate(**sums)
+    out = ibis.duckdb.connect().to_pyarrow(out.mutate(**unpack(out)).order_by("key")).to_pydict()
+    for key, before, after, known in zip(out["key"], out["before"], out["after"], out["known"]):
+        mine = [d for k, d in days if k == key]
+        assert before == sum(d is not None and d <= cut for d in mine)
+        assert after == sum(d is not None and d > cut for d in mine)
+        assert known == sum(d is not None for d in mine)
