@@ -17,3 +17,16 @@ def per_distinct(values: pd.Series, function: Callable[[object], object], missin
     codes, distinct = pd.factorize(values)
     table = np.array([function(value) for value in distinct] + [missing], dtype=dtype)
     return table[codes]  # a missing cell (code -1) reads the last entry
+
+
+def per_distinct_text(values: pd.Series, function: Callable[[str], object], missing: object, dtype) -> np.ndarray:
+    """Return per_distinct of each cell's text: function(str(cell)) for every cell.
+
+    pandas finds 1, 1.0 and True one value, and a column's first of them would give every cell its text; a
+    column holding anything but texts is therefore read as text first ('1', '1.0', 'True'), as its levels
+    were counted, so that a cell's result never depends on which rows came with it."""
+    codes, distinct = pd.factorize(values)
+    if not all(isinstance(value, str) for value in distinct):
+        codes, distinct = pd.factorize(values.astype("string"))
+    table = np.array([function(str(value)) for value in distinct] + [missing], dtype=dtype)
+    return table[codes]

@@ -503,3 +503,25 @@ def test_the_value_by_risk_grid_counts_every_client_once(values, seed):
     assert np.sum(grid["counts"]) == positive.sum() and grid["outside"] == (~positive).sum()
     expected, _, _ = np.histogram2d(risk[positive], value[positive], [grid["risk_edges"], grid["value_edges"]])
     assert grid["counts"] == expected.astype(int).tolist()
+
+
+@hsettings(max_examples=200, deadline=None)
+@given(cells=st.lists(st.sampled_from([1, 1.0, True, 0, False, 2.5, "1", "1.0", "B", None, np.nan]), min_size=1,
+                      max_size=40),
+       start=st.integers(0, 39))
+def test_a_category_is_encoded_by_its_own_text_whatever_rows_come_with_it(cells, start):
+    # pandas finds 1, 1.0 and True one value: each cell's code must be that of its own text, as the levels
+    # were counted, whether the whole column or a chunk of it is encoded (the model scores chunks; found by
+    # review: a chunk starting at 1.0 gave the cells of 1 the code of '1.0')
+    from reportgen.analysis.prediction_models import OTHER, encode, fit_encoding
+
+    frame = pd.DataFrame({"product": pd.Series(cells, dtype=object)})
+    encoding = fit_encoding(frame)
+    kept = encoding.levels["product"]
+    whole = encode(frame, encoding)[:, 0]
+    expected = [np.nan if c is None or (isinstance(c, float) and np.isnan(c))
+                else kept.index(str(c)) if str(c) in kept else kept.index(OTHER) if OTHER in kept else np.nan
+                for c in cells]
+    np.testing.assert_array_equal(whole, np.array(expected, dtype=float))
+    start = min(start, len(cells) - 1)
+    np.testing.assert_array_equal(encode(frame.iloc[start:], encoding)[:, 0], whole[start:])

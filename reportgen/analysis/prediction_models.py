@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from reportgen.analysis.clusters import heavy_tailed
 from reportgen.analysis.matrix import stack_columns
-from reportgen.distinct import per_distinct
+from reportgen.distinct import per_distinct_text
 
 MODELS = ("hist_gradient_boosting", "logistic_regression")
 MAX_LEVELS = 62  # HistGradientBoosting takes at most max_bins - 1 categories; rarer levels are pooled
@@ -94,7 +94,7 @@ def _encoded_columns(x: pd.DataFrame, encoding: Encoding) -> Iterator[np.ndarray
         position = {level: i for i, level in enumerate(kept)}
         # a level unseen when fitted is pooled with the rare ones, or missing when none were pooled
         unseen = kept.index(OTHER) if OTHER in kept else np.nan
-        yield per_distinct(series, lambda value: position.get(str(value), unseen), np.nan, float)
+        yield per_distinct_text(series, lambda text: position.get(text, unseen), np.nan, float)
 
 
 def make_model(name: str, encoding: Encoding, seed: int):
