@@ -10,8 +10,9 @@ from threadpoolctl import threadpool_limits
 
 def on_both_cores(function: Callable, items: Iterable) -> list:
     """Return [function(item) for item in items], computed two at a time on two threads (numpy's passes and
-    scikit-learn's Cython let go of the GIL), each on one OpenMP thread. The error of the first item (in the
-    items' order) that failed is raised once the items begun have finished; those not begun are dropped."""
+    scikit-learn's Cython let go of the GIL), each on one OpenMP thread, BLAS on one. The error of the first
+    item (in the items' order) that failed is raised once the items begun have finished; those not begun are
+    dropped."""
     items = list(items)
     if len(items) < 2:
         return [function(item) for item in items]
@@ -21,5 +22,7 @@ def on_both_cores(function: Callable, items: Iterable) -> list:
         with threadpool_limits(limits=1, user_api="openmp"):
             return function(item)
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    # BLAS's thread count is the process's: scikit-learn's own limits (KMeans.predict sets one and puts back
+    # what it found) raced between the two threads and could leave it at one for good; set here, they find 1
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=2) as pool:
         return list(pool.map(one, items))

@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
+from reportgen.analysis.both_cores import on_both_cores
 from reportgen.analysis.leakage import leaking_columns
 from reportgen.analysis.prediction_metrics import evaluate, score_metrics
 from reportgen.analysis.prediction_models import (CALIBRATION_METHOD, CALIBRATION_SHARE, MODELS, Encoding, encode,
@@ -107,18 +108,11 @@ def _predict(frame: pd.DataFrame, y: np.ndarray, contact_share: float, seed: int
 
 
 def score_rows(model, matrix: Callable[[np.ndarray], np.ndarray], rows: np.ndarray) -> np.ndarray:
-    """Return the model's risk for the given rows, scored a chunk at a time on both cores; `matrix` returns
-    the encoded rows at the positions it is given."""
+    """Return the model's risk for the given rows, scored a chunk at a time on both cores (prediction releases
+    the GIL, so one thread's encoding overlaps the other's scoring); `matrix` returns the encoded rows at the
+    positions it is given."""
     chunks = np.array_split(rows, max(FIT_THREADS, -(-len(rows) // SCORE_CHUNK)))
-
-    def score(chunk: np.ndarray) -> np.ndarray:
-        # OpenMP's thread count is set per thread (see _cross_validate); prediction releases the GIL, so one
-        # thread's encoding overlaps the other's scoring
-        with threadpool_limits(limits=1, user_api="openmp"):
-            return model.predict_proba(matrix(chunk))[:, 1]
-
-    with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
-        return np.concatenate(list(pool.map(score, chunks)))
+    return np.concatenate(on_both_cores(lambda chunk: model.predict_proba(matrix(chunk))[:, 1], chunks))
 
 
 def _finish(fitted: Fitted, risk: np.ndarray, fold: np.ndarray) -> Fitted:
