@@ -6,6 +6,7 @@ import codecs
 import csv
 import io
 import re
+import warnings
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -122,10 +123,13 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
         with ThreadPoolExecutor(max_workers=1) as pool:
             scan = pool.submit(_scan_unquoted, raw, sep)
             first = _header_line(raw)
-            try:
-                guess = _read_plain(raw, sep, _fields(first[1], sep), [], None, text_columns) if first else None
-            except Exception as exc:  # raised below, after the checks of the scan, as before the parse ran early
-                guess = exc
+            # pandas' warnings (mixed types) are kept back: shown only if this parse is the one used
+            with warnings.catch_warnings(record=True) as told:
+                warnings.simplefilter("always")
+                try:
+                    guess = _read_plain(raw, sep, _fields(first[1], sep), [], None, text_columns) if first else None
+                except Exception as exc:  # raised below, after the scan's checks, as before the parse ran early
+                    guess = exc
             header, good_lines, bad, records = scan.result()
     _check_duplicate_names([h.strip() for h in header], shown)
     if len(header) < 2:
@@ -158,6 +162,9 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
             raise guess
         elif guess is not None and len(guess) == len(good_lines):
             frame = guess
+            for told_warning in told:
+                warnings.warn_explicit(told_warning.message, told_warning.category, told_warning.filename,
+                                       told_warning.lineno)
         if frame is None:
             text = raw.decode("utf-8")
             header, good_lines, bad, records = _scan_records(text, sep, shown)
@@ -173,7 +180,7 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
 def _read_plain(raw: bytes, sep: str, header: list[str], bad: list[int], rows: int | None,
                 text_columns: Callable[[list[str]], list[str]]) -> pd.DataFrame | None:
     """Return an unquoted file's frame read by pandas, or None when pandas does not see the `rows` rows found
-    (any number for None) or cannot read the file.
+    (any number for None) or its parser refuses the file (another error is raised).
 
     pandas parses plain numbers itself (fast); anything else stays text for ingest.values to parse (decimal
     commas, grouped thousands); id columns stay text so that 007 is not read as 7.
