@@ -525,3 +525,21 @@ def test_a_category_is_encoded_by_its_own_text_whatever_rows_come_with_it(cells,
     np.testing.assert_array_equal(whole, np.array(expected, dtype=float))
     start = min(start, len(cells) - 1)
     np.testing.assert_array_equal(encode(frame.iloc[start:], encoding)[:, 0], whole[start:])
+
+
+def test_a_failure_of_the_calibration_fit_beside_the_figures_is_raised(monkeypatch):
+    # evaluate() fits the calibration on a worker thread while it sorts: its error reaches the caller, and no
+    # thread is left behind
+    import threading
+
+    import reportgen.analysis.prediction_metrics as metrics
+
+    def broken(_y, _p):
+        raise RuntimeError("calibration failed")
+
+    before = threading.active_count()
+    monkeypatch.setattr(metrics, "calibration_fit", broken)
+    y = np.array([0, 1] * 50)
+    with pytest.raises(RuntimeError, match="calibration failed"):
+        metrics.evaluate(y, np.linspace(0.01, 0.99, 100), 0.1)
+    assert threading.active_count() == before
