@@ -969,6 +969,31 @@ def test_a_text_column_shares_one_string_per_distinct_text(cells):
 
 
 @hsettings(max_examples=300, deadline=None)
+@given(cells=st.lists(st.one_of(st.none(), st.just(np.nan), st.sampled_from(["Ростов", " Ростов", "Ростов ", "é", " ", "",
+                                                                          "NA", " n/a ", "Null", "—", "н/д", "1"]),
+                                st.text(alphabet="aB 1\u00a0\u3000\t", max_size=3), st.integers(0, 2), st.floats(0, 2)),
+                      max_size=50),
+       dtype=st.sampled_from(["object", "string", "str", "category"]))
+def test_a_category_column_is_trimmed_and_shared_as_each_cell_was(cells, dtype):
+    """category_text looks at each distinct cell once: the same texts as trimming every cell, the markers
+    missing, each text one object."""
+    from reportgen.ingest.values import category_text, is_missing_text, shared_text
+
+    cells = pd.Series(cells, dtype=object, name="city")
+    if dtype != "object":
+        if dtype == "category" and cells.map(type).nunique(dropna=True) > 1:
+            cells = cells.astype(str).where(cells.notna())  # categories of one type, as a file gives them
+        cells = cells.astype(dtype)
+    expected = shared_text(cells.astype("string").str.strip().where(~is_missing_text(cells)))
+    found = category_text(cells)
+    assert found.dtype == object and found.name == "city" and found.index.equals(cells.index)
+    assert [v is pd.NA for v in found] == [v is pd.NA for v in expected]
+    assert [v for v in found if v is not pd.NA] == [v for v in expected if v is not pd.NA]
+    present = [v for v in found if v is not pd.NA]
+    assert len({id(v) for v in present}) == len(set(present))
+
+
+@hsettings(max_examples=300, deadline=None)
 @given(ids=st.one_of(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "007"]), st.text(max_size=2)), max_size=30),
                     # plain whole numbers (counted as integers when all are) and their near misses
                     st.lists(st.one_of(st.none(), st.integers(0, 30).map(str),

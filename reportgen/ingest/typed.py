@@ -11,7 +11,7 @@ from reportgen.ingest.encoding import find_mojibake
 from reportgen.ingest.numbers import MarkConflict, parse_numbers
 from reportgen.ingest.readers import RawTable
 from reportgen.roles import Roles
-from reportgen.ingest.values import as_id_text, is_missing_text, parse_flags, shared_text
+from reportgen.ingest.values import as_id_text, category_text, is_missing_text, parse_flags
 
 
 def type_features(raw: RawTable, roles: Roles, settings: Settings, typed: pd.DataFrame | None = None
@@ -57,8 +57,7 @@ def type_features(raw: RawTable, roles: Roles, settings: Settings, typed: pd.Dat
             )
         typed[column] = parsed.values
     for column in roles.categorical:
-        text = frame[column].astype("string").str.strip()
-        typed[column] = shared_text(text.where(~is_missing_text(frame[column])))
+        typed[column] = category_text(frame[column])
 
     garbled = find_mojibake(frame, [c for c in (roles.id, *roles.categorical) if c])
     if garbled:

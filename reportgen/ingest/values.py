@@ -123,6 +123,24 @@ def _is_text(series: pd.Series) -> bool:
     return pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series)
 
 
+def category_text(cells: pd.Series) -> pd.Series:
+    """Return a category column's cells as shared_text of their text trimmed, missing cells and missing
+    markers missing: what shared_text(cells.astype("string").str.strip().where(~is_missing_text(cells)))
+    gives, each distinct cell trimmed and looked at once instead of every cell (ten million cells of a city:
+    0.5 s less)."""
+    codes, distinct = pd.factorize(cells)
+    if not all(isinstance(value, str) for value in distinct):
+        # numbers among the cells (pandas finds 1 and 1.0 one value, their texts are two): every cell trimmed
+        return shared_text(cells.astype("string").str.strip().where(~is_missing_text(cells)))
+    values = pd.Series(distinct, dtype=cells.dtype)
+    texts = values.astype("string").str.strip()
+    gone = is_missing_text(values).to_numpy()
+    shared: dict[str, str] = {}  # cells trimmed to one text share its object, as shared_text gives it
+    table = [pd.NA if missing else shared.setdefault(text, text) for text, missing in zip(texts.tolist(), gone)]
+    out = np.array([*table, pd.NA], dtype=object)[codes]  # a missing cell (code -1) reads the last entry
+    return pd.Series(out, index=cells.index, name=cells.name, dtype=object)
+
+
 def shared_text(text: pd.Series) -> pd.Series:
     """Return a text column (missing cells NA) as Python strings, one object per distinct text: what
     `text.astype(object)` holds, without a string object per cell.
