@@ -23,10 +23,18 @@ def per_distinct_text(values: pd.Series, function: Callable[[str], object], miss
     """Return per_distinct of each cell's text: function(str(cell)) for every cell.
 
     pandas finds 1, 1.0 and True one value, and a column's first of them would give every cell its text; a
-    column holding anything but texts is therefore read as text first ('1', '1.0', 'True'), as its levels
-    were counted, so that a cell's result never depends on which rows came with it."""
+    column holding anything but texts is therefore read as text first (cell_texts), as its levels were
+    counted, so that a cell's result never depends on which rows came with it."""
     codes, distinct = pd.factorize(values)
     if not all(isinstance(value, str) for value in distinct):
-        codes, distinct = pd.factorize(values.astype("string"))
+        codes, distinct = pd.factorize(cell_texts(values))
     table = np.array([function(str(value)) for value in distinct] + [missing], dtype=dtype)
     return table[codes]
+
+
+def cell_texts(values: pd.Series) -> pd.Series:
+    """Return each cell's own text ('1', '1.0', 'True'; missing stays missing) as a "string" column.
+
+    Through Python objects: a category column of whole numbers became '1.0' straight to "string" when it held
+    a missing cell and '1' when not, so a chunk's texts depended on its rows."""
+    return values.astype(object).astype("string")

@@ -25,7 +25,7 @@ from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, StandardSc
 
 from reportgen.analysis.clusters import heavy_tailed
 from reportgen.analysis.matrix import stack_columns
-from reportgen.distinct import per_distinct_text
+from reportgen.distinct import cell_texts, per_distinct_text
 
 MODELS = ("hist_gradient_boosting", "logistic_regression")
 MAX_LEVELS = 62  # HistGradientBoosting takes at most max_bins - 1 categories; rarer levels are pooled
@@ -68,7 +68,7 @@ def fit_encoding(x: pd.DataFrame) -> Encoding:
             if counts is None or not all(type(level) is str for level in counts.index):
                 # numbers among the levels: counted as their text (1 and '1' are one level); a column of
                 # texts is counted as it is, without a text copy of every cell (ten million: 1.3 s)
-                counts = series.astype("string").dropna().value_counts()
+                counts = cell_texts(series).dropna().value_counts()
             kept = [str(v) for v in counts.index[:MAX_LEVELS - 1]]
             levels[column] = kept + ([OTHER] if len(counts) > len(kept) else [])
         else:
