@@ -123,7 +123,8 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
         with ThreadPoolExecutor(max_workers=1) as pool:
             scan = pool.submit(_scan_unquoted, raw, sep)
             first = _header_line(raw)
-            # pandas' warnings (mixed types) are kept back: shown only if this parse is the one used
+            # pandas' warnings (mixed types) are kept back: shown only if this parse is the one used (the filters
+            # are the process's for this while: the scan beside it, numpy on bytes, warns of nothing)
             with warnings.catch_warnings(record=True) as told:
                 warnings.simplefilter("always")
                 try:
@@ -162,9 +163,11 @@ def read_csv(path: Path, settings: DataSettings, text_columns: Callable[[list[st
             raise guess
         elif guess is not None and len(guess) == len(good_lines):
             frame = guess
-            for told_warning in told:
+            for told_warning in told:  # as they would have come: from this module, once per place
                 warnings.warn_explicit(told_warning.message, told_warning.category, told_warning.filename,
-                                       told_warning.lineno)
+                                       told_warning.lineno,
+                                       module=__name__ if told_warning.filename == __file__ else None,
+                                       registry=globals().setdefault("__warningregistry__", {}))
         if frame is None:
             text = raw.decode("utf-8")
             header, good_lines, bad, records = _scan_records(text, sep, shown)
