@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from threadpoolctl import threadpool_limits
 
+THREADS = 2  # the machine's two cores: one thread each
+
 
 def on_both_cores(function: Callable, items: Iterable) -> list:
     """Return [function(item) for item in items], computed two at a time on two threads (numpy's passes and
@@ -24,5 +26,5 @@ def on_both_cores(function: Callable, items: Iterable) -> list:
 
     # BLAS's thread count is the process's: scikit-learn's own limits (KMeans.predict sets one and puts back
     # what it found) raced between the two threads and could leave it at one for good; set here, they find 1
-    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=2) as pool:
+    with threadpool_limits(limits=1, user_api="blas"), ThreadPoolExecutor(max_workers=THREADS) as pool:
         return list(pool.map(one, items))

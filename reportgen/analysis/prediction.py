@@ -10,7 +10,6 @@ figure computed from those risks is honest.
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -18,7 +17,7 @@ import pandas as pd
 from sklearn.model_selection import StratifiedKFold
 from threadpoolctl import threadpool_limits
 
-from reportgen.analysis.both_cores import on_both_cores
+from reportgen.analysis.both_cores import THREADS, on_both_cores
 from reportgen.analysis.leakage import leaking_columns
 from reportgen.analysis.prediction_metrics import evaluate, score_metrics
 from reportgen.analysis.prediction_models import (CALIBRATION_METHOD, CALIBRATION_SHARE, MODELS, Encoding, encode,
@@ -28,7 +27,6 @@ FOLDS = 5
 # Clients in the cross-validation (and the leakage guard): ten features need no more, and a million would
 # cost minutes; the clients beyond it are scored by a model fitted on the sample, which never saw them.
 MODEL_SAMPLE = 20_000
-FIT_THREADS = 2
 SCORE_CHUNK = 250_000  # clients scored at once: the model's temporary arrays stay small
 MIN_CLASS = 25  # leavers (and stayers) needed: five folds, each with a calibration part holding some
 
@@ -111,7 +109,7 @@ def score_rows(model, matrix: Callable[[np.ndarray], np.ndarray], rows: np.ndarr
     """Return the model's risk for the given rows, scored a chunk at a time on both cores (prediction releases
     the GIL, so one thread's encoding overlaps the other's scoring); `matrix` returns the encoded rows at the
     positions it is given."""
-    chunks = np.array_split(rows, max(FIT_THREADS, -(-len(rows) // SCORE_CHUNK)))
+    chunks = np.array_split(rows, max(THREADS, -(-len(rows) // SCORE_CHUNK)))
     return np.concatenate(on_both_cores(lambda chunk: model.predict_proba(matrix(chunk))[:, 1], chunks))
 
 
@@ -131,21 +129,17 @@ def _cross_validate(encoding: Encoding, x: np.ndarray, y: np.ndarray, rows: np.n
 
     def fit(task: tuple[int, str]):
         train, test = split[task[0]]
-        # OpenMP's thread count is set per thread: the caller's limit does not reach this worker
-        with threadpool_limits(limits=1, user_api="openmp"):
-            model, calibrated_model = fit_calibrated(task[1], encoding, x[train], y[train], seed)
-            return model, calibrated_model.predict_proba(x[test])[:, 1]
+        model, calibrated_model = fit_calibrated(task[1], encoding, x[train], y[train], seed)
+        return model, calibrated_model.predict_proba(x[test])[:, 1]
 
-    # The ten fits are independent and release the GIL while they compute: two threads use both cores of
-    # the machine, each fit on one OpenMP thread so that none spins waiting for another (two OpenMP threads
-    # per fit made a 1-second cross-validation take 14 s on the loaded machine); results do not depend on
-    # the order the fits finish in.
+    # The ten fits are independent and release the GIL while they compute: both cores, each fit on one
+    # OpenMP thread so that none spins waiting for another (two OpenMP threads per fit made a 1-second
+    # cross-validation take 14 s on the loaded machine); results do not depend on the order the fits finish in.
     tasks = [(number, name) for number in range(len(split)) for name in MODELS]
-    with ThreadPoolExecutor(max_workers=FIT_THREADS) as pool:
-        for (number, name), (model, risk) in zip(tasks, pool.map(fit, tasks)):
-            risks[name][split[number][1]] = risk
-            fitted[name].models.append(model)
-            fitted[name].tests.append(split[number][1])
+    for (number, name), (model, risk) in zip(tasks, on_both_cores(fit, tasks)):
+        risks[name][split[number][1]] = risk
+        fitted[name].models.append(model)
+        fitted[name].tests.append(split[number][1])
     candidates = [{"model": name, **score_metrics(y, risks[name], contact_share)} for name in MODELS]
     return fitted, candidates, risks
 
