@@ -1,4 +1,4 @@
-"""Give memory the process has freed back to the system between the stages of a large run."""
+"""Keep the memory a large run frees for its next arrays, and give it back to the system between its stages."""
 
 from __future__ import annotations
 
@@ -6,6 +6,26 @@ import ctypes
 import ctypes.util
 import sys
 from functools import cache
+
+# glibc's mallopt parameters (malloc.h)
+M_TRIM_THRESHOLD = -1
+M_MMAP_MAX = -4
+# the largest threshold mallopt takes (an int): the heap's top goes back when 2 GB of it is free, or by malloc_trim
+TRIM_THRESHOLD = 2**31 - 1
+
+
+def keep_freed_memory() -> bool:
+    """Return True when glibc was told to keep what the process frees for its next allocations (no block
+    mapped on its own, no automatic trim of the heap's top), False where there is no glibc.
+
+    By default glibc maps a large block (above 128 KB, up to 32 MB as it adapts) on its own and unmaps it when
+    freed, and gives the heap's free top back at once: the next column of ten million clients (80 MB) then faults every page in again,
+    which cost 17 s of system time in a 63 s analysis of ten million clients (58 s kept; the context the
+    same). release_freed_memory, between the stages, still gives the free memory back (peak 3.76 GB against
+    3.47 GB).
+    """
+    mallopt = _libc_function("mallopt")
+    return bool(mallopt and mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) and mallopt(M_MMAP_MAX, 0))
 
 
 def release_freed_memory() -> bool:
@@ -15,17 +35,17 @@ def release_freed_memory() -> bool:
     The reader's and the analysis's temporary buffers are freed but stay in the heap, where Python's own small
     objects (allocated elsewhere) never reuse them: ten million clients left about 1.5 GB there.
     """
-    trim = _malloc_trim()
+    trim = _libc_function("malloc_trim")
     return bool(trim and trim(0))
 
 
 @cache
-def _malloc_trim():
-    """Return glibc's malloc_trim, or None."""
+def _libc_function(name: str):
+    """Return glibc's function `name` (malloc_trim, mallopt), or None."""
     if not sys.platform.startswith("linux"):
         return None
     try:
         libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        return libc.malloc_trim
+        return getattr(libc, name)
     except (OSError, AttributeError):
         return None

@@ -12,7 +12,7 @@ from reportgen.errors import ConfigError, UserError
 from reportgen.i18n.formatting import Formatter
 from reportgen.i18n.ui import _, ui_language
 from reportgen.ingest import Dataset, load_dataset
-from reportgen.memory import release_freed_memory
+from reportgen.memory import keep_freed_memory, release_freed_memory
 from reportgen.paths import SAMPLE_DATA
 from reportgen.ingest.playbook import default_playbook, load_playbook
 from reportgen.kinds import KINDS
@@ -82,6 +82,7 @@ def load(settings: Settings, data: str | None, reporter: Reporter, announce: boo
     from reportgen.console.summaries import roles_brief, roles_lines
 
     path = data_path(settings, data)
+    keep_freed_memory()  # a large table's columns reuse the pages the last ones freed (see memory.py)
     with reporter.step(_("Reading {path}").format(path=path)):
         dataset = load_dataset(path, settings)
     release_freed_memory()  # the file's bytes and the parser's buffers, before the analysis needs room
