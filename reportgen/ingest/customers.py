@@ -7,10 +7,10 @@ import pandas as pd
 from reportgen.config import Settings
 from reportgen.i18n.ui import _
 from reportgen.ingest.dataset import Dataset
-from reportgen.ingest.quality import assess_quality
 from reportgen.ingest.readers import RawTable
 from reportgen.ingest.roles import detect_roles
-from reportgen.ingest.typed import bad_values, type_features
+from reportgen.ingest.typed import bad_values
+from reportgen.ingest.typed_quality import type_and_assess
 from reportgen.ingest.values import parse_flags
 
 
@@ -28,9 +28,7 @@ def build_customers(raw: RawTable, settings: Settings) -> Dataset:
         )
     typed = pd.DataFrame(index=frame.index)
     typed[roles.churn] = churn.values  # the flag first: the quality summary lists columns in this order
-    typed, parsing = type_features(raw, roles, settings, typed)
-    typed, quality = assess_quality(typed, roles, raw, settings)
-    quality.update(parsing)
+    typed, quality = type_and_assess(raw, roles, settings, typed)
     return Dataset(frame=typed, roles=roles, quality=quality, path=raw.path, kind="customers",
                    file_format=raw.file_format, encoding=raw.encoding, separator=raw.separator,
                    extras=export_columns(raw, settings, typed.index))

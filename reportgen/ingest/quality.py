@@ -24,8 +24,10 @@ DEFAULT_RANGES: dict[str, tuple[float, float]] = {
 EXAMPLES = 10
 
 
-def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: Settings) -> tuple[pd.DataFrame, dict]:
-    """Return the frame cleaned for analysis and the quality summary of what was found and done.
+def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: Settings,
+                   repeats: np.ndarray | None = None) -> tuple[pd.DataFrame, dict]:
+    """Return the frame cleaned for analysis and the quality summary of what was found and done; `repeats`
+    is repeated_ids of the frame's ids when already found.
 
     Exact duplicate rows and rows without a churn flag are dropped; values out of their plausible range
     become missing; repeated ids with differing rows are kept (they are different clients) and reported.
@@ -50,7 +52,7 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
             }
             frame[column] = values.mask(mask)
 
-    duplicated, repeats = _duplicate_rows(frame, roles.id)
+    duplicated, repeats = _duplicate_rows(frame, roles.id, repeats)
     rows_before = len(frame)
     duplicate_rows = {"count": int(duplicated.sum()), "rows": [int(r) for r in duplicated[duplicated].index[:EXAMPLES]]}
     if duplicated.any():
@@ -92,15 +94,16 @@ def assess_quality(frame: pd.DataFrame, roles: Roles, raw: RawTable, settings: S
     return frame, quality
 
 
-def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> tuple[pd.Series, pd.Series | None]:
+def _duplicate_rows(frame: pd.DataFrame, id_column: str | None, repeated: np.ndarray | None = None
+                    ) -> tuple[pd.Series, pd.Series | None]:
     """Return the mask of rows equal to an earlier row in every column (as frame.duplicated), and the mask
-    of rows whose id occurs more than once (None without an id column)."""
+    of rows whose id occurs more than once (`repeated`, else found here; None without an id column)."""
     if not id_column:
         return frame.duplicated(keep="first"), None
     # two equal rows share their id: only rows whose id repeats (or is missing) are compared whole, which on
     # a table of distinct ids costs one pass over one column instead of hashing every cell
     ids = frame[id_column]
-    repeated = _repeated_ids(ids)
+    repeated = repeated_ids(ids) if repeated is None else repeated
     repeats = pd.Series(repeated, index=frame.index)
     candidates = np.flatnonzero(ids.isna().to_numpy() | repeated)
     duplicated = np.zeros(len(frame), dtype=bool)
@@ -113,7 +116,7 @@ def _duplicate_rows(frame: pd.DataFrame, id_column: str | None) -> tuple[pd.Seri
 DIGIT_ID = r"^(0|[1-9][0-9]{0,17})$"  # a whole number below 10**18, written without a leading zero or sign
 
 
-def _repeated_ids(ids: pd.Series) -> np.ndarray:
+def repeated_ids(ids: pd.Series) -> np.ndarray:
     """Return the mask of ids that occur more than once (as ids.duplicated(keep=False)): missing ids repeat
     when two are missing."""
     numbers = _digit_ids(ids)

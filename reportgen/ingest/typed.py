@@ -16,7 +16,8 @@ from reportgen.ingest.values import as_id_text, category_text, is_missing_text, 
 
 def type_features(raw: RawTable, roles: Roles, settings: Settings, typed: pd.DataFrame | None = None
                   ) -> tuple[pd.DataFrame, dict]:
-    """Return `typed` (or a new frame) with the id and every feature column parsed, and what parsing found.
+    """Return `typed` (or a new frame) with the id (unless `typed` has it) and every feature column parsed,
+    and what parsing found.
 
     The second value holds `unparsed` (text cells treated as missing, per numeric column) and
     `number_formats` (how each numeric column written as text was read), for the quality summary.
@@ -26,8 +27,8 @@ def type_features(raw: RawTable, roles: Roles, settings: Settings, typed: pd.Dat
     typed = pd.DataFrame(index=frame.index) if typed is None else typed
     unparsed: dict[str, int] = {}
     number_formats: dict[str, dict] = {}
-    if roles.id:
-        typed[roles.id] = as_id_text(frame[roles.id]).where(~is_missing_text(frame[roles.id]))
+    if roles.id and roles.id not in typed:
+        typed[roles.id] = type_id(frame[roles.id])
     for column in roles.numeric:
         parsed = parse_numbers(frame[column])
         if parsed.conflict:
@@ -68,6 +69,11 @@ def type_features(raw: RawTable, roles: Roles, settings: Settings, typed: pd.Dat
             _("Export the table again from its source as UTF-8; if the file itself is cp1251, pass --encoding cp1251."),
         )
     return typed, {"unparsed": unparsed, "number_formats": number_formats}
+
+
+def type_id(column: pd.Series) -> pd.Series:
+    """Return an id column as text, its missing-value markers missing."""
+    return as_id_text(column).where(~is_missing_text(column))
 
 
 def bad_values(raw: RawTable, column: str, mask: pd.Series, message: str, hint: str) -> DataError:
