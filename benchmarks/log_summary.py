@@ -80,6 +80,10 @@ def _cpu() -> float:
 
 def child(kind: str, path: str, memory: str) -> None:
     """Run one measurement in this process and print its work time and CPU time as JSON (imports left out)."""
+    sys.path.insert(0, str(ROOT))
+    from reportgen.memory import keep_freed_memory
+
+    keep_freed_memory()  # as `reportgen` does before it reads (pipeline.load); both sides alike
     if kind == "bare":
         import duckdb
 
@@ -87,7 +91,6 @@ def child(kind: str, path: str, memory: str) -> None:
         start, cpu = time.perf_counter(), _cpu()
         rows = len(duckdb.connect().sql(query.format(path=path)).fetchall())
     else:
-        sys.path.insert(0, str(ROOT))
         from reportgen.config import settings_from_dict
         from reportgen.ingest import load_dataset
 
