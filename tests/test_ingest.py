@@ -1015,6 +1015,21 @@ def test_repeated_ids_and_duplicate_rows_are_pandas_own(ids, dtype, split):
     assert duplicated.to_numpy().tolist() == frame.duplicated(keep="first").to_numpy().tolist()
 
 
+@pytest.mark.parametrize("kind", ["customers", "behaviour"])
+def test_an_id_the_config_also_makes_a_number_repeats_as_the_numbers_it_becomes(tmp_path, kind):
+    # the ids' repeats are looked for beside the typing, on the ids as text; an id the config also makes a
+    # feature is retyped, and its repeats are those of its numbers (found by review: 7 and 007 were two ids)
+    path = tmp_path / "clients.csv"
+    path.write_text("customer_id,age,Exited\n7,30,1\n007,41,0\n1,30,1\n1.0,30,1\n", encoding="utf-8")
+    columns = {"id": "customer_id", "numeric": ["customer_id"]}
+    dataset = load_dataset(path, make_settings(columns=columns, data={"kind": kind}))
+    quality = dataset.quality
+    # by hand: as numbers the ids are 7, 7, 1, 1; the last row equals the one before it in every column
+    assert quality["duplicate_rows"]["count"] == 1 and quality["rows_used"] == 3
+    assert (quality["repeated_ids"]["ids"], quality["repeated_ids"]["rows"]) == (1, 2)
+    assert dataset.frame["customer_id"].tolist() == [7.0, 7.0, 1.0]
+
+
 def test_a_file_refused_after_the_early_parse_shows_none_of_its_warnings(tmp_path):
     # pandas warns of mixed types in a long column; the parse begun beside the scan keeps its warnings back
     # and shows them only when its frame is the one used (found by review: a DtypeWarning before the refusal)

@@ -18,7 +18,9 @@ def type_and_assess(raw: RawTable, roles: Roles, settings: Settings, typed: pd.D
     """Return type_features' frame (begun in `typed`, if given) cleaned by assess_quality, and the quality
     summary with what parsing found; raise DataError as they do."""
     typed = pd.DataFrame(index=raw.frame.index) if typed is None else typed
-    if not roles.id:
+    if not roles.id or roles.id in roles.features:
+        # an id the config also makes a feature is retyped by type_features: its repeats are those of the
+        # values it becomes (7 and 007 read as numbers are one id), found after the typing
         typed, parsing = type_features(raw, roles, settings, typed)
         typed, quality = assess_quality(typed, roles, raw, settings)
     else:
