@@ -10,10 +10,11 @@ import textwrap
 import pytest
 
 CODE = textwrap.dedent("""
-    import gc
+    import gc, sys
     from reportgen.memory import keep_freed_memory, release_freed_memory
 
-    keep_freed_memory()  # as a run does: what is freed is kept, until released between the stages
+    if sys.argv[1] == "keep":
+        keep_freed_memory()  # as a run does: what is freed is kept, until released between the stages
 
     def rss():
         return int(open("/proc/self/status").read().split("VmRSS:")[1].split()[0]) * 1024
@@ -53,12 +54,16 @@ def test_a_freed_large_block_is_reused_without_faulting_its_pages_again():
     assert kept == "True"
     assert faults < 2_000  # of the block's 24,415 pages
     # glibc's default, for comparison: the block was unmapped when freed, and every page faults in again
-    assert _faults_of_second_block("default") == ("None", pytest.approx(24_415, rel=0.2))
+    # (24,415 faults of 4 KB pages; about 50 where the kernel gives every mapping huge pages)
+    default, faults_by_default = _faults_of_second_block("default")
+    assert default == "None" and faults_by_default > 10 * max(faults, 1)
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="malloc_trim is glibc's (Linux)")
-def test_freed_heap_memory_goes_back_to_the_system():
-    done = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=120, check=True)
+@pytest.mark.parametrize("mode", ["default", "keep"])
+def test_freed_heap_memory_goes_back_to_the_system(mode):
+    done = subprocess.run([sys.executable, "-c", CODE, mode], capture_output=True, text=True, timeout=120,
+                          check=True)
     released, returned = done.stdout.split()
     assert released == "True"
     assert int(returned) > 150_000_000  # of the 200 MB freed
