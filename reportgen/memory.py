@@ -18,11 +18,12 @@ def keep_freed_memory() -> bool:
     """Return True when glibc was told to keep what the process frees for its next allocations (no block
     mapped on its own, no automatic trim of the heap's top), False where there is no glibc or it refused.
 
-    By default glibc maps a large block (above 128 KB, up to 32 MB as it adapts) on its own and unmaps it when
-    freed, and gives the heap's free top back at once: the next column of ten million clients (80 MB) then faults every page in again,
-    which cost 17-21 s of system time in a 64-65 s analysis of ten million clients (57 s kept, the context
-    the same). release_freed_memory, between the stages, still gives the free memory back (peak 3.7-3.8 GB
-    against 3.5-3.65 GB). A block freed by a worker thread's own arena above its 64 MB heaps is still unmapped.
+    By default glibc maps a large block (above 128 KB, up to 32 MB as it adapts) on its own and unmaps it
+    when freed, and gives the heap's free top back at once: the next column of ten million clients (80 MB)
+    then faults every page in again, which cost 17-21 s of system time in a 64-65 s analysis of ten million
+    clients (57 s kept, the context the same). release_freed_memory, between the stages, still gives the free
+    memory back (peak 3.7-3.8 GB against 3.5-3.65 GB). A block a worker thread frees from its own arena is
+    still unmapped when it is larger than that arena's 64 MB heaps.
     """
     mallopt = _libc_function("mallopt")
     return bool(mallopt and mallopt(M_TRIM_THRESHOLD, TRIM_THRESHOLD) and mallopt(M_MMAP_MAX, 0))
