@@ -159,9 +159,10 @@ class Engine:
         self.con.raw_sql(f'DROP TABLE IF EXISTS "{table.get_name()}"')  # Ibis's drop_table fails on a TEMP one
 
     @_quiet
-    def frame(self, expr) -> pd.DataFrame:
-        """Return a (small) result as a pandas frame, collected through Arrow."""
-        return arrow_frame(self.con.to_pyarrow(expr))
+    def frame(self, expr, order: str | None = None) -> pd.DataFrame:
+        """Return a (small) result as a pandas frame, collected through Arrow, its rows sorted by the column
+        `order` when given (arrow_frame)."""
+        return arrow_frame(self.con.to_pyarrow(expr), order)
 
     def settings(self) -> dict[str, str]:
         """Return the engine's memory limit and spill folder as the engine itself reports them."""
@@ -197,16 +198,43 @@ def _try_strptime():
     return try_strptime
 
 
-def arrow_frame(table) -> pd.DataFrame:
-    """Return an Arrow table as a pandas frame, its columns allocated by the C library's malloc.
+def arrow_frame(table, order: str | None = None) -> pd.DataFrame:
+    """Return an Arrow table as a pandas frame, its columns allocated by the C library's malloc, its rows
+    sorted by the column `order` when given (sorted_rows).
 
     pyarrow's default pool (mimalloc) maps fresh pages for the frame's columns: a million clients' summary
     took 0.65-1.0 s to convert, page faults for the most part, against 0.13 s from malloc, which hands back
     memory the process already touched (measured on this 2-core machine, fresh processes)."""
     import pyarrow as pa
 
+    if order is not None:
+        table = sorted_rows(table, order)
     return table.to_pandas(date_as_object=False, split_blocks=True, self_destruct=True,
                            memory_pool=pa.system_memory_pool())
+
+
+def sorted_rows(table, column: str):
+    """Return an Arrow table with its rows sorted by `column`, whose values are unique (no tie is left to the
+    order the engine's threads gave); a text column sorts as its UTF-8 bytes, as DuckDB and Spark sort text.
+
+    An integer column is sorted by numpy (0.05 s for a million, where Arrow's sort of the engine's chunks
+    took 0.17 s and numpy's stable sort 0.1 s) and the columns are taken on two threads (Arrow lets go of the
+    GIL)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    pool = pa.system_memory_pool()  # as arrow_frame's: memory the process already touched
+    keys = table[column]
+    if pa.types.is_integer(keys.type) and keys.null_count == 0:
+        indices = pa.array(np.argsort(keys.to_numpy()))  # unique keys: an unstable sort gives the one order
+    else:
+        indices = pc.sort_indices(table, [(column, "ascending")], memory_pool=pool)
+    with ThreadPoolExecutor(max_workers=2) as threads:
+        columns = list(threads.map(lambda values: pc.take(values, indices, memory_pool=pool), table.columns))
+    return pa.Table.from_arrays(columns, schema=table.schema)
 
 
 def open_engine(settings: EngineSettings, base_dir: Path | None = None):

@@ -284,14 +284,15 @@ class SparkEngine:
         """Forget a table kept by cache()."""
         table.release()
 
-    def frame(self, expr) -> pd.DataFrame:
-        """Return a (small) result as a pandas frame, collected through Arrow, in the types Ibis gives it."""
+    def frame(self, expr, order: str | None = None) -> pd.DataFrame:
+        """Return a (small) result as a pandas frame, collected through Arrow, in the types Ibis gives it, its
+        rows sorted by the column `order` when given (reportgen.engine.arrow_frame)."""
         from ibis.formats.pyarrow import PyArrowData
 
         self.con._run_pre_execute_hooks(expr)  # registers the builtin functions the expression names
         table = arrow(self.session.sql(self.con.compile(expr)))
         table = PyArrowData.convert_table(table, expr.as_table().schema())
-        return arrow_frame(table)
+        return arrow_frame(table, order)
 
     def settings(self) -> dict[str, str]:
         """Return the session's master and driver memory as Spark reports them."""

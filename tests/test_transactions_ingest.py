@@ -340,6 +340,27 @@ def test_clients_keyed_by_number_sort_as_their_ids_sort_as_text(ids):
     assert out["back"] == out["client"]
 
 
+@hsettings(max_examples=60, deadline=None)
+@given(st.one_of(st.lists(st.integers(-2 ** 63, 2 ** 63 - 1), min_size=1, max_size=60, unique=True),
+                 st.lists(st.text(max_size=6), min_size=1, max_size=60, unique=True)),
+       st.integers(1, 7))
+def test_rows_arrive_sorted_by_a_unique_column_whatever_the_engines_chunks(keys, chunk):
+    import pyarrow as pa
+
+    from reportgen.engine import arrow_frame
+
+    values = [None if i % 5 == 0 else i * 0.5 for i in range(len(keys))]
+    names = [f"row {i}" for i in range(len(keys))]
+    whole = pa.table({"key": keys, "value": pa.array(values, pa.float64()), "name": names})
+    # the engine's result comes in batches: the sort must read across them
+    table = pa.Table.from_batches(whole.to_batches(max_chunksize=chunk))
+    frame = arrow_frame(table, "key")
+    expected = sorted(zip(keys, values, names), key=lambda row: row[0])  # Python compares text by code point,
+    assert list(frame["key"]) == [row[0] for row in expected]           # as UTF-8 bytes sort
+    assert list(frame["name"]) == [row[2] for row in expected]
+    assert [None if pd.isna(v) else v for v in frame["value"]] == [row[1] for row in expected]
+
+
 def test_in_a_large_log_the_gaps_come_from_a_sample_of_clients_with_all_their_purchases(tmp_path, monkeypatch):
     import reportgen.ingest.transactions as transactions
     from reportgen.ingest.sample_log import generate_log
@@ -402,6 +423,8 @@ def test_clients_keyed_by_number_by_hash_or_by_id_give_the_same_summary(tmp_path
         # the churn model's cut-off figures ride on the same pass, keyed the same way
         assert keyed.log["cutoff"] is not None and "cut_purchase_days" in keyed.frame, name
         pd.testing.assert_frame_equal(keyed.frame, plain.frame)
+        # the engine returns the rows in no order: they are sorted as they arrive, by the ids as text
+        assert list(keyed.frame["client_id"]) == sorted(keyed.frame["client_id"]), name
         reference = as_reference(frame)
         reference["when"] = pd.to_datetime(reference["when"])
         as_of, cal_end = (dt.date.fromisoformat(keyed.log[k]) for k in ("as_of", "calibration_end"))

@@ -136,7 +136,7 @@ def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_e
     def run(keys: str) -> pd.DataFrame:
         return _run(engine, sample, lambda: engine.frame(logpasses.summary(
             window, as_of, cal_end, first_month, words, with_invoices=invoices, keys=keys, cutoff=cutoff,
-            recent_days=RECENT_DAYS, hash=engine.hash)))
+            recent_days=RECENT_DAYS, hash=engine.hash), order=logpasses.summary_order(keys)))
 
     if not engine.integer_keys:
         return run("id")
@@ -147,7 +147,7 @@ def _per_client(engine: Engine, sample: LogSample, window, as_of: dt.date, cal_e
         raw = run("hash")
         if (raw["client_check"] != raw["client"]).any():
             raw = run("id")
-    return raw.drop(columns=["client_check", "id_print", "key"], errors="ignore")
+    return raw.drop(columns=["client_check", "id_print", "key", logpasses.ORDER], errors="ignore")
 
 
 def _prints(raw: pd.DataFrame) -> int:
