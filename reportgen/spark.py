@@ -290,9 +290,9 @@ class SparkEngine:
         from ibis.formats.pyarrow import PyArrowData
 
         self.con._run_pre_execute_hooks(expr)  # registers the builtin functions the expression names
-        table = arrow(self.session.sql(self.con.compile(expr)))
-        table = PyArrowData.convert_table(table, expr.as_table().schema())
-        return arrow_frame(table, order)
+        # handed over as a temporary (no name holds it): arrow_frame lets the unsorted rows go once sorted
+        return arrow_frame(PyArrowData.convert_table(arrow(self.session.sql(self.con.compile(expr))),
+                                                     expr.as_table().schema()), order)
 
     def settings(self) -> dict[str, str]:
         """Return the session's master and driver memory as Spark reports them."""
