@@ -232,6 +232,7 @@ def sorted_rows(table, column: str):
         indices = pa.array(np.argsort(keys.to_numpy()))  # unique keys: an unstable sort gives the one order
     else:
         indices = pc.sort_indices(table, [(column, "ascending")], memory_pool=pool)
+    # not analysis.both_cores: its OpenMP limit per item costs 2 ms, and Arrow's take uses no OpenMP
     with ThreadPoolExecutor(max_workers=2) as threads:
         columns = list(threads.map(lambda values: pc.take(values, indices, memory_pool=pool), table.columns))
     return pa.Table.from_arrays(columns, schema=table.schema)

@@ -148,9 +148,9 @@ def summary(lines, as_of: dt.date, calibration_end: dt.date, first_month: dt.dat
     not one keyed by text (measured: a 2 GB log under 512MB), hence 'number' and 'hash'. A 'number' key
     is the id itself, so nothing else rides along; the rows then have `id_print` (id_print of the id given
     back), for the caller to compare with day_counts' `id_prints`, and `key` and `rg_order` (summary_order),
-    for the caller to drop. With
-    'hash' the id rides along as a value, which costs a third of the pass, and `client_check` (the largest id of a hash) differs from
-    `client` only if two ids share a hash, which the caller checks; `hash` is the one day_counts took
+    for the caller to drop. With 'hash' the id rides along as a value, which costs a third of the pass, and
+    `client_check` (the largest id of a hash) differs from `client` only if two ids share a hash, which the
+    caller checks; `hash` is the one day_counts took
     (hashed()), so that the prints agree. Conditional sums are CASE inside the aggregate: faster than FILTER.
     """
     by_hash = keys == "hash"

@@ -18,18 +18,17 @@ def type_and_assess(raw: RawTable, roles: Roles, settings: Settings, typed: pd.D
     """Return type_features' frame (begun in `typed`, if given) cleaned by assess_quality, and the quality
     summary with what parsing found; raise DataError as they do."""
     typed = pd.DataFrame(index=raw.frame.index) if typed is None else typed
-    if not roles.id or roles.id in roles.features:
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        repeats = None
         # an id the config also makes a feature is retyped by type_features: its repeats are those of the
-        # values it becomes (7 and 007 read as numbers are one id), found after the typing
-        typed, parsing = type_features(raw, roles, settings, typed)
-        typed, quality = assess_quality(typed, roles, raw, settings)
-    else:
-        typed[roles.id] = ids = type_id(raw.frame[roles.id])
-        # which ids repeat (Arrow's kernels and a sort, which let go of the GIL) is found while the features
-        # are typed (pandas, which mostly holds it): ten million clients' 2 s, hidden
-        with ThreadPoolExecutor(max_workers=1) as pool:
+        # values it becomes (7 and 007 read as numbers are one id), found by assess_quality after the typing
+        if roles.id and roles.id not in roles.features:
+            typed[roles.id] = ids = type_id(raw.frame[roles.id])
+            # which ids repeat (Arrow's kernels and a sort, which let go of the GIL) is found while the
+            # features are typed (pandas, which mostly holds it): ten million clients' 2 s, hidden
             repeats = pool.submit(repeated_ids, ids)
-            typed, parsing = type_features(raw, roles, settings, typed)
-            typed, quality = assess_quality(typed, roles, raw, settings, repeats.result())
+        typed, parsing = type_features(raw, roles, settings, typed)
+        typed, quality = assess_quality(typed, roles, raw, settings,
+                                        None if repeats is None else repeats.result())
     quality.update(parsing)
     return typed, quality
